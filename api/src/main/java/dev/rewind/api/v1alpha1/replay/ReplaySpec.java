@@ -1,0 +1,277 @@
+package dev.rewind.api.v1alpha1.replay;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import dev.rewind.api.v1alpha1.Rewind;
+import dev.rewind.api.v1alpha1.common.EventState;
+import dev.rewind.api.v1alpha1.common.LocalObjectReference;
+import dev.rewind.api.v1alpha1.replay.spec.ReplayOverride;
+import dev.rewind.api.v1alpha1.retrypolicy.RetryPolicySpec;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Which events of the Replay's namespace to re-deliver, and how. Every selector narrows the set (they are ANDed);
+ * a list selector matches any of its entries.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(
+    value = "self == oldSelf",
+    message = "spec is immutable: a Replay is a one-shot request; create a new Replay instead")
+@ValidationRule(
+    value = "has(self.routeRef) != has(self.routes)",
+    message = "set exactly one of routeRef or routes")
+@ValidationRule(
+    value = "!has(self.since) || !has(self.until) || (self.since.contains('T') != self.until.contains('T'))"
+        + " || (self.since.contains('T') ? timestamp(self.until) > timestamp(self.since)"
+        + " : duration(self.until) < duration(self.since))",
+    message = "until must be later than since",
+    fieldPath = ".until")
+public class ReplaySpec {
+
+  /** An RFC 3339 timestamp (2026-11-27T10:00:00Z) or a duration back from the start of the replay (2h). */
+  public static final String INSTANT_OR_AGO_PATTERN =
+      "^([0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})"
+          + "|([0-9]+(\\.[0-9]+)?(ms|s|m|h))+)$";
+
+  @JsonPropertyDescription("The Route (same namespace) whose events are replayed. Set this or routes.")
+  private LocalObjectReference routeRef;
+
+  @Size(min = 1, max = 32)
+  @JsonPropertyDescription("Several Routes (same namespace) whose events are replayed. Set this or routeRef.")
+  private List<@Pattern(Rewind.NAME_PATTERN) @Size(min = 1, max = 253) String> routes;
+
+  @Size(min = 1, max = 40)
+  @Pattern(INSTANT_OR_AGO_PATTERN)
+  @JsonPropertyDescription(
+      "Only events captured at or after this instant: RFC 3339 (2026-11-27T10:00:00Z) or a duration before the"
+          + " replay starts (2h). Default: no lower bound.")
+  private String since;
+
+  @Size(min = 1, max = 40)
+  @Pattern(INSTANT_OR_AGO_PATTERN)
+  @JsonPropertyDescription(
+      "Only events captured before this instant: RFC 3339 or a duration before the replay starts (30m)."
+          + " Default: no upper bound.")
+  private String until;
+
+  @Default("[\"failed\", \"dead\"]")
+  @Size(min = 1, max = 5)
+  @JsonPropertyDescription(
+      "Event states to replay: pending, delivering, delivered, failed, dead. Default: failed and dead.")
+  private List<EventState> states;
+
+  @Size(min = 1, max = 1000)
+  @JsonPropertyDescription("Only these event ids (as delivered to the destination). Default: any.")
+  private List<@Size(min = 1, max = 256) String> eventIds;
+
+  @Size(min = 1, max = 1000)
+  @JsonPropertyDescription("Only events with one of these correlation ids. Default: any.")
+  private List<@Size(min = 1, max = 256) String> correlationIds;
+
+  @Size(min = 1, max = 100)
+  @JsonPropertyDescription("Only events of these types. Default: any.")
+  private List<@Size(min = 1, max = 256) String> types;
+
+  @Size(min = 1, max = 32)
+  @JsonPropertyDescription(
+      "Only events whose last attempt ended so: status codes (503), classes (5xx), ranges (500-504),"
+          + " connect-failure, timeout, tls-failure. Default: any outcome, including none yet.")
+  private List<@Pattern(RetryPolicySpec.OUTCOME_PATTERN) @Size(min = 3, max = 15) String> lastOutcome;
+
+  @Size(min = 1, max = 253)
+  @Pattern(Rewind.NAME_PATTERN)
+  @JsonPropertyDescription("Only events sent by this workload (Deployment, StatefulSet, ...). Default: any.")
+  private String senderWorkload;
+
+  @JsonPropertyDescription("Destination and retry policy for the replay's attempts. Default: each event's own.")
+  private ReplayOverride override;
+
+  @Default("100")
+  @Min(0)
+  @Max(100000)
+  @JsonPropertyDescription(
+      "Most events started per second, to spare a destination that has just recovered; 0 means unlimited."
+          + " Default: 100.")
+  private Integer rateLimit;
+
+  @Default("16")
+  @Min(1)
+  @Max(256)
+  @JsonPropertyDescription("Most attempts in flight at once. Default: 16.")
+  private Integer concurrency;
+
+  @Default("10000")
+  @Min(1)
+  @Max(10000000)
+  @JsonPropertyDescription(
+      "Guardrail: a selection larger than this fails the replay, saying how many events matched; raise it to"
+          + " replay more. Default: 10000.")
+  private Integer maxEvents;
+
+  @Default("false")
+  @JsonPropertyDescription(
+      "Only count the matching events and record a sample of their ids; deliver nothing. The Replay ends in"
+          + " phase Previewed. Default: false.")
+  private Boolean dryRun;
+
+  public LocalObjectReference getRouteRef() {
+    return routeRef;
+  }
+
+  public void setRouteRef(LocalObjectReference routeRef) {
+    this.routeRef = routeRef;
+  }
+
+  public List<String> getRoutes() {
+    return routes;
+  }
+
+  public void setRoutes(List<String> routes) {
+    this.routes = routes;
+  }
+
+  public String getSince() {
+    return since;
+  }
+
+  public void setSince(String since) {
+    this.since = since;
+  }
+
+  public String getUntil() {
+    return until;
+  }
+
+  public void setUntil(String until) {
+    this.until = until;
+  }
+
+  public List<EventState> getStates() {
+    return states;
+  }
+
+  public void setStates(List<EventState> states) {
+    this.states = states;
+  }
+
+  public List<String> getEventIds() {
+    return eventIds;
+  }
+
+  public void setEventIds(List<String> eventIds) {
+    this.eventIds = eventIds;
+  }
+
+  public List<String> getCorrelationIds() {
+    return correlationIds;
+  }
+
+  public void setCorrelationIds(List<String> correlationIds) {
+    this.correlationIds = correlationIds;
+  }
+
+  public List<String> getTypes() {
+    return types;
+  }
+
+  public void setTypes(List<String> types) {
+    this.types = types;
+  }
+
+  public List<String> getLastOutcome() {
+    return lastOutcome;
+  }
+
+  public void setLastOutcome(List<String> lastOutcome) {
+    this.lastOutcome = lastOutcome;
+  }
+
+  public String getSenderWorkload() {
+    return senderWorkload;
+  }
+
+  public void setSenderWorkload(String senderWorkload) {
+    this.senderWorkload = senderWorkload;
+  }
+
+  public ReplayOverride getOverride() {
+    return override;
+  }
+
+  public void setOverride(ReplayOverride override) {
+    this.override = override;
+  }
+
+  public Integer getRateLimit() {
+    return rateLimit;
+  }
+
+  public void setRateLimit(Integer rateLimit) {
+    this.rateLimit = rateLimit;
+  }
+
+  public Integer getConcurrency() {
+    return concurrency;
+  }
+
+  public void setConcurrency(Integer concurrency) {
+    this.concurrency = concurrency;
+  }
+
+  public Integer getMaxEvents() {
+    return maxEvents;
+  }
+
+  public void setMaxEvents(Integer maxEvents) {
+    this.maxEvents = maxEvents;
+  }
+
+  public Boolean getDryRun() {
+    return dryRun;
+  }
+
+  public void setDryRun(Boolean dryRun) {
+    this.dryRun = dryRun;
+  }
+
+  /** The route names this replay covers, whichever of routeRef and routes was used. */
+  public List<String> routeNames() {
+    if (routeRef != null) {
+      return List.of(routeRef.getName());
+    }
+    return routes == null ? List.of() : List.copyOf(routes);
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof ReplaySpec s
+        && Objects.equals(routeRef, s.routeRef)
+        && Objects.equals(routes, s.routes)
+        && Objects.equals(since, s.since)
+        && Objects.equals(until, s.until)
+        && Objects.equals(states, s.states)
+        && Objects.equals(eventIds, s.eventIds)
+        && Objects.equals(correlationIds, s.correlationIds)
+        && Objects.equals(types, s.types)
+        && Objects.equals(lastOutcome, s.lastOutcome)
+        && Objects.equals(senderWorkload, s.senderWorkload)
+        && Objects.equals(override, s.override)
+        && Objects.equals(rateLimit, s.rateLimit)
+        && Objects.equals(concurrency, s.concurrency)
+        && Objects.equals(maxEvents, s.maxEvents)
+        && Objects.equals(dryRun, s.dryRun);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(routeRef, routes, since, until, states, eventIds, correlationIds, types, lastOutcome,
+        senderWorkload, override, rateLimit, concurrency, maxEvents, dryRun);
+  }
+}
