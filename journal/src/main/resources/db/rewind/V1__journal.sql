@@ -82,7 +82,7 @@ CREATE TABLE rewind.attempts (
   started_at       timestamptz NOT NULL,
   duration_ms      double precision NOT NULL,
   status_code      integer,
-  error_class      text CHECK (error_class IN ('timeout', 'connect', 'dns', 'tls', 'http')),
+  error_class      text CHECK (error_class IN ('timeout', 'connect', 'dns', 'tls', 'http', 'blocked', 'config')),
   error            text,
   outcome          text        NOT NULL,
   response_headers jsonb,

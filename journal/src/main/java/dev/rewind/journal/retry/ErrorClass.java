@@ -13,7 +13,11 @@ public enum ErrorClass {
   /** TLS handshake or certificate failure. */
   TLS,
   /** An HTTP answer that is not a success. */
-  HTTP;
+  HTTP,
+  /** The destination resolved to an address the address policy refuses; never retried. */
+  BLOCKED,
+  /** Rewind could not build the request (a signing secret is missing); never retried, replayable once fixed. */
+  CONFIG;
 
   public String wireName() {
     return name().toLowerCase(Locale.ROOT);

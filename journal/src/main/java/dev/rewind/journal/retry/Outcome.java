@@ -30,8 +30,8 @@ public record Outcome(Integer statusCode, ErrorClass errorClass, Duration retryA
 
   /**
    * The outcome as retryOn and a replay's lastOutcome name it: delivered, the status code, timeout,
-   * connect-failure (DNS included: a name that does not resolve yet, during a rollout, is transient) or
-   * tls-failure.
+   * connect-failure (DNS included: a name that does not resolve yet, during a rollout, is transient),
+   * tls-failure, or blocked-destination and config-error (which no retryOn pattern selects).
    */
   public String token() {
     if (delivered()) {
@@ -44,6 +44,8 @@ public record Outcome(Integer statusCode, ErrorClass errorClass, Duration retryA
       case TIMEOUT -> "timeout";
       case CONNECT, DNS -> "connect-failure";
       case TLS -> "tls-failure";
+      case BLOCKED -> "blocked-destination";
+      case CONFIG -> "config-error";
       case HTTP -> throw new IllegalStateException("an HTTP failure has a status code");
     };
   }

@@ -2,7 +2,7 @@ package dev.rewind.journal.store;
 
 import dev.rewind.api.v1alpha1.common.EventState;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.core.buffer.Buffer;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
@@ -255,6 +255,18 @@ public final class EventStore {
     }
     return Tuple.tuple(List.of(ids, numbers, triggers, replayIds, replayNames, workers, destinations, started,
         durations, codes, classes, errors, results, responseHeaders, responseBodies, tokens, states, delays));
+  }
+
+  /**
+   * Claims one event whatever its state, for a sender that sent the same event again in passthrough mode: it is
+   * waiting for an answer, so the event is attempted again (same id; consumers are idempotent).
+   */
+  public Uni<Optional<StoredEvent>> claimOne(UUID id, String worker, Duration lease) {
+    return pool.preparedQuery("UPDATE rewind.events e SET state = 'delivering', attempts = e.attempts + 1,"
+            + " lease_owner = $2, lease_token = e.lease_token + 1, completed_at = NULL,"
+            + " next_attempt_at = now() + $3 * interval '1 millisecond' WHERE e.id = $1 RETURNING e.*")
+        .execute(Tuple.of(id, worker, lease.toMillis()))
+        .map(rows -> events(rows).stream().findFirst());
   }
 
   /**

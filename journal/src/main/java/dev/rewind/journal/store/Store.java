@@ -35,7 +35,7 @@ public final class Store implements AutoCloseable {
         .setPort(config.port())
         .setDatabase(config.database())
         .setUser(config.user())
-        .setPassword(config.password())
+        .setPassword(config.password() == null ? "" : config.password())
         .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, config.writeTimeout().toMillis()))
         .setCachePreparedStatements(true)
         .setPipeliningLimit(256)

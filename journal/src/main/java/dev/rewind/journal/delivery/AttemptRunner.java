@@ -1,0 +1,100 @@
+package dev.rewind.journal.delivery;
+
+import dev.rewind.api.v1alpha1.route.spec.SecretKeySelector;
+import dev.rewind.journal.retry.ErrorClass;
+import dev.rewind.journal.retry.Outcome;
+import dev.rewind.journal.route.ResolvedRoute;
+import dev.rewind.journal.store.AttemptRecord;
+import dev.rewind.journal.store.Header;
+import io.smallrye.mutiny.Uni;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Makes one attempt of one event: the captured request, byte-exact, plus the headers that identify it
+ * ({@code Rewind-Event-Id}, {@code Rewind-Attempt}) and, when the route signs, a fresh Standard Webhooks signature.
+ * Shared by live delivery and replays, so both send exactly the same thing.
+ */
+public final class AttemptRunner {
+
+  public static final String EVENT_ID_HEADER = "Rewind-Event-Id";
+  public static final String ATTEMPT_HEADER = "Rewind-Attempt";
+  public static final String REPLAY_HEADER = "Rewind-Replay";
+
+  private final HttpDeliverer deliverer;
+  private final SecretSource secrets;
+  private final Clock clock;
+  private final int responseBodyLimit;
+
+  public AttemptRunner(HttpDeliverer deliverer, SecretSource secrets, Clock clock, int responseBodyLimit) {
+    this.deliverer = deliverer;
+    this.secrets = secrets;
+    this.clock = clock;
+    this.responseBodyLimit = responseBodyLimit;
+  }
+
+  /**
+   * @param destination where to send it (the event's captured URL, or a replay's override)
+   * @param replayName the replay making the attempt, or null for live delivery
+   * @param bodyLimit how much of the answer to keep (passthrough keeps it all, to return it)
+   */
+  public Uni<AttemptResult> attempt(DeliveryItem item, ResolvedRoute route, String destination, Duration timeout,
+      String replayName, int bodyLimit) {
+    SecretKeySelector signing = route.spec().getSigning() == null ? null : route.spec().getSigning().getSecretRef();
+    List<Header> headers = new ArrayList<>(item.headers().size() + 6);
+    for (Header h : item.headers()) {
+      if (!isOurs(h) && !(signing != null && isSignature(h))) {
+        headers.add(h);
+      }
+    }
+    headers.add(new Header(EVENT_ID_HEADER, item.id().toString()));
+    headers.add(new Header(ATTEMPT_HEADER, Integer.toString(item.attempt())));
+    if (replayName != null) {
+      headers.add(new Header(REPLAY_HEADER, replayName));
+    }
+    if (signing != null) {
+      String secret = secrets.get(item.namespace(), signing.getName(), signing.getKey());
+      if (secret == null) {
+        return Uni.createFrom().item(new AttemptResult(clock.instant(), 0, Outcome.failure(ErrorClass.CONFIG),
+            "signing secret " + signing.getName() + "/" + signing.getKey() + " is not available", null, null));
+      }
+      long timestamp = clock.instant().getEpochSecond();
+      headers.add(new Header(WebhookSigner.ID, item.eventId()));
+      headers.add(new Header(WebhookSigner.TIMESTAMP, Long.toString(timestamp)));
+      headers.add(new Header(WebhookSigner.SIGNATURE,
+          WebhookSigner.sign(WebhookSigner.key(secret), item.eventId(), timestamp, item.body())));
+    }
+    return deliverer.send(new OutboundRequest(item.method(), destination, headers, item.body(), timeout,
+        bodyLimit));
+  }
+
+  public int responseBodyLimit() {
+    return responseBodyLimit;
+  }
+
+  /** The journal row of an attempt. */
+  public AttemptRecord record(DeliveryItem item, AttemptResult result, String trigger, UUID replayId,
+      String replayName, String worker, String destination) {
+    byte[] body = result.responseBody();
+    if (body != null && body.length > responseBodyLimit) {
+      body = java.util.Arrays.copyOf(body, responseBodyLimit);
+    }
+    return new AttemptRecord(item.id(), item.attempt(), trigger, replayId, replayName, worker, destination,
+        result.startedAt(), result.durationMs(), result.statusCode(),
+        result.errorClass() == null ? null : result.errorClass().wireName(), result.error(),
+        result.outcome().token(), result.responseHeaders(), body);
+  }
+
+  /** Headers Rewind sets itself on each attempt; a captured copy (from an earlier hop) is replaced, not doubled. */
+  private static boolean isOurs(Header h) {
+    return h.is(EVENT_ID_HEADER) || h.is(ATTEMPT_HEADER) || h.is(REPLAY_HEADER);
+  }
+
+  /** A signature the sender made is kept as captured, unless the route signs: then ours replaces it. */
+  private static boolean isSignature(Header h) {
+    return h.is(WebhookSigner.TIMESTAMP) || h.is(WebhookSigner.SIGNATURE) || h.is(WebhookSigner.ID);
+  }
+}

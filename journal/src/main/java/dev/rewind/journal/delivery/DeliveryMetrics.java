@@ -1,0 +1,49 @@
+package dev.rewind.journal.delivery;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+
+/** Delivery meters, tagged by route so one bad hop stands out on a dashboard. */
+public final class DeliveryMetrics {
+
+  private final MeterRegistry registry;
+
+  public DeliveryMetrics(MeterRegistry registry) {
+    this.registry = registry;
+  }
+
+  public void attempt(String route, String trigger, String outcome, double durationMs) {
+    Timer.builder("rewind.attempt.duration")
+        .description("Duration of delivery attempts")
+        .tag("route", route)
+        .tag("trigger", trigger)
+        .tag("outcome", outcome)
+        .publishPercentileHistogram()
+        .register(registry)
+        .record(Duration.ofNanos((long) (durationMs * 1_000_000)));
+  }
+
+  public void delivered(String route) {
+    counter("rewind.events.delivered", "Events delivered", route).increment();
+  }
+
+  public void failed(String route) {
+    counter("rewind.events.failed", "Attempts that failed and were scheduled for a retry", route).increment();
+  }
+
+  public void dead(String route) {
+    counter("rewind.events.dead", "Events the retry policy gave up on", route).increment();
+  }
+
+  public void unrecorded() {
+    Counter.builder("rewind.outcomes.unrecorded")
+        .description("Attempt outcomes dropped because the store stayed unreachable; the events are redelivered")
+        .register(registry).increment();
+  }
+
+  private Counter counter(String name, String description, String route) {
+    return Counter.builder(name).description(description).tag("route", route).register(registry);
+  }
+}

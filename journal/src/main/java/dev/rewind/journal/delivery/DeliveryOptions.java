@@ -1,0 +1,28 @@
+package dev.rewind.journal.delivery;
+
+import java.time.Duration;
+
+/**
+ * How a worker delivers.
+ *
+ * @param worker this worker's identity (the pod name in a cluster); it owns its leases, and a restarted worker
+ *     with the same identity takes its unfinished events back at once
+ * @param concurrency most attempts in flight at once
+ * @param lease how long a claimed event stays reserved for this worker; at least twice the longest attempt timeout
+ *     is used, so a slow attempt is not taken over while still running
+ * @param pollInterval how often due retries and orphaned leases are looked for when nothing else wakes the poller
+ * @param responseBodyLimit how much of each answer the attempt log keeps
+ */
+public record DeliveryOptions(
+    String worker, int concurrency, Duration lease, Duration pollInterval, int responseBodyLimit) {
+
+  public static DeliveryOptions defaults(String worker) {
+    return new DeliveryOptions(worker, 64, Duration.ofSeconds(60), Duration.ofMillis(500), 4096);
+  }
+
+  /** The lease to take when attempts may last up to {@code longestTimeout}. */
+  public Duration leaseFor(Duration longestTimeout) {
+    Duration floor = longestTimeout.multipliedBy(2).plusSeconds(5);
+    return floor.compareTo(lease) > 0 ? floor : lease;
+  }
+}

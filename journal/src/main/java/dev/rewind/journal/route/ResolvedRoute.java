@@ -1,0 +1,46 @@
+package dev.rewind.journal.route;
+
+import dev.rewind.api.v1alpha1.retrypolicy.RetryPolicySpec;
+import dev.rewind.api.v1alpha1.route.RouteSpec;
+import dev.rewind.api.v1alpha1.route.spec.Mode;
+import dev.rewind.api.v1alpha1.route.spec.OnStoreUnavailable;
+import dev.rewind.journal.retry.ResolvedPolicy;
+import java.util.List;
+
+/**
+ * A Route with its RetryPolicy resolved: everything a worker needs to capture and deliver for it. This is what the
+ * operator publishes to the store and what standalone mode builds from files.
+ *
+ * @param policySpec the referenced policy's spec, or null for a Route without one (one attempt, no retries)
+ */
+public record ResolvedRoute(
+    String namespace,
+    String name,
+    long generation,
+    RouteSpec spec,
+    String policyName,
+    Long policyGeneration,
+    RetryPolicySpec policySpec) {
+
+  public ResolvedPolicy policy() {
+    return policySpec == null ? ResolvedPolicy.NO_RETRIES : ResolvedPolicy.from(policySpec);
+  }
+
+  public Mode mode() {
+    return spec.getMode() == null ? Mode.STORE_AND_FORWARD : spec.getMode();
+  }
+
+  public OnStoreUnavailable onStoreUnavailable() {
+    return spec.getOnStoreUnavailable() == null ? OnStoreUnavailable.REJECT : spec.getOnStoreUnavailable();
+  }
+
+  public String destination() {
+    return spec.getDestination().getUrl();
+  }
+
+  /** Whether a sidecar of {@code workload} serves this route (no workloads listed: every sidecar does). */
+  public boolean servedBy(String workload) {
+    List<String> workloads = spec.getWorkloads();
+    return workloads == null || workloads.isEmpty() || workloads.contains(workload);
+  }
+}
