@@ -34,6 +34,12 @@ public final class TestStore implements AutoCloseable {
     return new TestStore(vertx, database, store);
   }
 
+  /** A connection to an existing (already migrated) test database. */
+  public static TestStore attach(String database) {
+    Vertx vertx = Vertx.vertx();
+    return new TestStore(vertx, database, new Store(vertx, config(database)));
+  }
+
   public static StoreConfig config(String database) {
     return new StoreConfig("127.0.0.1", EmbeddedPostgres.port(), database, "postgres", null, 8, true,
         Duration.ofSeconds(2));

@@ -1,0 +1,191 @@
+package dev.rewind.sidecar;
+
+import dev.rewind.journal.capture.CaptureMetrics;
+import dev.rewind.journal.capture.CapturePipeline;
+import dev.rewind.journal.delivery.AddressPolicy;
+import dev.rewind.journal.delivery.AttemptRunner;
+import dev.rewind.journal.delivery.DeliveryEngine;
+import dev.rewind.journal.delivery.DeliveryMetrics;
+import dev.rewind.journal.delivery.DeliveryOptions;
+import dev.rewind.journal.delivery.DirectorySecretSource;
+import dev.rewind.journal.delivery.HttpDeliverer;
+import dev.rewind.journal.delivery.SecretSource;
+import dev.rewind.journal.route.RouteCatalog;
+import dev.rewind.journal.route.RouteResolver;
+import dev.rewind.journal.route.RouteTable;
+import dev.rewind.journal.store.EmbeddedStore;
+import dev.rewind.journal.store.EventStore;
+import dev.rewind.journal.store.Store;
+import dev.rewind.journal.store.StoreConfig;
+import dev.rewind.sidecar.capture.CaptureServer;
+import dev.rewind.sidecar.capture.Identity;
+import dev.rewind.sidecar.capture.ProxyServer;
+import dev.rewind.sidecar.capture.RequestCapture;
+import dev.rewind.sidecar.config.SidecarConfig;
+import dev.rewind.sidecar.routes.FileRouteSource;
+import dev.rewind.sidecar.routes.RouteSource;
+import dev.rewind.sidecar.routes.StoreRouteSource;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.mutiny.core.Vertx;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import org.jboss.logging.Logger;
+
+/**
+ * Wires the sidecar at start, in order: the store (embedded when none is configured, standalone only), the routes
+ * (all valid or no start), delivery, then the capture listeners last, so nothing is accepted before it can be
+ * journaled and delivered. Stops in the reverse order.
+ */
+@ApplicationScoped
+public class Sidecar {
+
+  private static final Logger LOG = Logger.getLogger(Sidecar.class);
+
+  @Inject
+  SidecarConfig config;
+
+  @Inject
+  Vertx vertx;
+
+  @Inject
+  MeterRegistry meters;
+
+  private EmbeddedStore embedded;
+  private Store store;
+  private EventStore events;
+  private RouteSource routeSource;
+  private DeliveryEngine engine;
+  private HttpDeliverer deliverer;
+  private CaptureServer captureServer;
+  private ProxyServer proxyServer;
+  private final RouteTable routes = new RouteTable();
+
+  void start(@Observes StartupEvent startup) {
+    boolean cluster = config.mode() == SidecarConfig.Mode.cluster;
+    String worker = config.pod().orElseGet(Sidecar::hostName);
+    store = new Store(vertx, storeConfig(cluster));
+    int version = store.prepare().await().atMost(Duration.ofMinutes(2));
+    events = new EventStore(store.pool());
+    LOG.infof("Journal store %s ready (schema version %d)", store.config(), version);
+
+    AddressPolicy addresses = new AddressPolicy(config.delivery().blockedCidrs().orElse(List.of()),
+        config.delivery().allowLoopback().orElse(!cluster));
+    routeSource = cluster
+        ? new StoreRouteSource(new RouteCatalog(store.pool()), vertx, store.connectOptions(), config.namespace(),
+            config.workload(), routes)
+        : new FileRouteSource(Path.of(config.configDir()), config.namespace(), routes, new RouteResolver(addresses),
+            vertx.getDelegate(), 2000);
+    routeSource.start();
+
+    SecretSource secrets = config.secretsDir().<SecretSource>map(d -> new DirectorySecretSource(Path.of(d)))
+        .orElse(SecretSource.NONE);
+    deliverer = new HttpDeliverer(vertx.getDelegate(), addresses, config.delivery().concurrency());
+    AttemptRunner runner = new AttemptRunner(deliverer, secrets, Clock.systemUTC(),
+        config.delivery().responseBodyLimit());
+    engine = new DeliveryEngine(vertx.getDelegate(), config.namespace(), events, runner, routes,
+        new DeliveryOptions(worker, config.delivery().concurrency(), config.delivery().lease(),
+            config.delivery().pollInterval(), config.delivery().responseBodyLimit()),
+        new DeliveryMetrics(meters), Clock.systemUTC());
+    engine.start().await().atMost(Duration.ofSeconds(30));
+
+    CaptureMetrics captureMetrics = new CaptureMetrics(meters);
+    CapturePipeline pipeline = new CapturePipeline(events, engine, captureMetrics, config.store().writeTimeout());
+    RequestCapture capture = new RequestCapture(pipeline, deliverer, captureMetrics,
+        new Identity(config.namespace(), config.workload(), worker), config.capture().maxBodySize());
+    captureServer = new CaptureServer(routes, capture);
+    captureServer.listen(vertx.getDelegate(), config.capture().host(), config.capture().port())
+        .toCompletionStage().toCompletableFuture().join();
+    LOG.infof("Capture API on %s:%d (POST /v1/routes/{route}[/suffix])", config.capture().host(),
+        captureServer.port());
+    if (config.proxy().enabled()) {
+      proxyServer = new ProxyServer(routes, capture);
+      proxyServer.listen(vertx.getDelegate(), config.proxy().host(), config.proxy().port())
+          .toCompletionStage().toCompletableFuture().join();
+      LOG.infof("HTTP forward proxy on %s:%d", config.proxy().host(), proxyServer.port());
+    }
+  }
+
+  private StoreConfig storeConfig(boolean cluster) {
+    SidecarConfig.Store s = config.store();
+    String url = s.url().filter(u -> !u.isBlank()).orElse(null);
+    if (url == null) {
+      if (cluster) {
+        throw new IllegalStateException("rewind.store.url is required in cluster mode (REWIND_STORE_URL)");
+      }
+      embedded = EmbeddedStore.start(Path.of(s.embeddedDataDir()));
+      url = embedded.url();
+      LOG.infof("No store configured: started an embedded PostgreSQL (data in %s)", s.embeddedDataDir());
+    }
+    return StoreConfig.fromUrl(url, s.password().orElse(null), s.poolSize(), s.migrate(), s.writeTimeout());
+  }
+
+  void stop(@Observes ShutdownEvent shutdown) {
+    if (proxyServer != null) {
+      proxyServer.close().toCompletionStage().toCompletableFuture().join();
+    }
+    if (captureServer != null) {
+      captureServer.close().toCompletionStage().toCompletableFuture().join();
+    }
+    if (engine != null) {
+      engine.stop(config.delivery().shutdownGrace()).await().atMost(config.delivery().shutdownGrace()
+          .plusSeconds(5));
+    }
+    if (routeSource != null) {
+      routeSource.close();
+    }
+    if (deliverer != null) {
+      deliverer.close();
+    }
+    if (store != null) {
+      store.close();
+    }
+    if (embedded != null) {
+      embedded.close();
+    }
+  }
+
+  public Store store() {
+    return store;
+  }
+
+  public EventStore events() {
+    return events;
+  }
+
+  public RouteTable routes() {
+    return routes;
+  }
+
+  public RouteSource routeSource() {
+    return routeSource;
+  }
+
+  public DeliveryEngine engine() {
+    return engine;
+  }
+
+  public int capturePort() {
+    return captureServer.port();
+  }
+
+  public int proxyPort() {
+    return proxyServer == null ? -1 : proxyServer.port();
+  }
+
+  private static String hostName() {
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException e) {
+      return "rewind-" + ProcessHandle.current().pid();
+    }
+  }
+}

@@ -1,0 +1,110 @@
+package dev.rewind.sidecar.routes;
+
+import dev.rewind.journal.route.ResolvedRoute;
+import dev.rewind.journal.route.RouteCatalog;
+import dev.rewind.journal.route.RouteTable;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.pgclient.pubsub.PgSubscriber;
+import io.vertx.pgclient.PgConnectOptions;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jboss.logging.Logger;
+
+/**
+ * In-cluster routes: the resolved routes the operator published for this namespace, kept to those this workload
+ * serves. A notification on the store's routes channel triggers a reload, so an edited Route or RetryPolicy
+ * applies within a second or two, without a restart. A periodic reload covers lost notifications.
+ */
+public final class StoreRouteSource implements RouteSource {
+
+  private static final Logger LOG = Logger.getLogger(StoreRouteSource.class);
+
+  private final RouteCatalog catalog;
+  private final Vertx vertx;
+  private final PgConnectOptions connectOptions;
+  private final String namespace;
+  private final String workload;
+  private final RouteTable table;
+  private final AtomicBoolean reloading = new AtomicBoolean();
+  private final AtomicBoolean again = new AtomicBoolean();
+  private PgSubscriber subscriber;
+  private long timer = -1;
+  private volatile boolean healthy;
+
+  public StoreRouteSource(RouteCatalog catalog, Vertx vertx, PgConnectOptions connectOptions, String namespace,
+      String workload, RouteTable table) {
+    this.catalog = catalog;
+    this.vertx = vertx;
+    this.connectOptions = connectOptions;
+    this.namespace = namespace;
+    this.workload = workload;
+    this.table = table;
+  }
+
+  @Override
+  public void start() {
+    apply(catalog.load(namespace).await().atMost(Duration.ofSeconds(30)));
+    subscriber = RouteCatalog.listen(vertx, connectOptions, namespace, this::reload);
+    RouteCatalog.connect(subscriber, e -> LOG.warnf("Route notifications unavailable (%s); reloading every 30 s",
+        e.getMessage()));
+    timer = vertx.setPeriodic(30_000, id -> reload());
+  }
+
+  /** Coalesces bursts of notifications into at most one reload in flight plus one queued. */
+  private void reload() {
+    if (!reloading.compareAndSet(false, true)) {
+      again.set(true);
+      return;
+    }
+    catalog.load(namespace).subscribe().with(
+        routes -> {
+          apply(routes);
+          finished();
+        },
+        failure -> {
+          healthy = false;
+          LOG.warnf("Could not reload routes of %s: %s", namespace, failure.getMessage());
+          finished();
+        });
+  }
+
+  private void finished() {
+    reloading.set(false);
+    if (again.getAndSet(false)) {
+      reload();
+    }
+  }
+
+  private void apply(List<ResolvedRoute> routes) {
+    Map<String, ResolvedRoute> served = new HashMap<>();
+    for (ResolvedRoute r : routes) {
+      if (r.servedBy(workload)) {
+        served.put(r.name(), r);
+      }
+    }
+    boolean changed = !served.equals(table.all());
+    table.replace(served);
+    healthy = true;
+    if (changed) {
+      LOG.infof("Serving routes of %s for workload %s: %s", namespace, workload, served.keySet());
+    }
+  }
+
+  @Override
+  public boolean healthy() {
+    return healthy;
+  }
+
+  @Override
+  public void close() {
+    if (timer != -1) {
+      vertx.cancelTimer(timer);
+    }
+    if (subscriber != null) {
+      subscriber.close().await().atMost(Duration.ofSeconds(5));
+    }
+  }
+}
