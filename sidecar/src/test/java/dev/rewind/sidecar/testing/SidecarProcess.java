@@ -1,0 +1,168 @@
+package dev.rewind.sidecar.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.HttpURLConnection;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The packaged sidecar (target/quarkus-app) as a separate operating-system process, so a test can kill it for real
+ * (SIGKILL: no shutdown hook, no flush) and start it again with the same identity.
+ */
+public final class SidecarProcess implements AutoCloseable {
+
+  public final int capturePort;
+  public final int proxyPort;
+  public final int adminPort;
+  public final int managementPort;
+  private final Map<String, String> properties;
+  private final Path log;
+  private Process process;
+
+  public SidecarProcess(Map<String, String> properties, Path log) {
+    this.capturePort = freePort();
+    this.proxyPort = freePort();
+    this.adminPort = freePort();
+    this.managementPort = freePort();
+    this.properties = new LinkedHashMap<>(properties);
+    this.properties.put("rewind.capture.port", Integer.toString(capturePort));
+    this.properties.put("rewind.proxy.port", Integer.toString(proxyPort));
+    this.properties.put("quarkus.http.port", Integer.toString(adminPort));
+    this.properties.put("quarkus.management.port", Integer.toString(managementPort));
+    this.log = log;
+  }
+
+  public static Path jar() {
+    String path = System.getProperty("sidecar.jar.path", "target/quarkus-app/quarkus-run.jar");
+    Path jar = Path.of(path);
+    if (!Files.exists(jar)) {
+      throw new IllegalStateException("packaged sidecar not found at " + jar + "; run ./mvnw -pl sidecar package");
+    }
+    return jar;
+  }
+
+  /** Starts the process and returns without waiting for it to be ready. */
+  public SidecarProcess launch() {
+    List<String> command = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m"));
+    properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
+    command.add("-jar");
+    command.add(jar().toAbsolutePath().toString());
+    try {
+      process = new ProcessBuilder(command).redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return this;
+  }
+
+  /** Starts and waits until readiness reports UP. */
+  public SidecarProcess start(Duration timeout) {
+    launch();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!ready()) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException("sidecar exited with " + process.exitValue() + "; log: " + output());
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("sidecar not ready within " + timeout + "; log: " + output());
+      }
+      try {
+        process.waitFor(100, TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+    return this;
+  }
+
+  public boolean ready() {
+    return status("http://127.0.0.1:" + managementPort + "/q/health/ready") == 200;
+  }
+
+  public int readinessStatus() {
+    return status("http://127.0.0.1:" + managementPort + "/q/health/ready");
+  }
+
+  private static int status(String url) {
+    try {
+      HttpURLConnection c = (HttpURLConnection) URI.create(url).toURL().openConnection();
+      c.setConnectTimeout(500);
+      c.setReadTimeout(3000);
+      int code = c.getResponseCode();
+      c.disconnect();
+      return code;
+    } catch (IOException e) {
+      return -1;
+    }
+  }
+
+  /** SIGKILL: the process gets no chance to finish anything. */
+  public void kill() {
+    process.destroyForcibly();
+    waitForExit();
+  }
+
+  /** Waits for the process to end by itself; returns its exit code. */
+  public int waitForExit() {
+    try {
+      if (!process.waitFor(60, TimeUnit.SECONDS)) {
+        throw new IllegalStateException("sidecar did not exit");
+      }
+      return process.exitValue();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public boolean alive() {
+    return process != null && process.isAlive();
+  }
+
+  public String output() {
+    try {
+      return Files.readString(log);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public long pid() {
+    return process.pid();
+  }
+
+  @Override
+  public void close() {
+    if (process != null && process.isAlive()) {
+      process.destroy();
+      try {
+        if (!process.waitFor(20, TimeUnit.SECONDS)) {
+          process.destroyForcibly();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        process.destroyForcibly();
+      }
+    }
+  }
+
+  static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
