@@ -123,6 +123,7 @@ public class Sidecar {
       }
       embedded = EmbeddedStore.start(Path.of(s.embeddedDataDir()));
       url = embedded.url();
+      embedded.advertise(storeUrlFile());
       LOG.infof("No store configured: started an embedded PostgreSQL (data in %s)", s.embeddedDataDir());
     }
     return StoreConfig.fromUrl(url, s.password().orElse(null), s.poolSize(), s.migrate(), s.writeTimeout());
@@ -150,7 +151,13 @@ public class Sidecar {
     }
     if (embedded != null) {
       embedded.close();
+      EmbeddedStore.withdraw(storeUrlFile());
     }
+  }
+
+  /** Where the embedded store's URL is written for the CLI: next to its data directory. */
+  private Path storeUrlFile() {
+    return Path.of(config.store().embeddedDataDir()).toAbsolutePath().resolveSibling(EmbeddedStore.URL_FILE);
   }
 
   public Store store() {

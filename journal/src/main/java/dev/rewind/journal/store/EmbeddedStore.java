@@ -21,6 +21,12 @@ public final class EmbeddedStore implements AutoCloseable {
 
   private static final Logger LOG = Logger.getLogger(EmbeddedStore.class);
 
+  /**
+   * The file, beside the data directory, where a running embedded store writes its URL, so that tools on the same
+   * machine (the rewind CLI) reach the store of a running sidecar.
+   */
+  public static final String URL_FILE = "store.url";
+
   private final EmbeddedPostgres postgres;
 
   private EmbeddedStore(EmbeddedPostgres postgres) {
@@ -56,6 +62,24 @@ public final class EmbeddedStore implements AutoCloseable {
 
   public String url() {
     return "postgresql://postgres@127.0.0.1:" + port() + "/rewind";
+  }
+
+  /** Writes this store's URL to {@code file} for local tools. */
+  public void advertise(Path file) {
+    try {
+      Files.writeString(file, url() + System.lineSeparator());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + file, e);
+    }
+  }
+
+  /** Removes an advertised URL once the store has stopped. */
+  public static void withdraw(Path file) {
+    try {
+      Files.deleteIfExists(file);
+    } catch (IOException e) {
+      LOG.debugf("Could not remove %s: %s", file, e.getMessage());
+    }
   }
 
   private void createDatabase() {
