@@ -46,22 +46,29 @@ CREATE TABLE rewind.replays (
   id           uuid        PRIMARY KEY,               -- the Replay's metadata.uid (generated when standalone)
   namespace    text        NOT NULL,
   name         text        NOT NULL,
-  spec         jsonb       NOT NULL,
-  phase        text        NOT NULL,
-  matched      bigint      NOT NULL DEFAULT 0,
-  message      text,
+  spec         jsonb       NOT NULL,                  -- the spec as started; a Replay's spec never changes
+  retry_policy jsonb,                                 -- override.retryPolicyRef's spec, fixed at start
+  phase        text        NOT NULL CHECK (phase IN ('Pending', 'Running', 'Succeeded', 'PartiallyFailed',
+                                                     'Failed', 'Cancelled', 'Previewed')),
+  matched      bigint      NOT NULL DEFAULT 0,        -- size of the matched set (fixed at start)
+  delivered    bigint      NOT NULL DEFAULT 0,        -- items delivered, counted by the outcome writes
+  failed       bigint      NOT NULL DEFAULT 0,        -- items the replay's policy gave up on
+  sample       text[],                                -- dry run: up to 20 matched ids, oldest first
+  message      text,                                  -- why a replay was refused before it started
   created_at   timestamptz NOT NULL DEFAULT now(),
-  started_at   timestamptz,
+  started_at   timestamptz,                           -- when the matched set was fixed
   completed_at timestamptz
 );
-CREATE INDEX replays_by_name ON rewind.replays (namespace, name);
+CREATE INDEX replays_by_name ON rewind.replays (namespace, name, created_at);
 
+-- The matched set of a replay, one row per event, and how far each got. Claimed like events are (SKIP LOCKED,
+-- lease, fencing token); an item once delivered or dead is never claimed again.
 CREATE TABLE rewind.replay_items (
   replay_id       uuid        NOT NULL REFERENCES rewind.replays (id) ON DELETE CASCADE,
   event_id        uuid        NOT NULL REFERENCES rewind.events (id) ON DELETE CASCADE,
   state           text        NOT NULL CHECK (state IN ('pending', 'delivering', 'delivered', 'failed', 'dead')),
-  attempts        integer     NOT NULL DEFAULT 0,
-  next_attempt_at timestamptz,
+  attempts        integer     NOT NULL DEFAULT 0,     -- attempts this replay made (its policy counts these)
+  next_attempt_at timestamptz,                        -- due time; for delivering, when the lease runs out
   lease_owner     text,
   lease_token     bigint      NOT NULL DEFAULT 0,
   last_outcome    text,
@@ -70,6 +77,9 @@ CREATE TABLE rewind.replay_items (
 );
 CREATE INDEX replay_items_due ON rewind.replay_items (replay_id, next_attempt_at)
   WHERE state IN ('pending', 'delivering', 'failed');
+-- Deleting an event (retention) removes its items through the foreign key; without this index every such delete
+-- would scan the whole table.
+CREATE INDEX replay_items_event ON rewind.replay_items (event_id);
 
 CREATE TABLE rewind.attempts (
   event_id         uuid        NOT NULL REFERENCES rewind.events (id) ON DELETE CASCADE,

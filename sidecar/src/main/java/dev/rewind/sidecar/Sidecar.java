@@ -15,6 +15,7 @@ import dev.rewind.journal.route.RouteResolver;
 import dev.rewind.journal.route.RouteTable;
 import dev.rewind.journal.store.EmbeddedStore;
 import dev.rewind.journal.store.EventStore;
+import dev.rewind.journal.store.Retention;
 import dev.rewind.journal.store.Store;
 import dev.rewind.journal.store.StoreConfig;
 import dev.rewind.sidecar.capture.CaptureServer;
@@ -68,6 +69,7 @@ public class Sidecar {
   private CaptureServer captureServer;
   private ProxyServer proxyServer;
   private final RouteTable routes = new RouteTable();
+  private long retentionTimer = -1;
 
   void start(@Observes StartupEvent startup) {
     boolean cluster = config.mode() == SidecarConfig.Mode.cluster;
@@ -96,6 +98,18 @@ public class Sidecar {
             config.delivery().pollInterval(), config.delivery().responseBodyLimit()),
         new DeliveryMetrics(meters), Clock.systemUTC());
     engine.start().await().atMost(Duration.ofSeconds(30));
+
+    if (config.retention().enabled().orElse(!cluster)) {
+      Retention retention = new Retention(config.retention().delivered(), config.retention().dead());
+      retentionTimer = vertx.setPeriodic(config.retention().interval().toMillis(), id -> retention
+          .apply(store.pool()).subscribe().with(
+              n -> {
+                if (n > 0) {
+                  LOG.infof("Retention removed %d completed events", n);
+                }
+              },
+              e -> LOG.warnf("Retention run failed: %s", e.getMessage())));
+    }
 
     CaptureMetrics captureMetrics = new CaptureMetrics(meters);
     CapturePipeline pipeline = new CapturePipeline(events, engine, captureMetrics, config.store().writeTimeout());
@@ -130,6 +144,9 @@ public class Sidecar {
   }
 
   void stop(@Observes ShutdownEvent shutdown) {
+    if (retentionTimer != -1) {
+      vertx.cancelTimer(retentionTimer);
+    }
     if (proxyServer != null) {
       proxyServer.close().toCompletionStage().toCompletableFuture().join();
     }

@@ -4,24 +4,31 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
-/** Delivery meters, tagged by route so one bad hop stands out on a dashboard. */
+/**
+ * Delivery meters, tagged by route so one bad hop stands out on a dashboard. Meters are looked up once per tag
+ * combination and kept: registering on every attempt would cost more than the attempt's own bookkeeping.
+ */
 public final class DeliveryMetrics {
 
   private final MeterRegistry registry;
+  private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+  private final Map<String, Counter> counters = new ConcurrentHashMap<>();
 
   public DeliveryMetrics(MeterRegistry registry) {
     this.registry = registry;
   }
 
   public void attempt(String route, String trigger, String outcome, double durationMs) {
-    Timer.builder("rewind.attempt.duration")
-        .description("Duration of delivery attempts")
-        .tag("route", route)
-        .tag("trigger", trigger)
-        .tag("outcome", outcome)
-        .publishPercentileHistogram()
-        .register(registry)
+    timers.computeIfAbsent(route + '\u0000' + trigger + '\u0000' + outcome, k -> Timer.builder("rewind.attempt.duration")
+            .description("Duration of delivery attempts")
+            .tag("route", route)
+            .tag("trigger", trigger)
+            .tag("outcome", outcome)
+            .publishPercentileHistogram()
+            .register(registry))
         .record(Duration.ofNanos((long) (durationMs * 1_000_000)));
   }
 
@@ -38,12 +45,13 @@ public final class DeliveryMetrics {
   }
 
   public void unrecorded() {
-    Counter.builder("rewind.outcomes.unrecorded")
+    counters.computeIfAbsent("rewind.outcomes.unrecorded", k -> Counter.builder(k)
         .description("Attempt outcomes dropped because the store stayed unreachable; the events are redelivered")
-        .register(registry).increment();
+        .register(registry)).increment();
   }
 
   private Counter counter(String name, String description, String route) {
-    return Counter.builder(name).description(description).tag("route", route).register(registry);
+    return counters.computeIfAbsent(name + '\u0000' + route,
+        k -> Counter.builder(name).description(description).tag("route", route).register(registry));
   }
 }

@@ -45,6 +45,23 @@ public interface SidecarConfig {
 
   Delivery delivery();
 
+  Retention retention();
+
+  /** How long completed events are kept. In a cluster the operator's leader applies it; standalone, the sidecar. */
+  interface Retention {
+    /** Apply retention from this process. Default: standalone yes, cluster no. */
+    Optional<Boolean> enabled();
+
+    @WithDefault("168h")
+    Duration delivered();
+
+    @WithDefault("720h")
+    Duration dead();
+
+    @WithDefault("10m")
+    Duration interval();
+  }
+
   interface Store {
     /** postgresql://user@host:port/database. Empty: start an embedded PostgreSQL (standalone only). */
     Optional<String> url();

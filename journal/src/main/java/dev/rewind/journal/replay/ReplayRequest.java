@@ -1,0 +1,60 @@
+package dev.rewind.journal.replay;
+
+import dev.rewind.api.v1alpha1.replay.Replay;
+import dev.rewind.api.v1alpha1.replay.ReplaySpec;
+import dev.rewind.api.v1alpha1.retrypolicy.RetryPolicySpec;
+import dev.rewind.journal.route.ResolvedRoute;
+import java.util.Collection;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * What the engine needs to start or resume a replay: the Replay itself and what its references point to now.
+ *
+ * @param id the Replay's metadata.uid (a new UUID for a standalone replay); the store key, so a Replay deleted and
+ *     created again under the same name is a new replay
+ * @param routes the resolved routes of the replay's namespace, by name (the operator publishes them to the route
+ *     catalog; standalone reads them from the config directory). A route the replay names but that no longer
+ *     exists is fine: its events go to the URL they were captured for, one attempt each unless the replay
+ *     overrides the policy.
+ * @param policies the RetryPolicy specs of the namespace, by name: where override.retryPolicyRef is looked up
+ */
+public record ReplayRequest(
+    UUID id,
+    String namespace,
+    String name,
+    ReplaySpec spec,
+    Map<String, ResolvedRoute> routes,
+    Map<String, RetryPolicySpec> policies) {
+
+  public ReplayRequest {
+    Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(namespace, "namespace");
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(spec, "spec");
+    routes = routes == null ? Map.of() : Map.copyOf(routes);
+    policies = policies == null ? Map.of() : Map.copyOf(policies);
+  }
+
+  /** The request for a Replay custom resource, as the operator's reconciler has it. */
+  public static ReplayRequest of(Replay replay, Collection<ResolvedRoute> routes,
+      Map<String, RetryPolicySpec> policies) {
+    return new ReplayRequest(UUID.fromString(replay.getMetadata().getUid()), replay.getMetadata().getNamespace(),
+        replay.getMetadata().getName(), replay.getSpec(),
+        routes.stream().collect(Collectors.toMap(ResolvedRoute::name, Function.identity())), policies);
+  }
+
+  /** The name override.retryPolicyRef points at, or null. */
+  public String overridePolicyName() {
+    return spec.getOverride() == null || spec.getOverride().getRetryPolicyRef() == null ? null
+        : spec.getOverride().getRetryPolicyRef().getName();
+  }
+
+  @Override
+  public String toString() {
+    return namespace + "/" + name + " (" + id + ")";
+  }
+}

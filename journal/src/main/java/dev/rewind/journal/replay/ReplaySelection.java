@@ -1,0 +1,174 @@
+package dev.rewind.journal.replay;
+
+import dev.rewind.api.time.InstantOrAgo;
+import dev.rewind.api.v1alpha1.common.EventState;
+import dev.rewind.api.v1alpha1.replay.ReplaySpec;
+import dev.rewind.journal.retry.OutcomeSelector;
+import dev.rewind.journal.store.Uuids;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Which events a replay matches: its selectors resolved against the moment it starts, and their SQL. Pure, so the
+ * SQL is unit-tested and the same text serves the count, the dry run and the fixing of the matched set.
+ *
+ * <p>Every selector narrows the set (AND); a list matches any of its entries. The query always names the
+ * namespace, the routes and the states first, so PostgreSQL range-scans {@code events_route_state (namespace,
+ * route, state, id)}; ids are UUIDv7, so a time window is also an id range on that index.
+ *
+ * @param routes route names (at least one)
+ * @param since inclusive lower bound on capture time, or null
+ * @param until exclusive upper bound on capture time, or null
+ * @param eventIds entries match an event's source id or its Rewind id (the Rewind-Event-Id header)
+ * @param lastOutcomes the outcome tokens (as {@code events.last_outcome} holds them) the lastOutcome patterns
+ *     select, or null for any outcome including none yet
+ */
+public record ReplaySelection(
+    String namespace,
+    List<String> routes,
+    Instant since,
+    Instant until,
+    List<EventState> states,
+    List<String> eventIds,
+    List<String> correlationIds,
+    List<String> types,
+    List<String> lastOutcomes,
+    String senderWorkload) {
+
+  /** What an absent states selector means: the events live delivery gave up on or is still retrying. */
+  public static final List<EventState> DEFAULT_STATES = List.of(EventState.FAILED, EventState.DEAD);
+
+  private static final List<String> FAILURE_KINDS = List.of("timeout", "connect-failure", "tls-failure");
+
+  /** A WHERE clause over {@code rewind.events e} and its parameters, numbered from the given first one. */
+  public record Sql(String where, List<Object> params) {}
+
+  public ReplaySelection {
+    if (namespace == null || namespace.isEmpty()) {
+      throw new IllegalArgumentException("a replay selection needs a namespace");
+    }
+    if (routes == null || routes.isEmpty()) {
+      throw new IllegalArgumentException("set routeRef or routes: a replay selects the events of named routes");
+    }
+    routes = List.copyOf(routes);
+    states = states == null || states.isEmpty() ? DEFAULT_STATES : List.copyOf(states);
+  }
+
+  /**
+   * Resolves a spec's selectors.
+   *
+   * @param reference when the replay starts: durations in since/until count back from it
+   * @throws IllegalArgumentException naming the field when a selector does not parse
+   */
+  public static ReplaySelection of(String namespace, ReplaySpec spec, Instant reference) {
+    return new ReplaySelection(
+        namespace,
+        spec.routeNames(),
+        instant("since", spec.getSince(), reference),
+        instant("until", spec.getUntil(), reference),
+        spec.getStates(),
+        spec.getEventIds(),
+        spec.getCorrelationIds(),
+        spec.getTypes(),
+        spec.getLastOutcome() == null ? null : outcomeTokens(spec.getLastOutcome()),
+        spec.getSenderWorkload());
+  }
+
+  private static Instant instant(String field, String value, Instant reference) {
+    try {
+      return InstantOrAgo.resolve(value, reference);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("spec." + field + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Every outcome token the patterns select, by asking the same {@link OutcomeSelector} retryOn uses: a class or
+   * range becomes the status codes in it, so the store compares plain text and the two languages cannot drift.
+   */
+  static List<String> outcomeTokens(List<String> patterns) {
+    OutcomeSelector selector;
+    try {
+      selector = OutcomeSelector.of(patterns);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("spec.lastOutcome: " + e.getMessage(), e);
+    }
+    List<String> tokens = new ArrayList<>();
+    for (int code = 100; code <= 599; code++) {
+      String token = Integer.toString(code);
+      if (selector.matches(token)) {
+        tokens.add(token);
+      }
+    }
+    for (String kind : FAILURE_KINDS) {
+      if (selector.matches(kind)) {
+        tokens.add(kind);
+      }
+    }
+    return tokens;
+  }
+
+  /** The selection as SQL over {@code rewind.events e}, parameters numbered from {@code $firstParam}. */
+  public Sql toSql(int firstParam) {
+    Params p = new Params(firstParam);
+    StringBuilder where = new StringBuilder();
+    where.append("e.namespace = ").append(p.add(namespace));
+    where.append(" AND e.route = ANY(").append(p.add(routes.toArray(String[]::new))).append("::text[])");
+    where.append(" AND e.state = ANY(").append(p.add(states.stream().map(EventState::wireName)
+        .toArray(String[]::new))).append("::text[])");
+    if (since != null) {
+      // The id bound lets the index range-scan; received_at is the exact rule (UUIDv7 ids carry the capture
+      // millisecond, so the id bound never excludes an event the time bound keeps).
+      where.append(" AND e.id >= ").append(p.add(Uuids.lowerBound(since)));
+      where.append(" AND e.received_at >= ").append(p.add(since.atOffset(ZoneOffset.UTC)));
+    }
+    if (until != null) {
+      where.append(" AND e.id < ").append(p.add(Uuids.lowerBound(until.plusMillis(1))));
+      where.append(" AND e.received_at < ").append(p.add(until.atOffset(ZoneOffset.UTC)));
+    }
+    if (eventIds != null) {
+      List<UUID> uuids = new ArrayList<>();
+      for (String id : eventIds) {
+        try {
+          uuids.add(UUID.fromString(id));
+        } catch (IllegalArgumentException notAUuid) {
+          // Only a source id, then: it is matched against event_id alone.
+        }
+      }
+      where.append(" AND (e.event_id = ANY(").append(p.add(eventIds.toArray(String[]::new))).append("::text[])")
+          .append(" OR e.id = ANY(").append(p.add(uuids.toArray(UUID[]::new))).append("::uuid[]))");
+    }
+    if (correlationIds != null) {
+      where.append(" AND e.correlation_id = ANY(").append(p.add(correlationIds.toArray(String[]::new)))
+          .append("::text[])");
+    }
+    if (types != null) {
+      where.append(" AND e.event_type = ANY(").append(p.add(types.toArray(String[]::new))).append("::text[])");
+    }
+    if (lastOutcomes != null) {
+      where.append(" AND e.last_outcome = ANY(").append(p.add(lastOutcomes.toArray(String[]::new)))
+          .append("::text[])");
+    }
+    if (senderWorkload != null) {
+      where.append(" AND e.sender_workload = ").append(p.add(senderWorkload));
+    }
+    return new Sql(where.toString(), List.copyOf(p.values));
+  }
+
+  private static final class Params {
+    private final int first;
+    private final List<Object> values = new ArrayList<>();
+
+    Params(int first) {
+      this.first = first;
+    }
+
+    String add(Object value) {
+      values.add(value);
+      return "$" + (first + values.size() - 1);
+    }
+  }
+}

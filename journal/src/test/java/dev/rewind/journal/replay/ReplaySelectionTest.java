@@ -1,0 +1,119 @@
+package dev.rewind.journal.replay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.rewind.api.v1alpha1.common.EventState;
+import dev.rewind.api.v1alpha1.common.LocalObjectReference;
+import dev.rewind.api.v1alpha1.replay.ReplaySpec;
+import dev.rewind.journal.store.Uuids;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+class ReplaySelectionTest {
+
+  private static final Instant START = Instant.parse("2026-11-27T12:00:00Z");
+
+  private static ReplaySpec spec(String route) {
+    ReplaySpec spec = new ReplaySpec();
+    spec.setRouteRef(new LocalObjectReference(route));
+    return spec;
+  }
+
+  @Test
+  void theMinimalSelectionIsNamespaceRouteAndTheDefaultStatesInIndexOrder() {
+    ReplaySelection.Sql sql = ReplaySelection.of("shop", spec("orders"), START).toSql(1);
+
+    assertThat(sql.where()).isEqualTo(
+        "e.namespace = $1 AND e.route = ANY($2::text[]) AND e.state = ANY($3::text[])");
+    assertThat(sql.params()).hasSize(3);
+    assertThat(sql.params().get(0)).isEqualTo("shop");
+    assertThat((String[]) sql.params().get(1)).containsExactly("orders");
+    assertThat((String[]) sql.params().get(2)).containsExactly("failed", "dead");
+  }
+
+  @Test
+  void durationsCountBackFromTheStartAndBecomeIdBoundsToo() {
+    ReplaySpec spec = spec("orders");
+    spec.setSince("2h");
+    spec.setUntil("30m");
+
+    ReplaySelection selection = ReplaySelection.of("shop", spec, START);
+    ReplaySelection.Sql sql = selection.toSql(1);
+
+    assertThat(selection.since()).isEqualTo(START.minus(Duration.ofHours(2)));
+    assertThat(selection.until()).isEqualTo(START.minus(Duration.ofMinutes(30)));
+    assertThat(sql.where()).endsWith(" AND e.id >= $4 AND e.received_at >= $5 AND e.id < $6"
+        + " AND e.received_at < $7");
+    assertThat(sql.params().get(3)).isEqualTo(Uuids.lowerBound(selection.since()));
+    assertThat(sql.params().get(4)).isEqualTo(selection.since().atOffset(ZoneOffset.UTC));
+    // Every id of the until millisecond sorts below the bound; received_at decides within it.
+    UUID lastIncluded = Uuids.v7(selection.until().minusNanos(1));
+    assertThat(lastIncluded.compareTo((UUID) sql.params().get(5))).isNegative();
+  }
+
+  @Test
+  void timestampsAreTakenAsWritten() {
+    ReplaySpec spec = spec("orders");
+    spec.setSince("2026-11-27T10:00:00+01:00");
+
+    assertThat(ReplaySelection.of("shop", spec, START).since()).isEqualTo(Instant.parse("2026-11-27T09:00:00Z"));
+  }
+
+  @Test
+  void everySelectorNarrowsAndListsMatchAnyEntry() {
+    ReplaySpec spec = new ReplaySpec();
+    spec.setRoutes(List.of("orders", "invoices"));
+    spec.setStates(List.of(EventState.DEAD));
+    spec.setEventIds(List.of("order-1", "0190a0b0-0000-7000-8000-000000000001"));
+    spec.setCorrelationIds(List.of("42"));
+    spec.setTypes(List.of("order.created", "order.paid"));
+    spec.setLastOutcome(List.of("503"));
+    spec.setSenderWorkload("erp");
+
+    ReplaySelection.Sql sql = ReplaySelection.of("shop", spec, START).toSql(3);
+
+    assertThat(sql.where()).isEqualTo("e.namespace = $3 AND e.route = ANY($4::text[]) AND e.state = ANY($5::text[])"
+        + " AND (e.event_id = ANY($6::text[]) OR e.id = ANY($7::uuid[]))"
+        + " AND e.correlation_id = ANY($8::text[]) AND e.event_type = ANY($9::text[])"
+        + " AND e.last_outcome = ANY($10::text[]) AND e.sender_workload = $11");
+    assertThat((String[]) sql.params().get(1)).containsExactly("orders", "invoices");
+    assertThat((String[]) sql.params().get(2)).containsExactly("dead");
+    // A source id matches event_id only; a UUID may be either the source id or Rewind's own id.
+    assertThat((String[]) sql.params().get(3)).containsExactly("order-1", "0190a0b0-0000-7000-8000-000000000001");
+    assertThat((UUID[]) sql.params().get(4)).containsExactly(UUID.fromString("0190a0b0-0000-7000-8000-000000000001"));
+    assertThat(sql.params().get(8)).isEqualTo("erp");
+  }
+
+  @Test
+  void lastOutcomePatternsExpandToTheTokensRetryOnWouldSelect() {
+    assertThat(ReplaySelection.outcomeTokens(List.of("5xx"))).hasSize(100).startsWith("500").endsWith("599");
+    assertThat(ReplaySelection.outcomeTokens(List.of("500-504", "timeout")))
+        .containsExactly("500", "501", "502", "503", "504", "timeout");
+    assertThat(ReplaySelection.outcomeTokens(List.of("connect-failure", "tls-failure", "429")))
+        .containsExactly("429", "connect-failure", "tls-failure");
+    // Neither a delivered event nor one refused for configuration is ever selected by an outcome pattern.
+    assertThat(ReplaySelection.outcomeTokens(List.of("1xx", "2xx", "3xx", "4xx", "5xx")))
+        .hasSize(500).doesNotContain("delivered", "config-error", "blocked-destination");
+  }
+
+  @Test
+  void badSelectorsAreRefusedNamingTheField() {
+    ReplaySpec since = spec("orders");
+    since.setSince("yesterday");
+    assertThatThrownBy(() -> ReplaySelection.of("shop", since, START))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("spec.since: ");
+    ReplaySpec outcome = spec("orders");
+    outcome.setLastOutcome(List.of("504-500"));
+    assertThatThrownBy(() -> ReplaySelection.of("shop", outcome, START))
+        .hasMessageStartingWith("spec.lastOutcome: ")
+        .hasMessageContaining("runs backwards");
+    assertThatThrownBy(() -> ReplaySelection.of("shop", new ReplaySpec(), START))
+        .hasMessageContaining("set routeRef or routes");
+  }
+}

@@ -1,0 +1,133 @@
+package dev.rewind.journal.replay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.rewind.api.v1alpha1.common.Condition;
+import dev.rewind.api.v1alpha1.replay.ReplayPhase;
+import dev.rewind.api.v1alpha1.replay.ReplayStatus;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+class ReplayStatusViewTest {
+
+  private static final Instant CREATED = Instant.parse("2026-11-27T10:00:00.123Z");
+  private static final Instant STARTED = Instant.parse("2026-11-27T10:00:01.456Z");
+  private static final Instant COMPLETED = Instant.parse("2026-11-27T10:05:00.789Z");
+
+  private static ReplayRecord record(ReplayPhase phase, long matched, long delivered, long failed) {
+    boolean ended = phase.isTerminal();
+    return new ReplayRecord(UUID.randomUUID(), "shop", "failed-orders", phase, matched, delivered, failed,
+        List.of(), null, CREATED, phase == ReplayPhase.Pending ? null : STARTED, ended ? COMPLETED : null, null);
+  }
+
+  private static Condition condition(ReplayStatusView view, String type) {
+    return view.conditions().stream().filter(c -> c.getType().equals(type)).findFirst().orElseThrow();
+  }
+
+  @Test
+  void aRunningReplayCountsWhatIsLeftAndIsNotComplete() {
+    ReplayStatusView view = ReplayStatusView.of(record(ReplayPhase.Running, 10, 6, 1));
+
+    assertThat(view.remaining()).isEqualTo(3);
+    assertThat(view.message()).isEqualTo("delivered 6 of 10 events; 1 given up on, 3 remaining");
+    assertThat(condition(view, ReplayStatus.COMPLETE).getStatus()).isEqualTo(Condition.FALSE);
+    assertThat(condition(view, ReplayStatus.COMPLETE).getReason()).isEqualTo("Running");
+    assertThat(condition(view, ReplayStatus.FAILED).getStatus()).isEqualTo(Condition.FALSE);
+    assertThat(view.terminal()).isFalse();
+  }
+
+  @Test
+  void progressChangesTheMessageButNotTheConditions() {
+    ReplayStatusView early = ReplayStatusView.of(record(ReplayPhase.Running, 10, 1, 0));
+    ReplayStatusView later = ReplayStatusView.of(record(ReplayPhase.Running, 10, 9, 0));
+
+    assertThat(later.message()).isNotEqualTo(early.message());
+    assertThat(later.conditions()).isEqualTo(early.conditions());
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = ReplayPhase.class, names = {"Succeeded", "PartiallyFailed", "Failed", "Cancelled", "Previewed"})
+  void everyTerminalPhaseIsCompleteWithThePhaseAsReason(ReplayPhase phase) {
+    ReplayStatusView view = ReplayStatusView.of(record(phase, 10, 4, 6));
+
+    Condition complete = condition(view, ReplayStatus.COMPLETE);
+    assertThat(complete.getStatus()).isEqualTo(Condition.TRUE);
+    assertThat(complete.getReason()).isEqualTo(phase.name());
+    assertThat(complete.getLastTransitionTime()).isEqualTo("2026-11-27T10:05:00Z");
+    boolean failed = phase == ReplayPhase.Failed || phase == ReplayPhase.PartiallyFailed;
+    assertThat(condition(view, ReplayStatus.FAILED).isTrue()).isEqualTo(failed);
+    assertThat(view.failedOutcome()).isEqualTo(failed);
+    assertThat(view.completedAt()).isEqualTo(COMPLETED);
+  }
+
+  @Test
+  void endedReplaysHaveNothingRemainingExceptACancelledOne() {
+    assertThat(ReplayStatusView.of(record(ReplayPhase.PartiallyFailed, 10, 7, 3)).remaining()).isZero();
+    assertThat(ReplayStatusView.of(record(ReplayPhase.Cancelled, 10, 4, 0)).remaining()).isEqualTo(6);
+    assertThat(ReplayStatusView.of(record(ReplayPhase.Cancelled, 10, 4, 0)).message())
+        .isEqualTo("cancelled after delivering 4 of 10 events");
+  }
+
+  @Test
+  void messagesSayWhatHappened() {
+    assertThat(ReplayStatusView.of(record(ReplayPhase.Succeeded, 3, 3, 0)).message())
+        .isEqualTo("delivered all 3 events");
+    assertThat(ReplayStatusView.of(record(ReplayPhase.Succeeded, 0, 0, 0)).message())
+        .isEqualTo("no events matched; nothing to replay");
+    assertThat(ReplayStatusView.of(record(ReplayPhase.PartiallyFailed, 3, 2, 1)).message())
+        .isEqualTo("delivered 2 of 3 events; the replay's policy gave up on 1");
+    assertThat(ReplayStatusView.of(record(ReplayPhase.Failed, 1, 0, 1)).message())
+        .isEqualTo("the replay's policy gave up on all 1 event; none was delivered");
+    assertThat(ReplayStatusView.of(record(ReplayPhase.Previewed, 12, 0, 0)).message())
+        .isEqualTo("dry run: 12 events match; nothing was delivered");
+  }
+
+  @Test
+  void aRefusalKeepsItsReason() {
+    ReplayRecord refused = new ReplayRecord(UUID.randomUUID(), "shop", "big", ReplayPhase.Failed, 1200, 0, 0,
+        List.of(), ReplayStore.tooMany(1200, 1000), CREATED, null, COMPLETED, null);
+
+    ReplayStatusView view = ReplayStatusView.of(refused);
+
+    assertThat(view.message()).startsWith("1200 events matched, more than maxEvents 1000; raise maxEvents");
+    assertThat(condition(view, ReplayStatus.FAILED).getMessage()).isEqualTo(view.message());
+    assertThat(view.matched()).isEqualTo(1200);
+    assertThat(view.startedAt()).isNull();
+  }
+
+  @Test
+  void theSameRecordGivesAnEqualStatusSoAReconcilerWritesOnlyOnChange() {
+    ReplayRecord r = record(ReplayPhase.Running, 10, 5, 0);
+
+    ReplayStatus first = ReplayStatusView.of(r).toStatus(3L);
+    ReplayStatus second = ReplayStatusView.of(r).toStatus(3L);
+
+    assertThat(second).isEqualTo(first);
+  }
+
+  @Test
+  void toStatusFillsEveryField() {
+    ReplayRecord preview = new ReplayRecord(UUID.randomUUID(), "shop", "look", ReplayPhase.Previewed, 2, 0, 0,
+        List.of("a", "b"), null, CREATED, STARTED, COMPLETED, null);
+
+    ReplayStatus status = ReplayStatusView.of(preview).toStatus(7L);
+
+    assertThat(status.getPhase()).isEqualTo(ReplayPhase.Previewed);
+    assertThat(status.getMatched()).isEqualTo(2);
+    assertThat(status.getDelivered()).isZero();
+    assertThat(status.getFailed()).isZero();
+    assertThat(status.getRemaining()).isZero();
+    assertThat(status.getSample()).containsExactly("a", "b");
+    assertThat(status.getStartedAt()).isEqualTo("2026-11-27T10:00:01Z");
+    assertThat(status.getCompletedAt()).isEqualTo("2026-11-27T10:05:00Z");
+    assertThat(status.getObservedGeneration()).isEqualTo(7L);
+    assertThat(status.getConditions()).extracting(Condition::getType)
+        .containsExactly(ReplayStatus.COMPLETE, ReplayStatus.FAILED);
+    assertThat(status.getConditions()).allSatisfy(c -> assertThat(c.getObservedGeneration()).isEqualTo(7L));
+    assertThat(status.getMessage()).isEqualTo("dry run: 2 events match; nothing was delivered");
+  }
+}

@@ -1,0 +1,57 @@
+package dev.rewind.journal.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.rewind.journal.testing.TestStore;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class RetentionIT {
+
+  private static TestStore store;
+
+  @BeforeAll
+  static void start() {
+    store = TestStore.create();
+  }
+
+  @AfterAll
+  static void stop() {
+    store.close();
+  }
+
+  private void event(String eventId, String state, String completedAgo) {
+    store.column("INSERT INTO rewind.events (id, namespace, route, event_id, method, url, headers, body,"
+        + " received_at, state, completed_at) VALUES (gen_random_uuid(), 'default', 'r', $1, 'POST', 'http://x/',"
+        + " '[]', '\\x7b7d', now(), $2, CASE WHEN $3::text IS NULL THEN NULL ELSE now() - $3::interval END)"
+        + " RETURNING id", eventId, state, completedAgo);
+  }
+
+  @Test
+  void deletesOnlyCompletedEventsPastTheirAgeAndNeverThoseARunningReplayHolds() {
+    event("old-delivered", "delivered", "8 days");
+    event("new-delivered", "delivered", "1 day");
+    event("old-dead", "dead", "31 days");
+    event("young-dead", "dead", "8 days");
+    event("held-dead", "dead", "40 days");
+    event("failed", "failed", null);
+    event("pending", "pending", null);
+    store.column("INSERT INTO rewind.replays (id, namespace, name, spec, phase) VALUES (gen_random_uuid(),"
+        + " 'default', 'running', '{}', 'Running') RETURNING id");
+    store.column("INSERT INTO rewind.replay_items (replay_id, event_id, state) SELECT r.id, e.id, 'pending'"
+        + " FROM rewind.replays r, rewind.events e WHERE r.name = 'running' AND e.event_id = 'held-dead'"
+        + " RETURNING event_id");
+    store.column("INSERT INTO rewind.attempts (event_id, number, trigger, worker, destination, started_at,"
+        + " duration_ms, outcome) SELECT id, 1, 'initial', 'w', 'http://x/', now(), 1, '503' FROM rewind.events"
+        + " WHERE event_id = 'old-dead' RETURNING number");
+
+    long deleted = Retention.DEFAULT.apply(store.store.pool()).await().atMost(Duration.ofSeconds(30));
+
+    assertThat(deleted).isEqualTo(2);
+    assertThat(store.column("SELECT event_id FROM rewind.events ORDER BY event_id"))
+        .containsExactly("failed", "held-dead", "new-delivered", "pending", "young-dead");
+    assertThat(store.count("SELECT count(*) FROM rewind.attempts")).isZero();
+  }
+}
