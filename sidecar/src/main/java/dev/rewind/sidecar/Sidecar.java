@@ -81,11 +81,13 @@ public class Sidecar {
 
     AddressPolicy addresses = new AddressPolicy(config.delivery().blockedCidrs().orElse(List.of()),
         config.delivery().allowLoopback().orElse(!cluster));
+    java.util.function.Predicate<String> served = config.routes()
+        .<java.util.function.Predicate<String>>map(names -> names::contains).orElse(name -> true);
     routeSource = cluster
         ? new StoreRouteSource(new RouteCatalog(store.pool()), vertx, store.connectOptions(), config.namespace(),
-            config.workload(), routes)
+            config.workload(), routes, served)
         : new FileRouteSource(Path.of(config.configDir()), config.namespace(), routes, new RouteResolver(addresses),
-            vertx.getDelegate(), 2000);
+            vertx.getDelegate(), 2000, served);
     routeSource.start();
 
     SecretSource secrets = config.secretsDir().<SecretSource>map(d -> new DirectorySecretSource(Path.of(d)))

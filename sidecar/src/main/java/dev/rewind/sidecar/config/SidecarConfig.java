@@ -30,6 +30,12 @@ public interface SidecarConfig {
   /** This process' identity: it owns delivery leases. In a pod, the pod name. Default: the host name. */
   Optional<String> pod();
 
+  /**
+   * Serve only these routes of the namespace (the pod annotation rewind.dev/routes). Default: every route that
+   * applies to this workload.
+   */
+  Optional<List<String>> routes();
+
   /** Standalone: directory of Route and RetryPolicy YAML files, re-read when they change. */
   @WithDefault("rewind.d")
   String configDir();

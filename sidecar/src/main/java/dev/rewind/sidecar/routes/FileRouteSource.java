@@ -41,12 +41,14 @@ public final class FileRouteSource implements RouteSource {
   private final RouteResolver resolver;
   private final Vertx vertx;
   private final long checkMillis;
+  private final java.util.function.Predicate<String> served;
   private String digest = "";
   private volatile boolean healthy;
   private long timer = -1;
 
   public FileRouteSource(Path dir, String namespace, RouteTable table, RouteResolver resolver, Vertx vertx,
-      long checkMillis) {
+      long checkMillis, java.util.function.Predicate<String> served) {
+    this.served = served;
     this.dir = dir;
     this.namespace = namespace;
     this.table = table;
@@ -94,7 +96,7 @@ public final class FileRouteSource implements RouteSource {
     Map<String, ResolvedRoute> routes = new HashMap<>();
     List<Problem> problems = new ArrayList<>();
     for (Route route : manifests.routes()) {
-      if (!namespace.equals(route.getMetadata().getNamespace())) {
+      if (!namespace.equals(route.getMetadata().getNamespace()) || !served.test(route.getMetadata().getName())) {
         continue;
       }
       RouteResolver.Result result = resolver.resolve(route, policies);
