@@ -28,7 +28,7 @@ public final class StoreRouteSource implements RouteSource {
   private final String namespace;
   private final String workload;
   private final RouteTable table;
-  private final java.util.function.Predicate<String> served;
+  private final java.util.function.Predicate<String> selected;
   private final AtomicBoolean reloading = new AtomicBoolean();
   private final AtomicBoolean again = new AtomicBoolean();
   private PgSubscriber subscriber;
@@ -37,7 +37,7 @@ public final class StoreRouteSource implements RouteSource {
 
   public StoreRouteSource(RouteCatalog catalog, Vertx vertx, PgConnectOptions connectOptions, String namespace,
       String workload, RouteTable table, java.util.function.Predicate<String> served) {
-    this.served = served;
+    this.selected = served;
     this.catalog = catalog;
     this.vertx = vertx;
     this.connectOptions = connectOptions;
@@ -83,7 +83,7 @@ public final class StoreRouteSource implements RouteSource {
   private void apply(List<ResolvedRoute> routes) {
     Map<String, ResolvedRoute> served = new HashMap<>();
     for (ResolvedRoute r : routes) {
-      if (r.servedBy(workload) && served.test(r.name())) {
+      if (r.servedBy(workload) && selected.test(r.name())) {
         served.put(r.name(), r);
       }
     }
