@@ -65,6 +65,7 @@ final class ReplayRun {
   private boolean claiming = true;
   private boolean polling;
   private boolean checking;
+  private boolean completing;
   private long pollTimer = -1;
   private long nextPollAtNanos = Long.MAX_VALUE;
   private long pumpTimer = -1;
@@ -186,6 +187,9 @@ final class ReplayRun {
         progress -> {
           synchronized (this) {
             checking = false;
+            if (!claiming) {
+              return; // stopped or ended meanwhile
+            }
           }
           ReplayRecord replay = progress.replay();
           if (replay.phase() != ReplayPhase.Running) {
@@ -194,7 +198,7 @@ final class ReplayRun {
             return;
           }
           if (!progress.open()) {
-            if (idle()) {
+            if (idle() && startCompleting()) {
               complete(replay);
             }
             return; // the last outcome write wakes us
@@ -213,9 +217,20 @@ final class ReplayRun {
         });
   }
 
+  private synchronized boolean startCompleting() {
+    if (completing) {
+      return false;
+    }
+    completing = true;
+    return true;
+  }
+
   private void complete(ReplayRecord seen) {
     store.complete(seen).subscribe().with(
         replay -> {
+          synchronized (this) {
+            completing = false;
+          }
           if (replay.phase().isTerminal()) {
             LOG.infof("Replay %s/%s: %s (matched %d, delivered %d, failed %d)", namespace, name, replay.phase(),
                 replay.matched(), replay.delivered(), replay.failed());
@@ -225,6 +240,9 @@ final class ReplayRun {
           }
         },
         failure -> {
+          synchronized (this) {
+            completing = false;
+          }
           LOG.warnf("Replay %s/%s: recording its end failed (%s); trying again", namespace, name,
               failure.getMessage());
           wake(options.pollInterval().multipliedBy(4));

@@ -75,4 +75,19 @@ public final class OutcomeSelector {
   public boolean matches(Outcome outcome) {
     return matches(outcome.token());
   }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof OutcomeSelector other && patterns.equals(other.patterns);
+  }
+
+  @Override
+  public int hashCode() {
+    return patterns.hashCode();
+  }
+
+  @Override
+  public String toString() {
+    return String.join(", ", patterns);
+  }
 }

@@ -12,6 +12,7 @@ import java.util.List;
  * operator publishes to the store and what standalone mode builds from files.
  *
  * @param policySpec the referenced policy's spec, or null for a Route without one (one attempt, no retries)
+ * @param policy the policy parsed once, since every capture and attempt consults it
  */
 public record ResolvedRoute(
     String namespace,
@@ -20,10 +21,13 @@ public record ResolvedRoute(
     RouteSpec spec,
     String policyName,
     Long policyGeneration,
-    RetryPolicySpec policySpec) {
+    RetryPolicySpec policySpec,
+    ResolvedPolicy policy) {
 
-  public ResolvedPolicy policy() {
-    return policySpec == null ? ResolvedPolicy.NO_RETRIES : ResolvedPolicy.from(policySpec);
+  public ResolvedRoute(String namespace, String name, long generation, RouteSpec spec, String policyName,
+      Long policyGeneration, RetryPolicySpec policySpec) {
+    this(namespace, name, generation, spec, policyName, policyGeneration, policySpec,
+        policySpec == null ? ResolvedPolicy.NO_RETRIES : ResolvedPolicy.from(policySpec));
   }
 
   public Mode mode() {
