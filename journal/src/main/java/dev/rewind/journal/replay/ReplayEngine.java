@@ -87,14 +87,26 @@ public final class ReplayEngine implements AutoCloseable {
     if (closed) {
       return Uni.createFrom().failure(new IllegalStateException("the replay engine is closed"));
     }
-    return store.register(request.id(), request.namespace(), request.name(), request.spec())
-        .chain(replay -> replay.phase() == ReplayPhase.Pending ? begin(request) : Uni.createFrom().item(replay))
+    return fixed(request)
         .invoke(replay -> {
           if (replay.phase() == ReplayPhase.Running) {
             resume(request, replay);
           }
         })
         .map(ReplayStatusView::of);
+  }
+
+  /**
+   * Does what {@link #start} does up to fixing the matched set, but delivers nothing here: a Running replay stays
+   * Running until some process starts it. For recording a selection now and delivering it later.
+   */
+  public Uni<ReplayStatusView> prepare(ReplayRequest request) {
+    return fixed(request).map(ReplayStatusView::of);
+  }
+
+  private Uni<ReplayRecord> fixed(ReplayRequest request) {
+    return store.register(request.id(), request.namespace(), request.name(), request.spec())
+        .chain(replay -> replay.phase() == ReplayPhase.Pending ? begin(request) : Uni.createFrom().item(replay));
   }
 
   private Uni<ReplayRecord> begin(ReplayRequest request) {

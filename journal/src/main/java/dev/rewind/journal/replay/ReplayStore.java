@@ -285,8 +285,13 @@ public final class ReplayStore {
 
   /** Claims up to {@code limit} due items of a Running replay; nothing once it is no longer Running. */
   Uni<List<ClaimedItem>> claim(UUID id, String namespace, String worker, int limit, Duration lease) {
-    return pool.preparedQuery(CLAIM)
-        .execute(Tuple.of(id, worker, limit, lease.toMillis(), namespace))
+    // A claim need not wait for its own WAL flush: the outcome write that follows the attempt commits durably,
+    // and flushing its commit record flushes every earlier record, the claim's included. Only a store crash
+    // between the two can lose a claim, and then the item is simply due again (the attempt it covered was never
+    // recorded, so its number is reused and the destination may see it twice: same event id, deduplicated).
+    return pool.withTransaction(conn -> conn.query("SET LOCAL synchronous_commit = off").execute()
+            .chain(() -> conn.preparedQuery(CLAIM).execute(Tuple.of(id, worker, limit, lease.toMillis(),
+                namespace))))
         .map(rows -> {
           List<ClaimedItem> items = new ArrayList<>(rows.size());
           for (Row r : rows) {

@@ -39,7 +39,9 @@ public final class Store implements AutoCloseable {
         .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, config.writeTimeout().toMillis()))
         .setCachePreparedStatements(true)
         .setPipeliningLimit(256)
-        .setProperties(Map.of("synchronous_commit", "on", "application_name", "rewind"));
+        .setProperties(Map.of("synchronous_commit", "on", "application_name", "rewind",
+            // Idempotent DDL (CREATE ... IF NOT EXISTS) would otherwise log a notice on every start.
+            "client_min_messages", "warning"));
     this.pool = PgBuilder.pool()
         .with(new PoolOptions().setMaxSize(config.poolSize()).setName("rewind-journal")
             .setConnectionTimeout((int) Math.max(1, config.writeTimeout().toSeconds()))
