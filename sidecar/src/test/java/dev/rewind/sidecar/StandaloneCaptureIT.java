@@ -168,6 +168,43 @@ class StandaloneCaptureIT {
   }
 
   @Test
+  void connectRequestsAreTunnelledUntouched() throws IOException {
+    StandaloneSidecarResource.other.answer(r -> HttpSink.Answer.status(200, "through the tunnel", Map.of()));
+    try (Socket socket = new Socket("127.0.0.1", sidecar.proxyPort())) {
+      socket.setSoTimeout(10_000);
+      OutputStream out = socket.getOutputStream();
+      InputStream in = socket.getInputStream();
+      String target = "127.0.0.1:" + StandaloneSidecarResource.other.port();
+      out.write(("CONNECT " + target + " HTTP/1.1\r\nHost: " + target + "\r\n\r\n")
+          .getBytes(StandardCharsets.ISO_8859_1));
+      out.flush();
+      assertThat(readHead(in)).startsWith("HTTP/1.1 200");
+      // Whatever goes through the tunnel is the client's own business: here, plain HTTP to the other server.
+      out.write(("POST /tunnelled HTTP/1.1\r\nHost: " + target + "\r\nContent-Length: 3\r\n\r\nabc")
+          .getBytes(StandardCharsets.ISO_8859_1));
+      out.flush();
+      String head = readHead(in);
+      assertThat(head).startsWith("HTTP/1.1 200");
+      assertThat(new String(in.readNBytes("through the tunnel".length()), StandardCharsets.ISO_8859_1))
+          .isEqualTo("through the tunnel");
+    }
+    assertThat(StandaloneSidecarResource.other.received()).anyMatch(r -> r.path().equals("/tunnelled")
+        && r.bodyText().equals("abc"));
+  }
+
+  private static String readHead(InputStream in) throws IOException {
+    StringBuilder head = new StringBuilder();
+    while (!head.toString().endsWith("\r\n\r\n")) {
+      int b = in.read();
+      if (b < 0) {
+        break;
+      }
+      head.append((char) b);
+    }
+    return head.toString();
+  }
+
+  @Test
   void cloudEventsIdsAndTypesAreReadInBothModes() {
     String binary = given().header("ce-id", "ce-bin-1").header("ce-type", "order.created")
         .header("ce-specversion", "1.0").header("ce-source", "/erp").body("{}")
