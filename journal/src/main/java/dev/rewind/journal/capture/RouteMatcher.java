@@ -53,7 +53,9 @@ public final class RouteMatcher {
       return null;
     }
     String prefix = best.spec().getMatch().getPathPrefix() == null ? "/" : best.spec().getMatch().getPathPrefix();
-    return new Captured(best, path.substring(Math.min(path.length(), prefix.length())));
+    // The suffix keeps its leading slash, as explicit capture's does: "/orders" + "/42", "/" + "/hook".
+    String suffix = prefix.equals("/") ? path : path.substring(Math.min(path.length(), prefix.length()));
+    return new Captured(best, suffix);
   }
 
   private static boolean methodMatches(Match match, String method) {
