@@ -28,6 +28,10 @@ public final class AddressPolicy {
   private static final Set<String> METADATA_HOSTS = Set.of(
       "metadata.google.internal", "metadata", "instance-data", "instance-data.ec2.internal");
 
+  private static final java.util.regex.Pattern IPV4 = java.util.regex.Pattern.compile(
+      "^[0-9]{1,3}(\\.[0-9]{1,3}){3}$");
+  private static final java.util.regex.Pattern IPV6 = java.util.regex.Pattern.compile("^[0-9a-fA-F:.]+$");
+
   private final List<Cidr> blocked;
   private final boolean allowLoopback;
 
@@ -78,8 +82,8 @@ public final class AddressPolicy {
 
   /** The address of an IP literal, or null for a name (never does a DNS lookup). */
   static InetAddress literal(String host) {
-    boolean ipv4 = host.matches("^[0-9]{1,3}(\\.[0-9]{1,3}){3}$");
-    boolean ipv6 = host.contains(":") && host.matches("^[0-9a-fA-F:.]+$");
+    boolean ipv4 = IPV4.matcher(host).matches();
+    boolean ipv6 = host.contains(":") && IPV6.matcher(host).matches();
     if (!ipv4 && !ipv6) {
       return null;
     }

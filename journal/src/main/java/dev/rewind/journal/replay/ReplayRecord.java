@@ -13,7 +13,7 @@ import java.util.UUID;
  * @param matched size of the matched set; for a replay refused as too large, how many events matched
  * @param failed items the replay's policy gave up on
  * @param sample for a dry run, up to 20 matched ids (oldest first); else empty
- * @param message why the replay was refused before it started, or null
+ * @param message why the replay was refused before it started (for a dry run: why it would be), or null
  * @param overridePolicy override.retryPolicyRef's spec as fixed when the replay started, or null
  */
 public record ReplayRecord(

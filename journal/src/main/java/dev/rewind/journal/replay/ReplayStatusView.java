@@ -97,7 +97,8 @@ public record ReplayStatusView(
           : "the replay's policy gave up on all " + events(m) + "; none was delivered";
       case Cancelled -> r.message() != null && r.startedAt() == null ? r.message()
           : "cancelled after delivering " + d + " of " + events(m);
-      case Previewed -> "dry run: " + events(m) + " match; nothing was delivered";
+      case Previewed -> "dry run: " + events(m) + " match; nothing was delivered"
+          + (r.message() == null ? "" : "; as it is, the replay would fail: " + r.message());
     };
   }
 

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.rewind.api.v1alpha1.common.EventState;
 import dev.rewind.api.v1alpha1.replay.ReplayPhase;
 import dev.rewind.api.v1alpha1.replay.ReplaySpec;
 import dev.rewind.api.v1alpha1.retrypolicy.RetryPolicySpec;
@@ -23,9 +22,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.EnumMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -230,13 +227,14 @@ public final class ReplayStore {
               if (ReplayPhase.valueOf(rows.iterator().next().getString("phase")) != ReplayPhase.Pending) {
                 return Uni.createFrom().voidItem();
               }
-              return dryRun ? preview(conn, id, selection, startedAt)
+              return dryRun ? preview(conn, id, selection, maxEvents, startedAt)
                   : insertItems(conn, id, selection, maxEvents, overridePolicy, startedAt);
             }))
         .chain(() -> get(id));
   }
 
-  private Uni<Void> preview(SqlConnection conn, UUID id, ReplaySelection selection, Instant startedAt) {
+  private Uni<Void> preview(SqlConnection conn, UUID id, ReplaySelection selection, int maxEvents,
+      Instant startedAt) {
     ReplaySelection.Sql sql = selection.toSql(1);
     ReplayStateMachine.check(ReplayPhase.Pending, ReplayPhase.Previewed);
     return conn.preparedQuery(PREVIEW.formatted(sql.where(), SAMPLE_SIZE))
@@ -244,10 +242,13 @@ public final class ReplayStore {
         .chain(rows -> {
           Row row = rows.iterator().next();
           String[] sample = row.getArrayOfStrings("sample");
+          long matched = row.getLong("matched");
+          // A preview says whether the real replay would be refused, so nobody learns it only when it runs.
+          String warning = matched > maxEvents ? tooMany(matched, maxEvents) : null;
           return conn.preparedQuery("UPDATE rewind.replays SET phase = 'Previewed', matched = $2, sample = $3,"
-                  + " started_at = $4, completed_at = now() WHERE id = $1 AND phase = 'Pending'")
-              .execute(Tuple.of(id, row.getLong("matched"), sample == null ? new String[0] : sample,
-                  offset(startedAt)));
+                  + " started_at = $4, completed_at = now(), message = $5 WHERE id = $1 AND phase = 'Pending'")
+              .execute(Tuple.of(id, matched, sample == null ? new String[0] : sample, offset(startedAt),
+                  warning));
         })
         .replaceWithVoid();
   }
@@ -405,21 +406,6 @@ public final class ReplayStore {
   public Uni<Boolean> delete(UUID id) {
     return pool.preparedQuery("DELETE FROM rewind.replays WHERE id = $1").execute(Tuple.of(id))
         .map(rows -> rows.rowCount() > 0);
-  }
-
-  /** Items of a replay per state, read from the items themselves (for checks; the counts in the record suffice). */
-  public Uni<Map<EventState, Long>> itemStates(UUID id) {
-    return pool.preparedQuery("SELECT state, count(*) AS n FROM rewind.replay_items WHERE replay_id = $1"
-            + " GROUP BY state")
-        .execute(Tuple.of(id))
-        .map(rows -> {
-          Map<EventState, Long> counts = new EnumMap<>(EventState.class);
-          for (EventState s : EventState.values()) {
-            counts.put(s, 0L);
-          }
-          rows.forEach(r -> counts.put(EventState.fromWire(r.getString("state")), r.getLong("n")));
-          return counts;
-        });
   }
 
   private Uni<ReplayRecord> get(UUID id) {

@@ -1,8 +1,8 @@
 package dev.rewind.journal.store;
 
-import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * UUIDv7 (RFC 9562): 48 bits of Unix milliseconds, then random bits. Journal ids are time-ordered, so the primary
@@ -10,15 +10,15 @@ import java.util.UUID;
  */
 public final class Uuids {
 
-  private static final SecureRandom RANDOM = new SecureRandom();
-
   private Uuids() {}
 
   public static UUID v7(Instant at) {
     long millis = at.toEpochMilli();
-    long randA = RANDOM.nextInt(1 << 12);
+    // Ids are not secrets: a fast per-thread generator keeps capture from queueing on a shared SecureRandom.
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    long randA = random.nextInt(1 << 12);
     long msb = (millis << 16) | (0x7L << 12) | randA;
-    long lsb = (RANDOM.nextLong() & 0x3FFF_FFFF_FFFF_FFFFL) | 0x8000_0000_0000_0000L;
+    long lsb = (random.nextLong() & 0x3FFF_FFFF_FFFF_FFFFL) | 0x8000_0000_0000_0000L;
     return new UUID(msb, lsb);
   }
 

@@ -134,16 +134,24 @@ class ReplayDryRunIT {
   }
 
   @Test
-  void aSampleHoldsAtMostTwentyIdsOldestFirst() {
+  void aSampleHoldsAtMostTwentyIdsOldestFirstAndSaysWhenTheReplayWouldBeRefused() {
     ReplayStatusView view = engine.start(Replays.request("""
         apiVersion: rewind.dev/v1alpha1
         kind: Replay
         metadata: {name: big-preview}
-        spec: {routes: [orders, invoices, other], states: [pending, delivered, failed, dead], dryRun: true}
+        spec:
+          routes: [orders, invoices, other]
+          states: [pending, delivered, failed, dead]
+          maxEvents: 30
+          dryRun: true
         """));
 
-    assertThat(view.matched()).isGreaterThan(20);
+    assertThat(view.phase()).isEqualTo(ReplayPhase.Previewed);
+    assertThat(view.matched()).isGreaterThan(30);
     assertThat(view.sample()).hasSize(20).isSorted();
+    assertThat(view.message()).isEqualTo("dry run: " + view.matched() + " events match; nothing was delivered;"
+        + " as it is, the replay would fail: " + view.matched() + " events matched, more than maxEvents 30;"
+        + " raise maxEvents to replay them (or narrow the selection)");
   }
 
   @Test
