@@ -25,12 +25,16 @@ import java.util.Objects;
  * maxDelay.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+// The has() guards matter when the API server checks the CRD itself: the default of backoff ({}) is validated
+// against these rules before nested defaults are filled in. Stored objects always carry every field.
 @ValidationRule(
-    value = "self.policy != 'exponential' || self.multiplier > 1.0",
+    value = "!has(self.policy) || !has(self.multiplier) || self.policy != 'exponential'"
+        + " || self.multiplier > 1.0",
     message = "backoff.multiplier must be greater than 1 for exponential backoff",
     fieldPath = ".multiplier")
 @ValidationRule(
-    value = "duration(self.maxDelay) >= duration(self.initialDelay)",
+    value = "!has(self.maxDelay) || !has(self.initialDelay)"
+        + " || duration(self.maxDelay) >= duration(self.initialDelay)",
     message = "backoff.maxDelay must be at least backoff.initialDelay",
     fieldPath = ".maxDelay")
 public class Backoff {
