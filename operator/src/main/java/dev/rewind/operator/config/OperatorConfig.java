@@ -1,0 +1,92 @@
+package dev.rewind.operator.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The operator's configuration keys ({@code application.properties}; every key can be overridden by its
+ * environment variable, e.g. {@code REWIND_STORE_URL} for {@code rewind.store.url}). Read once at start and
+ * turned into {@link OperatorSettings} and a {@link dev.rewind.journal.store.StoreConfig}; the README lists
+ * every key.
+ */
+@ConfigMapping(prefix = "rewind")
+public interface OperatorConfig {
+
+  Store store();
+
+  Operator operator();
+
+  LeaderElection leaderElection();
+
+  /** The journal store the resolved routes are published to. */
+  interface Store {
+
+    /** {@code postgresql://user@host:port/database}. A password here is refused: see {@link #passwordFile()}. */
+    String url();
+
+    /**
+     * A file holding the store password, typically a key of a mounted Secret. Without it the password comes
+     * from the environment variable {@code REWIND_STORE_PASSWORD}; setting both is an error.
+     */
+    Optional<String> passwordFile();
+
+    /** Connections to the store; the operator's writes are few and small. */
+    @WithDefault("4")
+    int poolSize();
+
+    /** Longest a reconciliation waits for one store operation before it fails and is retried. */
+    @WithDefault("5s")
+    Duration timeout();
+
+    /** Whether the operator migrates the journal schema at start (it is the one process that should). */
+    @WithDefault("true")
+    boolean migrate();
+  }
+
+  /** What the operator watches and checks. */
+  interface Operator {
+
+    /** Namespaces to watch; all namespaces when unset. */
+    Optional<List<String>> namespaces();
+
+    /** CIDR ranges refused as destinations, on top of link-local, metadata, unspecified and multicast ranges. */
+    Optional<List<String>> blockedCidrs();
+
+    /** How often every Route is reconciled from scratch, and orphaned routes are swept from the store. */
+    @WithDefault("5m")
+    Duration resyncInterval();
+
+    /** On shutdown, how long reconciliations under way may take to finish. */
+    @WithDefault("10s")
+    Duration shutdownTimeout();
+  }
+
+  /** Leader election, so that several replicas can run and only one reconciles. */
+  interface LeaderElection {
+
+    @WithDefault("true")
+    boolean enabled();
+
+    /** Name of the coordination.k8s.io Lease. */
+    @WithDefault("rewind-operator")
+    String leaseName();
+
+    /** Namespace of the Lease; by default the operator's own namespace (its ServiceAccount's). */
+    Optional<String> leaseNamespace();
+
+    /** This replica's identity in the Lease; by default the HOSTNAME (the Pod name). */
+    Optional<String> identity();
+
+    @WithDefault("15s")
+    Duration leaseDuration();
+
+    @WithDefault("10s")
+    Duration renewDeadline();
+
+    @WithDefault("2s")
+    Duration retryPeriod();
+  }
+}

@@ -1,0 +1,139 @@
+package dev.rewind.operator.reconciler;
+
+import dev.rewind.api.v1alpha1.retrypolicy.RetryPolicy;
+import dev.rewind.api.v1alpha1.route.Route;
+import dev.rewind.api.v1alpha1.route.RouteStatus;
+import dev.rewind.journal.route.ResolvedRoute;
+import dev.rewind.journal.route.RouteResolver;
+import dev.rewind.operator.model.PolicyCheck;
+import dev.rewind.operator.model.PolicyReferences;
+import dev.rewind.operator.model.RouteOutcome;
+import dev.rewind.operator.model.RouteStatuses;
+import dev.rewind.operator.model.StatusConditions;
+import dev.rewind.operator.store.RouteStore;
+import dev.rewind.operator.store.StoreUnavailableException;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import org.jboss.logging.Logger;
+
+/**
+ * Route → the journal store. Each pass starts from the full state (the Route, its RetryPolicy from the informer
+ * cache): resolve and check it ({@link RouteResolver}, the same verdict standalone mode gives), publish the
+ * resolved route when it can be served, and write the status only when it changed. Publishing an unchanged route
+ * writes nothing in the store either, so a resync is free.
+ *
+ * <p>A store failure propagates to JOSDK, which calls {@link #updateErrorStatus} (Ready=False, StoreUnavailable)
+ * and retries with backoff. Deleting a Route unpublishes it ({@link Cleaner}: the store is state outside the
+ * cluster, so a finalizer holds the Route until that succeeded); its journaled events stay.
+ */
+@ControllerConfiguration(name = RouteReconciler.NAME)
+public final class RouteReconciler implements Reconciler<Route>, Cleaner<Route> {
+
+  public static final String NAME = "route";
+  /** The RetryPolicy event source. */
+  static final String POLICIES = "retry-policies";
+
+  private static final Logger LOG = Logger.getLogger(RouteReconciler.class);
+
+  private final RouteResolver resolver;
+  private final RouteStore store;
+  private final Clock clock;
+
+  public RouteReconciler(RouteResolver resolver, RouteStore store, Clock clock) {
+    this.resolver = resolver;
+    this.store = store;
+    this.clock = clock;
+  }
+
+  @Override
+  public List<EventSource<?, Route>> prepareEventSources(EventSourceContext<Route> context) {
+    context.getPrimaryCache().addIndexer(PolicyReferences.INDEX, PolicyReferences::indexKeys);
+    var policies = InformerEventSourceConfiguration.from(RetryPolicy.class, Route.class)
+        .withName(POLICIES)
+        .withSecondaryToPrimaryMapper(new RoutesReferencingPolicy((namespace, policy) ->
+            context.getPrimaryCache().byIndex(PolicyReferences.INDEX, PolicyReferences.key(namespace, policy))))
+        .withPrimaryToSecondaryMapper(new ReferencedPolicy())
+        // Only the spec of a policy matters to a Route; its status (the Route count) changes with every Route.
+        .withOnUpdateFilter((updated, old) ->
+            !Objects.equals(updated.getMetadata().getGeneration(), old.getMetadata().getGeneration()))
+        .build();
+    return List.of(new InformerEventSource<>(policies, context));
+  }
+
+  @Override
+  public UpdateControl<Route> reconcile(Route route, Context<Route> context) {
+    Optional<RetryPolicy> policy = context.getSecondaryResource(RetryPolicy.class);
+    PolicyCheck refs = PolicyCheck.of(route, policy);
+    RouteResolver.Result resolution = resolver.resolve(route, byName(policy));
+    RouteOutcome outcome = resolution.ok()
+        ? publish(route, resolution)
+        : new RouteOutcome.Refused(resolution.reason(), resolution.message());
+    RouteStatus desired = RouteStatuses.desired(route, refs, outcome, clock.instant());
+    if (!StatusPatches.changed(route, desired)) {
+      return UpdateControl.noUpdate();
+    }
+    logTransition(route, desired);
+    return UpdateControl.patchStatus(StatusPatches.minimal(route, desired, Route::new));
+  }
+
+  @Override
+  public ErrorStatusUpdateControl<Route> updateErrorStatus(Route route, Context<Route> context, Exception e) {
+    PolicyCheck refs = PolicyCheck.of(route, context.getSecondaryResource(RetryPolicy.class));
+    RouteOutcome.Failed failed = e instanceof StoreUnavailableException
+        ? new RouteOutcome.Failed(RouteStatuses.STORE_UNAVAILABLE, e.getMessage())
+        : new RouteOutcome.Failed(RouteStatuses.RECONCILE_FAILED, e.getClass().getSimpleName() + ": "
+            + e.getMessage());
+    RouteStatus desired = RouteStatuses.desired(route, refs, failed, clock.instant());
+    // JOSDK logs the exception itself and keeps retrying; the status tells the user.
+    return StatusPatches.changed(route, desired)
+        ? ErrorStatusUpdateControl.patchStatus(StatusPatches.minimal(route, desired, Route::new))
+        : ErrorStatusUpdateControl.noStatusUpdate();
+  }
+
+  @Override
+  public DeleteControl cleanup(Route route, Context<Route> context) {
+    String namespace = route.getMetadata().getNamespace();
+    String name = route.getMetadata().getName();
+    if (store.unpublish(namespace, name)) {
+      LOG.infof("%s: Route deleted; unpublished it (its journaled events stay)", StatusPatches.id(route));
+    }
+    return DeleteControl.defaultDelete();
+  }
+
+  /** Puts the resolved route in the store; a store failure propagates (see {@link #updateErrorStatus}). */
+  private RouteOutcome publish(Route route, RouteResolver.Result resolution) {
+    ResolvedRoute resolved = resolution.route();
+    if (store.publish(resolved)) {
+      LOG.infof("%s: published generation %d %s", StatusPatches.id(route), resolved.generation(),
+          resolved.policyName() == null ? "without a RetryPolicy"
+              : "with RetryPolicy " + resolved.policyName() + " (generation " + resolved.policyGeneration() + ")");
+    }
+    return new RouteOutcome.Published(resolved);
+  }
+
+  private static Map<String, RetryPolicy> byName(Optional<RetryPolicy> policy) {
+    return policy.map(p -> Map.of(p.getMetadata().getName(), p)).orElse(Map.of());
+  }
+
+  private static void logTransition(Route route, RouteStatus desired) {
+    StatusConditions.find(desired.getConditions(), RouteStatus.READY)
+        .filter(ready -> StatusConditions.isTransition(
+            route.getStatus() == null ? null : route.getStatus().getConditions(), ready))
+        .ifPresent(ready -> LOG.infof("%s: Ready=%s (%s): %s", StatusPatches.id(route), ready.getStatus(),
+            ready.getReason(), ready.getMessage()));
+  }
+}

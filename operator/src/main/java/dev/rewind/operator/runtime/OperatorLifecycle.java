@@ -1,0 +1,64 @@
+package dev.rewind.operator.runtime;
+
+import dev.rewind.journal.store.Store;
+import dev.rewind.journal.store.StoreConfig;
+import dev.rewind.operator.config.OperatorConfig;
+import dev.rewind.operator.config.OperatorSettings;
+import dev.rewind.operator.config.StoreSettings;
+import dev.rewind.operator.store.RouteStore;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.monitoring.Metrics;
+import io.quarkus.runtime.Quarkus;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.mutiny.core.Vertx;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.time.Clock;
+import org.jboss.logging.Logger;
+
+/**
+ * Starts the operator when Quarkus starts, on Quarkus' Kubernetes client and Vert.x, and stops it gracefully
+ * (reconciliations under way finish, then the store pool closes) when Quarkus stops.
+ */
+@ApplicationScoped
+public class OperatorLifecycle {
+
+  private static final Logger LOG = Logger.getLogger(OperatorLifecycle.class);
+
+  private final KubernetesClient client;
+  private final Vertx vertx;
+  private final OperatorConfig config;
+  private Store store;
+  private RewindOperator operator;
+
+  public OperatorLifecycle(KubernetesClient client, Vertx vertx, OperatorConfig config) {
+    this.client = client;
+    this.vertx = vertx;
+    this.config = config;
+  }
+
+  void start(@Observes StartupEvent event) {
+    OperatorSettings settings = OperatorSettings.from(config);
+    StoreConfig storeConfig = StoreSettings.from(config.store(), System.getenv());
+    LOG.infof("Publishing routes to the journal store %s", storeConfig);
+    store = new Store(vertx, storeConfig);
+    operator = new RewindOperator(client, settings, new RouteStore(store, storeConfig.writeTimeout()),
+        Metrics.NOOP, Clock.systemUTC(), () -> Quarkus.asyncExit(1));
+    operator.start();
+  }
+
+  void stop(@Observes ShutdownEvent event) {
+    if (operator != null) {
+      operator.stop();
+    }
+    if (store != null) {
+      store.close();
+    }
+  }
+
+  /** The running operator, for health checks and tests. */
+  public RewindOperator operator() {
+    return operator;
+  }
+}

@@ -1,0 +1,152 @@
+package dev.rewind.operator.runtime;
+
+import dev.rewind.journal.route.RouteResolver;
+import dev.rewind.operator.config.OperatorSettings;
+import dev.rewind.operator.reconciler.OrphanRouteSweeper;
+import dev.rewind.operator.reconciler.RetryPolicyReconciler;
+import dev.rewind.operator.reconciler.RouteReconciler;
+import dev.rewind.operator.store.RouteStore;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.ConfigurationServiceOverrider;
+import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
+import io.javaoperatorsdk.operator.api.monitoring.Metrics;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.processing.retry.GenericRetry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import org.jboss.logging.Logger;
+
+/**
+ * The operator, wired: one JOSDK {@link Operator} on the given client, one controller per kind (see
+ * {@link #reconcilers()}), leader election when configured, and the orphan sweep on the leader. Plain Java, so the
+ * Quarkus startup bean and the tests build the operator the same way.
+ */
+public final class RewindOperator {
+
+  private static final Logger LOG = Logger.getLogger(RewindOperator.class);
+
+  private final OperatorSettings settings;
+  private final RouteStore routes;
+  private final Clock clock;
+  private final Runnable onLeaseLost;
+  private final PeriodicSweep sweep;
+  private final Operator operator;
+  private volatile boolean stopping;
+
+  /**
+   * @param metrics JOSDK's reconciliation metrics ({@link Metrics#NOOP} when nothing collects them)
+   * @param onLeaseLost what to do when this replica loses the lease while running (production ends the process:
+   *     reconciliations under way cannot be recalled, and a restart is the clean way back to follower)
+   */
+  public RewindOperator(KubernetesClient client, OperatorSettings settings, RouteStore routes, Metrics metrics,
+      Clock clock, Runnable onLeaseLost) {
+    this.settings = settings;
+    this.routes = routes;
+    this.clock = clock;
+    this.onLeaseLost = onLeaseLost;
+    this.sweep = new PeriodicSweep(new OrphanRouteSweeper(client, routes, settings.namespaces()),
+        settings.resyncInterval());
+    this.operator = new Operator(o -> configure(o, client, metrics));
+    reconcilers().forEach(this::register);
+  }
+
+  /**
+   * Every reconciler the operator runs, one per kind. The Replay reconciler joins this list; each is registered
+   * with the namespaces, retry and resync interval all Rewind controllers share ({@link #common}).
+   */
+  private List<Reconciler<? extends HasMetadata>> reconcilers() {
+    RouteResolver resolver = new RouteResolver(settings.addressPolicy());
+    return List.of(
+        new RouteReconciler(resolver, routes, clock),
+        new RetryPolicyReconciler(clock));
+  }
+
+  private <P extends HasMetadata> void register(Reconciler<P> reconciler) {
+    operator.register(reconciler, this::common);
+  }
+
+  private <P extends HasMetadata> void common(ControllerConfigurationOverrider<P> overrider) {
+    if (settings.watchesAllNamespaces()) {
+      overrider.watchingAllNamespaces();
+    } else {
+      overrider.settingNamespaces(settings.namespaces());
+    }
+    overrider.withRetry(retry());
+    // A full resync: every object is reconciled from scratch at least this often. Unchanged objects write
+    // nothing (neither store nor status), so this only repairs drift, e.g. a route deleted from the store by hand.
+    overrider.withReconciliationMaxInterval(settings.resyncInterval());
+  }
+
+  /**
+   * Failures (a store that does not answer) are retried for as long as they last, backing off to one attempt a
+   * minute, while the status says why. JOSDK's default gives up after five attempts, which a store restart outlasts.
+   */
+  private static GenericRetry retry() {
+    return new GenericRetry()
+        .setInitialInterval(Duration.ofSeconds(1))
+        .setIntervalMultiplier(2)
+        .setMaxInterval(Duration.ofMinutes(1).toMillis())
+        .withoutMaxAttempts();
+  }
+
+  private void configure(ConfigurationServiceOverrider o, KubernetesClient client, Metrics metrics) {
+    o.withKubernetesClient(client)
+        // The client belongs to whoever built it (Quarkus in production).
+        .withCloseClientOnStop(false)
+        .withMetrics(metrics)
+        .withReconciliationTerminationTimeout(settings.shutdownTimeout());
+    OperatorSettings.LeaderElection le = settings.leaderElection();
+    if (le != null) {
+      var builder = LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(le.leaseName())
+          .withLeaseDuration(le.leaseDuration())
+          .withRenewDeadline(le.renewDeadline())
+          .withRetryPeriod(le.retryPeriod())
+          .withLeaderCallbacks(new LeaderCallbacks(this::startedLeading, this::stoppedLeading,
+              leader -> LOG.infof("Leader is now %s", leader)));
+      if (le.leaseNamespace() != null) {
+        builder.withLeaseNamespace(le.leaseNamespace());
+      }
+      if (le.identity() != null) {
+        builder.withIdentity(le.identity());
+      }
+      // build() leaves JOSDK's own System.exit on a lost lease off. It must stay off: the lease also ends when we
+      // stop on purpose, inside a shutdown hook, where exit blocks for ever. stoppedLeading decides instead.
+      o.withLeaderElectionConfiguration(builder.build());
+    }
+  }
+
+  public void start() {
+    operator.start();
+    if (settings.leaderElection() == null) {
+      sweep.start();
+    }
+    LOG.infof("Rewind operator started, watching %s%s",
+        settings.watchesAllNamespaces() ? "all namespaces" : "namespaces " + settings.namespaces(),
+        settings.leaderElection() == null ? "" : ", leader election on lease " + settings.leaderElection().leaseName());
+  }
+
+  /** Stops reconciling; reconciliations under way get the configured shutdown timeout to finish. */
+  public void stop() {
+    stopping = true;
+    sweep.stop();
+    operator.stop();
+  }
+
+  private void startedLeading() {
+    LOG.info("This replica leads: reconciling and sweeping orphaned routes");
+    sweep.start();
+  }
+
+  private void stoppedLeading() {
+    sweep.stop();
+    if (!stopping) {
+      LOG.error("This replica lost the lease while running; stopping so that only the leader reconciles");
+      onLeaseLost.run();
+    }
+  }
+}
