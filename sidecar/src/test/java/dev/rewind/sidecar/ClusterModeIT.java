@@ -10,7 +10,7 @@ import dev.rewind.journal.testing.EmbeddedPostgres;
 import dev.rewind.journal.testing.HttpSink;
 import dev.rewind.journal.testing.Routes;
 import dev.rewind.journal.testing.TestStore;
-import dev.rewind.sidecar.testing.SidecarProcess;
+import dev.rewind.journal.testing.SidecarProcess;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

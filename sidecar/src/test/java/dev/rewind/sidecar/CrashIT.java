@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.rewind.journal.testing.EmbeddedPostgres;
 import dev.rewind.journal.testing.HttpSink;
 import dev.rewind.journal.testing.TestStore;
-import dev.rewind.sidecar.testing.SidecarProcess;
+import dev.rewind.journal.testing.SidecarProcess;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

@@ -3,7 +3,7 @@ package dev.rewind.sidecar;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rewind.journal.testing.EmbeddedPostgres;
-import dev.rewind.sidecar.testing.SidecarProcess;
+import dev.rewind.journal.testing.SidecarProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;

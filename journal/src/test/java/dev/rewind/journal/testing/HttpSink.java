@@ -60,9 +60,12 @@ public final class HttpSink implements AutoCloseable {
   private final ConcurrentLinkedQueue<Received> received = new ConcurrentLinkedQueue<>();
   private volatile Function<Received, Answer> behaviour = r -> Answer.status(200);
 
-  private HttpSink(int port) {
+  private final String host;
+
+  private HttpSink(String bind, String host, int port) {
+    this.host = host;
     this.vertx = Vertx.vertx();
-    this.server = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(port))
+    this.server = vertx.createHttpServer(new HttpServerOptions().setHost(bind).setPort(port))
         .requestHandler(this::handle);
     try {
       server.listen().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
@@ -72,12 +75,39 @@ public final class HttpSink implements AutoCloseable {
   }
 
   public static HttpSink start() {
-    return new HttpSink(0);
+    return new HttpSink("127.0.0.1", "127.0.0.1", 0);
   }
 
   /** Starts on a given port, e.g. to come back where a stopped sink was. */
   public static HttpSink startOn(int port) {
-    return new HttpSink(port);
+    return new HttpSink("127.0.0.1", "127.0.0.1", port);
+  }
+
+  /**
+   * Starts on this machine's first non-loopback address: a destination a component in "cluster" mode accepts,
+   * since there loopback is refused as server-side request forgery.
+   */
+  public static HttpSink startOnHostAddress() {
+    String address = hostAddress();
+    return new HttpSink(address, address, 0);
+  }
+
+  static String hostAddress() {
+    try {
+      for (var nic : java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces())) {
+        if (!nic.isUp() || nic.isLoopback()) {
+          continue;
+        }
+        for (var address : java.util.Collections.list(nic.getInetAddresses())) {
+          if (address instanceof java.net.Inet4Address && !address.isLinkLocalAddress()) {
+            return address.getHostAddress();
+          }
+        }
+      }
+    } catch (java.net.SocketException e) {
+      throw new IllegalStateException("cannot list network interfaces", e);
+    }
+    throw new IllegalStateException("this machine has no non-loopback IPv4 address");
   }
 
   public int port() {
@@ -85,7 +115,7 @@ public final class HttpSink implements AutoCloseable {
   }
 
   public String url(String path) {
-    return "http://127.0.0.1:" + port() + path;
+    return "http://" + host + ":" + port() + path;
   }
 
   public HttpSink answer(Function<Received, Answer> behaviour) {

@@ -1,4 +1,4 @@
-package dev.rewind.sidecar.testing;
+package dev.rewind.journal.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -41,11 +41,33 @@ public final class SidecarProcess implements AutoCloseable {
     this.log = log;
   }
 
+  /**
+   * The packaged sidecar: system property {@code sidecar.jar.path}, else {@code sidecar/target/quarkus-app} found
+   * from the module directory a test runs in.
+   */
   public static Path jar() {
-    String path = System.getProperty("sidecar.jar.path", "target/quarkus-app/quarkus-run.jar");
-    Path jar = Path.of(path);
+    return packagedApp("sidecar.jar.path", "sidecar");
+  }
+
+  /** A packaged Quarkus app of this repository, for tests that run it as its own process. */
+  public static Path packagedApp(String property, String module) {
+    String configured = System.getProperty(property);
+    if (configured != null) {
+      return existing(Path.of(configured), module);
+    }
+    for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+      Path candidate = dir.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
+      if (Files.exists(dir.resolve("mvnw"))) {
+        return existing(candidate, module);
+      }
+    }
+    throw new IllegalStateException("cannot find the repository root from " + Path.of("").toAbsolutePath());
+  }
+
+  private static Path existing(Path jar, String module) {
     if (!Files.exists(jar)) {
-      throw new IllegalStateException("packaged sidecar not found at " + jar + "; run ./mvnw -pl sidecar package");
+      throw new IllegalStateException("packaged " + module + " not found at " + jar + "; run ./mvnw -pl " + module
+          + " -am package -DskipTests");
     }
     return jar;
   }

@@ -1,0 +1,86 @@
+package dev.rewind.e2e.testing;
+
+import dev.rewind.journal.testing.SidecarProcess;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The packaged operator (operator/target/quarkus-app) as its own process, talking to the test bed's API server
+ * through a kubeconfig file, so a test can SIGKILL it and start it again.
+ */
+public final class OperatorProcess implements AutoCloseable {
+
+  private final Map<String, String> properties;
+  private final Path kubeconfig;
+  private final Path log;
+  private Process process;
+
+  public OperatorProcess(Map<String, String> properties, Path kubeconfig, Path log) {
+    this.properties = properties;
+    this.kubeconfig = kubeconfig;
+    this.log = log;
+  }
+
+  public OperatorProcess start() {
+    List<String> command = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m"));
+    // The test bed's client certificates use EC keys; a kubeconfig does not say so and Fabric8 assumes RSA.
+    command.add("-Dkubernetes.client.key.algo=EC");
+    command.add("-Dquarkus.kubernetes-client.client-key-algo=EC");
+    properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
+    command.add("-jar");
+    command.add(SidecarProcess.packagedApp("operator.jar.path", "operator").toAbsolutePath().toString());
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    builder.environment().put("KUBECONFIG", kubeconfig.toString());
+    try {
+      process = builder.start();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return this;
+  }
+
+  public boolean alive() {
+    return process != null && process.isAlive();
+  }
+
+  /** SIGKILL: no shutdown hook runs, the lease is not released, in-flight work is cut off. */
+  public void kill() {
+    process.destroyForcibly();
+    try {
+      process.waitFor(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  public String output() {
+    try {
+      return Files.readString(log);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    if (alive()) {
+      process.destroy();
+      try {
+        if (!process.waitFor(20, TimeUnit.SECONDS)) {
+          process.destroyForcibly();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        process.destroyForcibly();
+      }
+    }
+  }
+}
