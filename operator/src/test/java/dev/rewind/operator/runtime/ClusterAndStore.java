@@ -33,7 +33,9 @@ public class ClusterAndStore implements QuarkusTestResourceLifecycleManager {
         Map.entry("quarkus.kubernetes-client.namespace", namespace),
         Map.entry("rewind.store.url", "postgresql://postgres@127.0.0.1:" + EmbeddedPostgres.port() + "/" + database),
         Map.entry("rewind.operator.namespaces", namespace),
-        Map.entry("rewind.leader-election.identity", "application-it"));
+        Map.entry("rewind.leader-election.identity", "application-it"),
+        // Injection has its own application test; here it would register a cluster-wide webhook configuration.
+        Map.entry("rewind.injector.enabled", "false"));
   }
 
   @Override
