@@ -76,19 +76,10 @@ tps=$("$pgbin/pgbench" -h 127.0.0.1 -p "$pgport" -U postgres -n -c 4 -j 2 -T "$P
 batch_rows=$(awk -v t="$tps" 'BEGIN {printf "%.0f", t * 1000}')
 echo "batched insert rate ${batch_rows} rows/s"
 
-say "starting the sidecar ($SIDECAR_JAVA_OPTS)"
-mkdir -p "$work/routes"
-cat > "$work/routes/bench.yaml" <<YAML
-apiVersion: rewind.dev/v1alpha1
-kind: Route
-metadata: {name: bench}
-spec:
-  destination: {url: "http://127.0.0.1:${sinkport}/orders"}
-  eventId: {header: Idempotency-Key}
-YAML
+say "starting the sidecar as injected in a pod (cluster mode: routes from the store) with $SIDECAR_JAVA_OPTS"
 # shellcheck disable=SC2086
-java $SIDECAR_JAVA_OPTS -Drewind.config-dir="$work/routes" \
-  -Drewind.store.url="postgresql://postgres@127.0.0.1:${pgport}/rewind" \
+java $SIDECAR_JAVA_OPTS -Drewind.mode=cluster -Drewind.namespace=bench -Drewind.workload=bench \
+  -Drewind.store.url="postgresql://postgres@127.0.0.1:${pgport}/rewind" -Drewind.delivery.allow-loopback=true \
   -Drewind.capture.port="$capport" -Drewind.proxy.enabled=false -Dquarkus.http.port=0 \
   -Dquarkus.management.port="$mgmtport" -jar sidecar/target/quarkus-app/quarkus-run.jar > "$work/sidecar.log" 2>&1 &
 sidecar_pid=$!
@@ -96,6 +87,14 @@ for _ in $(seq 1 120); do
   curl -sf "http://127.0.0.1:${mgmtport}/q/health/ready" >/dev/null 2>&1 && break
   kill -0 "$sidecar_pid" 2>/dev/null || { cat "$work/sidecar.log"; exit 1; }
   sleep 0.5
+done
+# What the operator would publish for a Route "bench" (see RouteCatalog): the sidecar picks it up at once.
+psql -d rewind -c "INSERT INTO rewind.routes (namespace, name, generation, spec) VALUES ('bench', 'bench', 1,
+  '{\"route\":{\"destination\":{\"url\":\"http://127.0.0.1:${sinkport}/orders\"},\"mode\":\"storeAndForward\",
+  \"eventId\":{\"header\":\"Idempotency-Key\"},\"onStoreUnavailable\":\"reject\"}}')"
+for _ in $(seq 1 40); do
+  curl -s "http://127.0.0.1:${mgmtport}/q/health/ready" | grep -q '"served": "bench"' && break
+  sleep 0.25
 done
 
 say "load: rates ${RATES}/s for ${SECONDS_PER_RATE}s each, then ${CONNECTIONS} connections flat out"

@@ -22,8 +22,10 @@ import org.jboss.logging.Logger;
  * no sidecar of the sending workload: it reads the journal, delivers with {@link AttemptRunner} (the same requests
  * live delivery sends, plus {@code Rewind-Replay: <name>}) and journals every attempt with trigger {@code replay}.
  *
- * <p>Every method returns at once with a {@link Uni} and never blocks the caller's thread; the work runs on
- * Vert.x. For a reconciler:
+ * <p>Every method but {@link #close} returns at once with a {@link Uni} and never blocks the caller's thread; the
+ * work runs on Vert.x. Fixing a large matched set takes a while (one statement: seconds for 100,000 events, tens
+ * of seconds for 1,000,000), so a reconciler subscribes to {@link #start} and reschedules rather than awaiting it.
+ * For a reconciler:
  *
  * <ul>
  *   <li>{@link #start} — "start or resume this replay". Idempotent: the first call fixes the matched set

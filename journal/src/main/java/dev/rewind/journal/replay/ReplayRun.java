@@ -187,8 +187,8 @@ final class ReplayRun {
         progress -> {
           synchronized (this) {
             checking = false;
-            if (!claiming) {
-              return; // stopped or ended meanwhile
+            if (!claiming || completing) {
+              return; // stopped, ended, or being completed by an earlier check meanwhile
             }
           }
           ReplayRecord replay = progress.replay();
@@ -228,14 +228,15 @@ final class ReplayRun {
   private void complete(ReplayRecord seen) {
     store.complete(seen).subscribe().with(
         replay -> {
-          synchronized (this) {
-            completing = false;
-          }
           if (replay.phase().isTerminal()) {
             LOG.infof("Replay %s/%s: %s (matched %d, delivered %d, failed %d)", namespace, name, replay.phase(),
                 replay.matched(), replay.delivered(), replay.failed());
             stopClaiming();
-          } else {
+          }
+          synchronized (this) {
+            completing = false;
+          }
+          if (!replay.phase().isTerminal()) {
             wake(options.pollInterval());
           }
         },

@@ -404,8 +404,10 @@ public final class ReplayStore {
 
   /** Removes a replay and its items (its attempts stay in the events' logs). */
   public Uni<Boolean> delete(UUID id) {
-    return pool.preparedQuery("DELETE FROM rewind.replays WHERE id = $1").execute(Tuple.of(id))
-        .map(rows -> rows.rowCount() > 0);
+    return pool.withTransaction(conn -> conn
+        .preparedQuery("DELETE FROM rewind.replay_items WHERE replay_id = $1").execute(Tuple.of(id))
+        .chain(() -> conn.preparedQuery("DELETE FROM rewind.replays WHERE id = $1").execute(Tuple.of(id)))
+        .map(rows -> rows.rowCount() > 0));
   }
 
   private Uni<ReplayRecord> get(UUID id) {

@@ -27,8 +27,10 @@ class ReplayDryRunIT {
   private static TestStore store;
   private static Replays.Engine engine;
   private static UUID firstOfA;
-  private static final Instant FOUR_HOURS_AGO = Instant.now().minus(Duration.ofHours(4)).truncatedTo(ChronoUnit.SECONDS);
-  private static final Instant ONE_HOUR_AGO = Instant.now().minus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS);
+  private static final Instant FOUR_HOURS_AGO =
+      Instant.now().minus(Duration.ofHours(4)).truncatedTo(ChronoUnit.SECONDS);
+  private static final Instant ONE_HOUR_AGO =
+      Instant.now().minus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS);
 
   @BeforeAll
   static void seed() {

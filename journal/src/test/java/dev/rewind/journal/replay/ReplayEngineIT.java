@@ -353,4 +353,26 @@ class ReplayEngineIT {
     assertThat(view.matched()).isZero();
     assertThat(view.message()).isEqualTo("no events matched; nothing to replay");
   }
+
+  @Test
+  void deletingAReplayRemovesItsRowsButKeepsItsAttemptsInTheEventsLogs() {
+    ResolvedRoute route = Routes.to("deleted", sink.url("/deleted"), "maxAttempts: 1\n");
+    List<UUID> events = JournalSeed.in(store).route("deleted", sink.url("/deleted")).append(3);
+    ReplayRequest request = Replays.request("""
+        apiVersion: rewind.dev/v1alpha1
+        kind: Replay
+        metadata: {name: deleted}
+        spec: {routeRef: {name: deleted}, rateLimit: 0}
+        """, route);
+    Replays.Engine engine = engine("w-delete");
+    engine.run(request);
+
+    boolean deleted = engine.engine.delete(request.id()).await().atMost(WAIT);
+
+    assertThat(deleted).isTrue();
+    assertThat(engine.engine.status(request.id()).await().atMost(WAIT)).isEmpty();
+    assertThat(store.count("SELECT count(*) FROM rewind.replay_items WHERE replay_id = $1", request.id())).isZero();
+    assertThat(store.count("SELECT count(*) FROM rewind.attempts WHERE replay_id = $1 AND event_id = ANY($2)",
+        request.id(), events.toArray(UUID[]::new))).isEqualTo(3);
+  }
 }

@@ -3,7 +3,6 @@ package dev.rewind.journal.replay;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rewind.api.manifest.CrdSchemas;
-import dev.rewind.api.v1alpha1.common.LocalObjectReference;
 import dev.rewind.api.v1alpha1.replay.ReplaySpec;
 import dev.rewind.api.v1alpha1.replay.spec.ReplayOverride;
 import dev.rewind.api.v1alpha1.retrypolicy.RetryPolicySpec;

@@ -1,0 +1,15 @@
+package dev.rewind.cli;
+
+/** What {@code rewind} exits with; listed in {@code rewind --help}. */
+final class ExitCodes {
+
+  static final int OK = 0;
+  /** A replay ended Failed, PartiallyFailed or Cancelled: something needs a look. */
+  static final int REPLAY_FAILED = 1;
+  /** Invalid arguments or files (picocli uses the same code for usage errors). */
+  static final int INVALID = 2;
+  /** The store could not be reached or used. */
+  static final int STORE = 3;
+
+  private ExitCodes() {}
+}
