@@ -28,7 +28,8 @@ public final class Crds {
       for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
         try (InputStream in = Files.newInputStream(file)) {
           CustomResourceDefinition crd = admin.apiextensions().v1().customResourceDefinitions().load(in).item();
-          admin.resource(crd).serverSideApply();
+          // Force: a CRD that Helm created first is taken over rather than reported as a conflict.
+          admin.resource(crd).forceConflicts().serverSideApply();
           await().atMost(Duration.ofSeconds(30)).until(() -> admin.apiextensions().v1()
               .customResourceDefinitions().withName(crd.getMetadata().getName()).get().getStatus().getConditions()
               .stream().anyMatch(c -> c.getType().equals("Established") && c.getStatus().equals("True")));

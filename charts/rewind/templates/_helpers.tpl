@@ -1,0 +1,139 @@
+{{/* Names: every object of a release carries the release's full name, so two releases never collide. */}}
+{{- define "rewind.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{- define "rewind.fullname" -}}
+{{- if .Values.fullnameOverride }}
+{{- .Values.fullnameOverride | trunc 40 | trimSuffix "-" }}
+{{- else }}
+{{- $name := default .Chart.Name .Values.nameOverride }}
+{{- if contains $name .Release.Name }}
+{{- .Release.Name | trunc 40 | trimSuffix "-" }}
+{{- else }}
+{{- printf "%s-%s" .Release.Name $name | trunc 40 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+{{- end }}
+{{/* 40 characters leave room for the longest suffix (-sidecar-injector-pods) within 63. */}}
+
+{{- define "rewind.labels" -}}
+helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+app.kubernetes.io/name: {{ include "rewind.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+app.kubernetes.io/part-of: rewind
+{{- end }}
+
+{{- define "rewind.operator.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "rewind.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/component: operator
+{{- end }}
+
+{{- define "rewind.postgresql.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "rewind.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/component: store
+{{- end }}
+
+{{- define "rewind.operator.serviceAccountName" -}}
+{{- default (printf "%s-operator" (include "rewind.fullname" .)) .Values.operator.serviceAccount.name }}
+{{- end }}
+
+{{- define "rewind.operator.image" -}}
+{{- printf "%s:%s" .Values.operator.image.repository (default .Chart.AppVersion .Values.operator.image.tag) }}
+{{- end }}
+
+{{- define "rewind.sidecar.image" -}}
+{{- printf "%s:%s" .Values.injector.sidecar.image.repository (default .Chart.AppVersion .Values.injector.sidecar.image.tag) }}
+{{- end }}
+
+{{/* The leader-election Lease (rewind.leader-election.lease-name); the Role names it. */}}
+{{- define "rewind.leaseName" -}}
+{{- printf "%s-operator" (include "rewind.fullname" .) }}
+{{- end }}
+
+{{/* The MutatingWebhookConfiguration, the Service in front of the webhook port and the cert-manager Certificate
+     share this name; the RBAC names the configuration. */}}
+{{- define "rewind.injectorName" -}}
+{{- printf "%s-sidecar-injector" (include "rewind.fullname" .) }}
+{{- end }}
+
+{{/* tls.mode generated: the Secret the operator keeps its CA and certificate in (the Role names it). */}}
+{{- define "rewind.generatedTlsSecret" -}}
+{{- printf "%s-webhook-tls" (include "rewind.fullname" .) }}
+{{- end }}
+
+{{/* tls.mode cert-manager: the Secret cert-manager writes and the operator mounts. */}}
+{{- define "rewind.certManagerTlsSecret" -}}
+{{- printf "%s-sidecar-injector-tls" (include "rewind.fullname" .) }}
+{{- end }}
+
+{{- define "rewind.postgresql.fullname" -}}
+{{- printf "%s-postgresql" (include "rewind.fullname" .) }}
+{{- end }}
+
+{{/* Where the operator's store password comes from: "<secret>/<key>", or empty for none (trust or certificate
+     authentication). */}}
+{{- define "rewind.store.passwordRef" -}}
+{{- if .Values.store.existingSecret }}
+{{- printf "%s/%s" .Values.store.existingSecret .Values.store.existingSecretKey }}
+{{- else if .Values.store.password }}
+{{- printf "%s-store/password" (include "rewind.fullname" .) }}
+{{- else if .Values.postgresql.enabled }}
+{{- printf "%s/password" (include "rewind.postgresql.fullname" .) }}
+{{- end }}
+{{- end }}
+
+{{/* The bundled PostgreSQL's password: given, or the one stored by an earlier revision (so an upgrade does not
+     change it: PostgreSQL reads POSTGRES_PASSWORD only when it initialises its data), or a new random one. The
+     result is remembered for the rest of this render, so every Secret that carries it gets the same value. */}}
+{{- define "rewind.postgresql.password" -}}
+{{- if not (hasKey .Values.postgresql "renderedPassword") }}
+{{- $password := .Values.postgresql.auth.password }}
+{{- if not $password }}
+{{- $stored := lookup "v1" "Secret" .Release.Namespace (include "rewind.postgresql.fullname" .) }}
+{{- if and $stored $stored.data (hasKey $stored.data "password") }}
+{{- $password = index $stored.data "password" | b64dec }}
+{{- else }}
+{{- $password = randAlphaNum 32 }}
+{{- end }}
+{{- end }}
+{{- $_ := set .Values.postgresql "renderedPassword" $password }}
+{{- end }}
+{{- .Values.postgresql.renderedPassword }}
+{{- end }}
+
+{{/* The password the chart itself holds, for the sidecars' per-namespace Secrets; empty with store.existingSecret
+     (copying it would put it into the release history, which existingSecret exists to avoid). */}}
+{{- define "rewind.sidecarStorePassword" -}}
+{{- if .Values.store.existingSecret }}
+{{- else if .Values.store.password }}
+{{- .Values.store.password }}
+{{- else if .Values.postgresql.enabled }}
+{{- include "rewind.postgresql.password" . }}
+{{- end }}
+{{- end }}
+
+{{/* Rules that span several keys, which the schema cannot express with a clear message. */}}
+{{- define "rewind.validate" -}}
+{{- if and .Values.store.existingSecret .Values.store.password }}
+{{- fail "store.existingSecret and store.password are both set: keep one (existingSecret keeps the password out of the Helm release)" }}
+{{- end }}
+{{- if regexMatch "//[^/@]*:[^/@]*@" .Values.store.url }}
+{{- fail "store.url must not carry a password (the operator refuses one): give it through store.existingSecret or store.password" }}
+{{- end }}
+{{- if regexMatch "//[^/@]*:[^/@]*@" .Values.injector.sidecar.storeUrl }}
+{{- fail "injector.sidecar.storeUrl must not carry a password: sidecars read it from the Secret injector.sidecar.storeSecret.name" }}
+{{- end }}
+{{- if and .Values.injector.sidecar.storeSecret.namespaces (not (include "rewind.sidecarStorePassword" .)) }}
+{{- fail "injector.sidecar.storeSecret.namespaces needs a password the chart holds (store.password or postgresql.enabled); with store.existingSecret, create the Secret in each namespace yourself (see the chart README)" }}
+{{- end }}
+{{- if and .Values.injector.enabled .Values.injector.namespaces }}
+{{- if has .Release.Namespace .Values.injector.namespaces }}
+{{- fail (printf "injector.namespaces must not contain the release namespace %s: the operator's own pods are never injected" .Release.Namespace) }}
+{{- end }}
+{{- end }}
+{{- end }}
