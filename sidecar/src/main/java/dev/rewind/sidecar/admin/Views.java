@@ -1,9 +1,10 @@
 package dev.rewind.sidecar.admin;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.rewind.journal.store.AttemptRecord;
 import dev.rewind.journal.store.Header;
 import dev.rewind.journal.store.StoredEvent;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -12,70 +13,92 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 
-/** The JSON shapes of the trace and query API. */
+/**
+ * The JSON shapes of the trace and query API, built field by field: absent values are left out, times are
+ * RFC 3339, a body is text when it is UTF-8 and base64 otherwise ({@code encoding} says which).
+ */
 final class Views {
 
   private Views() {}
 
-  /** A body as text when it is UTF-8, else base64; {@code encoding} says which. */
-  @JsonInclude(JsonInclude.Include.NON_NULL)
-  record Body(String encoding, String data, int size) {
-
-    static Body of(byte[] bytes) {
-      if (bytes == null) {
-        return null;
-      }
-      try {
-        String text = StandardCharsets.UTF_8.newDecoder()
-            .onMalformedInput(CodingErrorAction.REPORT)
-            .onUnmappableCharacter(CodingErrorAction.REPORT)
-            .decode(ByteBuffer.wrap(bytes)).toString();
-        return new Body("utf-8", text, bytes.length);
-      } catch (CharacterCodingException e) {
-        return new Body("base64", Base64.getEncoder().encodeToString(bytes), bytes.length);
-      }
+  static JsonObject body(byte[] bytes) {
+    if (bytes == null) {
+      return null;
+    }
+    try {
+      String text = StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(bytes)).toString();
+      return new JsonObject().put("encoding", "utf-8").put("data", text).put("size", bytes.length);
+    } catch (CharacterCodingException e) {
+      return new JsonObject().put("encoding", "base64").put("data", Base64.getEncoder().encodeToString(bytes))
+          .put("size", bytes.length);
     }
   }
 
-  @JsonInclude(JsonInclude.Include.NON_NULL)
-  record Summary(String id, String eventId, String route, String state, int attempts, String lastOutcome,
-      String correlationId, String type, Instant receivedAt, Instant nextAttemptAt, Instant completedAt) {
-
-    static Summary of(StoredEvent e) {
-      return new Summary(e.id().toString(), e.eventId(), e.route(), e.state().wireName(), e.attempts(),
-          e.lastOutcome(), e.correlationId(), e.eventType(), e.receivedAt(), e.nextAttemptAt(), e.completedAt());
-    }
+  static JsonObject summary(StoredEvent e) {
+    JsonObject json = new JsonObject();
+    put(json, "id", e.id().toString());
+    put(json, "eventId", e.eventId());
+    put(json, "route", e.route());
+    put(json, "state", e.state().wireName());
+    json.put("attempts", e.attempts());
+    put(json, "lastOutcome", e.lastOutcome());
+    put(json, "correlationId", e.correlationId());
+    put(json, "type", e.eventType());
+    put(json, "receivedAt", e.receivedAt());
+    put(json, "nextAttemptAt", e.nextAttemptAt());
+    put(json, "completedAt", e.completedAt());
+    return json;
   }
 
-  @JsonInclude(JsonInclude.Include.NON_NULL)
-  record Attempt(int number, String trigger, String replay, String worker, String destination, Instant startedAt,
-      double durationMs, Integer statusCode, String errorClass, String error, String outcome,
-      List<List<String>> responseHeaders, Body responseBody) {
-
-    static Attempt of(AttemptRecord a) {
-      return new Attempt(a.number(), a.trigger(), a.replayName(), a.worker(), a.destination(), a.startedAt(),
-          a.durationMs(), a.statusCode(), a.errorClass(), a.error(), a.outcome(), pairs(a.responseHeaders()),
-          Body.of(a.responseBody()));
-    }
+  static JsonObject attempt(AttemptRecord a) {
+    JsonObject json = new JsonObject().put("number", a.number());
+    put(json, "trigger", a.trigger());
+    put(json, "replay", a.replayName());
+    put(json, "worker", a.worker());
+    put(json, "destination", a.destination());
+    put(json, "startedAt", a.startedAt());
+    json.put("durationMs", a.durationMs());
+    put(json, "statusCode", a.statusCode());
+    put(json, "errorClass", a.errorClass());
+    put(json, "error", a.error());
+    put(json, "outcome", a.outcome());
+    put(json, "responseHeaders", pairs(a.responseHeaders()));
+    put(json, "responseBody", body(a.responseBody()));
+    return json;
   }
 
-  @JsonInclude(JsonInclude.Include.NON_NULL)
-  record Trace(String id, String eventId, String namespace, String route, long routeGeneration, String state,
-      int attempts, String lastOutcome, String correlationId, String type, String senderWorkload,
-      String senderPod, String method, String url, Instant receivedAt, Instant nextAttemptAt,
-      Instant completedAt, List<List<String>> headers, Body body, List<Attempt> attemptLog) {
-
-    static Trace of(StoredEvent e, List<AttemptRecord> attempts) {
-      return new Trace(e.id().toString(), e.eventId(), e.namespace(), e.route(), e.routeGeneration(),
-          e.state().wireName(), e.attempts(), e.lastOutcome(), e.correlationId(), e.eventType(),
-          e.senderWorkload(), e.senderPod(), e.method(), e.url(), e.receivedAt(), e.nextAttemptAt(),
-          e.completedAt(), pairs(e.headers()), Body.of(e.body()), attempts.stream().map(Attempt::of).toList());
-    }
+  static JsonObject trace(StoredEvent e, List<AttemptRecord> attempts) {
+    JsonObject json = summary(e);
+    put(json, "namespace", e.namespace());
+    json.put("routeGeneration", e.routeGeneration());
+    put(json, "senderWorkload", e.senderWorkload());
+    put(json, "senderPod", e.senderPod());
+    put(json, "method", e.method());
+    put(json, "url", e.url());
+    put(json, "headers", pairs(e.headers()));
+    put(json, "body", body(e.body()));
+    JsonArray log = new JsonArray();
+    attempts.forEach(a -> log.add(attempt(a)));
+    return json.put("attemptLog", log);
   }
 
-  record Page(List<Summary> events, String next) {}
+  static JsonArray pairs(List<Header> headers) {
+    if (headers == null) {
+      return null;
+    }
+    JsonArray pairs = new JsonArray();
+    headers.forEach(h -> pairs.add(new JsonArray().add(h.name()).add(h.value())));
+    return pairs;
+  }
 
-  static List<List<String>> pairs(List<Header> headers) {
-    return headers == null ? null : headers.stream().map(h -> List.of(h.name(), h.value())).toList();
+  private static void put(JsonObject json, String key, Object value) {
+    if (value instanceof Instant instant) {
+      json.put(key, instant.toString());
+    } else if (value != null) {
+      json.put(key, value);
+    }
   }
 }
