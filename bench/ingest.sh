@@ -15,6 +15,7 @@ PGBENCH_SECONDS=${PGBENCH_SECONDS:-15}
 CONNECTIONS=${CONNECTIONS:-64}
 # The sidecar's JVM settings: the same as its container image (sidecar/src/main/docker/Dockerfile.jvm).
 SIDECAR_JAVA_OPTS=${SIDECAR_JAVA_OPTS:-$(sed -n 's/^ENV JAVA_OPTS_APPEND="\(.*\)"$/\1/p' sidecar/src/main/docker/Dockerfile.jvm)}
+SIDECAR_MALLOC_ARENA_MAX=${SIDECAR_MALLOC_ARENA_MAX:-$(sed -n 's/^ENV MALLOC_ARENA_MAX="\(.*\)"$/\1/p' sidecar/src/main/docker/Dockerfile.jvm)}
 
 say() { printf '\n== %s\n' "$*"; }
 
@@ -78,7 +79,7 @@ echo "batched insert rate ${batch_rows} rows/s"
 
 say "starting the sidecar as injected in a pod (cluster mode: routes from the store) with $SIDECAR_JAVA_OPTS"
 # shellcheck disable=SC2086
-java $SIDECAR_JAVA_OPTS -Drewind.mode=cluster -Drewind.namespace=bench -Drewind.workload=bench \
+MALLOC_ARENA_MAX=$SIDECAR_MALLOC_ARENA_MAX java $SIDECAR_JAVA_OPTS -Drewind.mode=cluster -Drewind.namespace=bench -Drewind.workload=bench \
   -Drewind.store.url="postgresql://postgres@127.0.0.1:${pgport}/rewind" -Drewind.delivery.allow-loopback=true \
   -Drewind.capture.port="$capport" -Drewind.proxy.enabled=false -Dquarkus.http.port=0 \
   -Dquarkus.management.port="$mgmtport" -jar sidecar/target/quarkus-app/quarkus-run.jar > "$work/sidecar.log" 2>&1 &

@@ -97,7 +97,8 @@ public class Sidecar {
         config.delivery().responseBodyLimit());
     engine = new DeliveryEngine(vertx.getDelegate(), config.namespace(), events, runner, routes,
         new DeliveryOptions(worker, config.delivery().concurrency(), config.delivery().lease(),
-            config.delivery().pollInterval(), config.delivery().responseBodyLimit()),
+            config.delivery().pollInterval(), config.delivery().responseBodyLimit(),
+            config.delivery().memoryBudget()),
         new DeliveryMetrics(meters), Clock.systemUTC());
     engine.start().await().atMost(Duration.ofSeconds(30));
 

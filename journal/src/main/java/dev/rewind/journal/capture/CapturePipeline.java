@@ -48,13 +48,14 @@ public final class CapturePipeline {
    */
   public Uni<Appended> capture(NewEvent event, ResolvedRoute route) {
     metrics.captured(route.name());
-    boolean claim = engine.tryReserve();
+    int bytes = event.body().length;
+    boolean claim = engine.tryReserve(bytes);
     long t0 = System.nanoTime();
     return appends.submit(new Append(event, claim))
         .ifNoItem().after(writeTimeout).failWith(() -> new TimeoutException("no commit within " + writeTimeout))
         .onFailure().transform(e -> {
           if (claim) {
-            engine.unreserve();
+            engine.unreserve(bytes);
           }
           return new StoreUnavailable("journal write failed: " + e.getMessage(), e);
         })
@@ -67,7 +68,7 @@ public final class CapturePipeline {
           if (appended.claimed()) {
             engine.dispatch(DeliveryItem.of(event, 1, appended.leaseToken()), route);
           } else if (claim) {
-            engine.unreserve();
+            engine.unreserve(bytes);
           }
         });
   }
@@ -88,12 +89,12 @@ public final class CapturePipeline {
           metrics.acknowledged(route.name());
           if (!appended.duplicate()) {
             // forward() gives back a reservation; passthrough bypasses the queue but keeps the books straight.
-            engine.tryReserveForPassthrough();
+            engine.tryReserveForPassthrough(event.body().length);
             return engine.forward(DeliveryItem.of(event, 1, appended.leaseToken()), route, bodyLimit);
           }
           metrics.duplicate(route.name());
           return store.claimOne(appended.id(), engine.worker(), engine.lease()).chain(claimed -> {
-            engine.tryReserveForPassthrough();
+            engine.tryReserveForPassthrough(event.body().length);
             DeliveryItem again = DeliveryItem.of(claimed.orElseThrow(() -> new IllegalStateException(
                 "event " + appended.id() + " vanished while being re-sent")));
             return engine.forward(again, route, bodyLimit);

@@ -53,6 +53,9 @@ public final class DeliveryEngine implements AutoCloseable {
   private final ArrayDeque<OutcomeWrite> unrecorded = new ArrayDeque<>();
   private int inFlight;
   private int reserved;
+  /** Body bytes of events reserved, queued or in flight: bounded by the memory budget. */
+  private long buffered;
+
   private boolean polling;
   private long pollTimer = -1;
   private long nextPollAtNanos = Long.MAX_VALUE;
@@ -107,22 +110,27 @@ public final class DeliveryEngine implements AutoCloseable {
    * Reserves room to attempt a new event at once. When every slot and the queue behind them are taken, the event
    * is journaled unclaimed instead, and the poller picks it up as soon as there is room.
    */
-  public synchronized boolean tryReserve() {
-    if (running && inFlight + queue.size() + reserved < 2 * options.concurrency()) {
+  public synchronized boolean tryReserve(int bodyBytes) {
+    boolean room = inFlight + queue.size() + reserved < 2 * options.concurrency()
+        && (buffered == 0 || buffered + bodyBytes <= options.memoryBudget());
+    if (running && room) {
       reserved++;
+      buffered += bodyBytes;
       return true;
     }
     return false;
   }
 
   /** Passthrough attempts run at once whatever the load (the application waits); they are counted all the same. */
-  public synchronized void tryReserveForPassthrough() {
+  public synchronized void tryReserveForPassthrough(int bodyBytes) {
     reserved++;
+    buffered += bodyBytes;
   }
 
   /** Gives back a reservation whose event was not claimed (duplicate, or the journal write failed). */
-  public synchronized void unreserve() {
+  public synchronized void unreserve(int bodyBytes) {
     reserved--;
+    buffered -= bodyBytes;
   }
 
   /** Hands over a new event claimed at capture; attempt 1 starts as soon as a slot is free. */
@@ -145,7 +153,7 @@ public final class DeliveryEngine implements AutoCloseable {
     }
     return runner.attempt(item, route, item.url(), route.policy().timeout(), null, bodyLimit)
         .map(result -> new Forwarded(result, finish(item, route, result)))
-        .eventually(this::attemptEnded);
+        .eventually(() -> attemptEnded(item));
   }
 
   private void pump() {
@@ -164,20 +172,21 @@ public final class DeliveryEngine implements AutoCloseable {
           .subscribe().with(
               result -> {
                 finish(work.item(), route, result);
-                attemptEnded();
+                attemptEnded(work.item());
               },
               failure -> {
                 // AttemptRunner turns every transport failure into an outcome; reaching here is a defect.
                 LOG.errorf(failure, "Attempt of event %s failed unexpectedly; its lease will expire and it will"
                     + " be retried", work.item().id());
-                attemptEnded();
+                attemptEnded(work.item());
               });
     }
   }
 
-  private void attemptEnded() {
+  private void attemptEnded(DeliveryItem item) {
     synchronized (this) {
       inFlight--;
+      buffered -= item.body().length;
     }
     pump();
     wake(Duration.ZERO);
@@ -278,19 +287,22 @@ public final class DeliveryEngine implements AutoCloseable {
 
   private void poll() {
     int room;
+    long bytesLeft;
     synchronized (this) {
       if (!running || polling) {
         return;
       }
       room = 2 * options.concurrency() - inFlight - queue.size() - reserved;
-      if (room <= 0) {
+      bytesLeft = options.memoryBudget() - buffered;
+      if (room <= 0 || (buffered > 0 && bytesLeft <= 0)) {
         return; // attemptEnded() wakes us when a slot frees up
       }
       polling = true;
     }
     List<String> served = routes.names();
     int limit = Math.min(room, CLAIM_BATCH);
-    store.claimDue(options.worker(), namespace, served, limit, lease()).subscribe().with(
+    // With nothing buffered, the store's "first event always" rule lets one event larger than the budget through.
+    store.claimDue(options.worker(), namespace, served, limit, lease(), Math.max(0, bytesLeft)).subscribe().with(
         claimed -> {
           synchronized (this) {
             polling = false;
@@ -298,6 +310,7 @@ public final class DeliveryEngine implements AutoCloseable {
               ResolvedRoute route = routes.get(event.route());
               if (route != null) {
                 queue.add(new Work(DeliveryItem.of(event), route));
+                buffered += event.body().length;
               }
             }
           }
@@ -318,6 +331,11 @@ public final class DeliveryEngine implements AutoCloseable {
     return inFlight + queue.size();
   }
 
+  /** Body bytes held in memory for delivery right now (bounded by the memory budget, but for one event). */
+  public synchronized long bufferedBytes() {
+    return buffered;
+  }
+
   /**
    * Stops taking work, lets running attempts finish (up to {@code grace}), and hands unstarted events back to the
    * store so another worker can take them at once.
@@ -329,6 +347,7 @@ public final class DeliveryEngine implements AutoCloseable {
         vertx.cancelTimer(pollTimer);
         pollTimer = -1;
       }
+      queue.forEach(w -> buffered -= w.item().body().length);
       queue.clear();
     }
     long deadline = System.nanoTime() + grace.toNanos();

@@ -12,9 +12,19 @@ import java.time.Duration;
  *     is used, so a slow attempt is not taken over while still running
  * @param pollInterval how often due retries and orphaned leases are looked for when nothing else wakes the poller
  * @param responseBodyLimit how much of each answer the attempt log keeps
+ * @param memoryBudget most bytes of event bodies held in memory for delivery at once; beyond it new events stay
+ *     in the store until there is room, so a burst of large events cannot exhaust a small sidecar heap
  */
 public record DeliveryOptions(
-    String worker, int concurrency, Duration lease, Duration pollInterval, int responseBodyLimit) {
+    String worker, int concurrency, Duration lease, Duration pollInterval, int responseBodyLimit,
+    long memoryBudget) {
+
+  public static final long DEFAULT_MEMORY_BUDGET = 8L * 1024 * 1024;
+
+  public DeliveryOptions(String worker, int concurrency, Duration lease, Duration pollInterval,
+      int responseBodyLimit) {
+    this(worker, concurrency, lease, pollInterval, responseBodyLimit, DEFAULT_MEMORY_BUDGET);
+  }
 
   public static DeliveryOptions defaults(String worker) {
     return new DeliveryOptions(worker, 64, Duration.ofSeconds(60), Duration.ofMillis(500), 4096);

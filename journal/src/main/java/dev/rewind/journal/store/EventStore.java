@@ -52,16 +52,24 @@ public final class EventStore {
       """;
 
   private static final String CLAIM = """
-      UPDATE rewind.events e
-      SET state = 'delivering', attempts = e.attempts + 1, lease_owner = $1, lease_token = e.lease_token + 1,
-          next_attempt_at = now() + $5 * interval '1 millisecond'
-      WHERE e.id IN (
-          SELECT id FROM rewind.events
+      WITH locked AS (
+          SELECT id, octet_length(body) AS size, next_attempt_at FROM rewind.events
           WHERE namespace = $2 AND route = ANY($3) AND state IN ('pending', 'delivering', 'failed')
             AND next_attempt_at <= now()
           ORDER BY next_attempt_at
           LIMIT $4
-          FOR UPDATE SKIP LOCKED)
+          FOR UPDATE SKIP LOCKED),
+      chosen AS (
+          SELECT id FROM (
+              SELECT id, sum(size) OVER (ORDER BY next_attempt_at, id) AS running,
+                     row_number() OVER (ORDER BY next_attempt_at, id) AS n
+              FROM locked) w
+          WHERE w.running <= $6 OR w.n = 1)
+      UPDATE rewind.events e
+      SET state = 'delivering', attempts = e.attempts + 1, lease_owner = $1, lease_token = e.lease_token + 1,
+          next_attempt_at = now() + $5 * interval '1 millisecond'
+      FROM chosen
+      WHERE e.id = chosen.id
       RETURNING e.*
       """;
 
@@ -190,14 +198,17 @@ public final class EventStore {
   /**
    * Claims up to {@code limit} due events of the given routes: never attempted, retry due, or leased by a worker
    * whose lease ran out. Concurrent workers skip each other's locked rows, so each event goes to one of them.
+   * The claimed bodies add up to at most {@code maxBytes}, except that the first due event is always taken, so a
+   * worker with a small memory budget still makes progress on an event larger than the budget.
    */
   public Uni<List<StoredEvent>> claimDue(String worker, String namespace, List<String> routes, int limit,
-      Duration lease) {
+      Duration lease, long maxBytes) {
     if (routes.isEmpty()) {
       return Uni.createFrom().item(List.of());
     }
     return pool.preparedQuery(CLAIM)
-        .execute(Tuple.of(worker, namespace, routes.toArray(String[]::new), limit, lease.toMillis()))
+        .execute(Tuple.tuple(List.of(worker, namespace, routes.toArray(String[]::new), limit, lease.toMillis(),
+            maxBytes)))
         .map(EventStore::events);
   }
 

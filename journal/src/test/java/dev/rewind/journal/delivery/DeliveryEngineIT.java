@@ -282,6 +282,30 @@ class DeliveryEngineIT {
   }
 
   @Test
+  void aBurstOfLargeEventsNeverHoldsMoreThanTheMemoryBudget() {
+    ResolvedRoute route = Routes.to("large", sink.url("/"), FAST_RETRIES);
+    long budget = 1024 * 1024;
+    worker = new Worker(store, "w-large", AddressPolicy.standalone(), SecretSource.NONE, budget, route);
+    java.util.concurrent.atomic.AtomicBoolean open = new java.util.concurrent.atomic.AtomicBoolean();
+    sink.answer(r -> open.get() ? HttpSink.Answer.status(200) : HttpSink.Answer.hang(Duration.ofSeconds(30)));
+    String half = "x".repeat(512 * 1024);
+
+    List<Appended> appended = new java.util.ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      appended.add(capture(route, Events.of(route, "{\"pad\":\"" + half + "\"}")));
+      assertThat(worker.engine.bufferedBytes()).isLessThanOrEqualTo(budget + half.length() + 16);
+    }
+    // Journaled, every one, though most wait in the store rather than in memory.
+    assertThat(store.count("SELECT count(*) FROM rewind.events WHERE route = 'large'")).isEqualTo(10);
+    assertThat(appended).filteredOn(Appended::claimed).hasSizeLessThan(10);
+
+    open.set(true);
+    await().atMost(Duration.ofSeconds(60)).until(() -> store.count(
+        "SELECT count(*) FROM rewind.events WHERE route = 'large' AND state = 'delivered'") == 10);
+    assertThat(worker.engine.bufferedBytes()).isZero();
+  }
+
+  @Test
   void aRestartedWorkerTakesBackItsOwnLeasesAtOnce() {
     ResolvedRoute route = Routes.to("restart", sink.url("/"), FAST_RETRIES);
     NewEvent event = Events.of(route, "{}");

@@ -27,6 +27,13 @@ public final class Worker implements AutoCloseable {
 
   public Worker(TestStore store, String worker, AddressPolicy addresses, SecretSource secrets,
       ResolvedRoute... served) {
+    this(store, worker, addresses, secrets, DEFAULT_BUDGET, served);
+  }
+
+  private static final long DEFAULT_BUDGET = DeliveryOptions.DEFAULT_MEMORY_BUDGET;
+
+  public Worker(TestStore store, String worker, AddressPolicy addresses, SecretSource secrets, long memoryBudget,
+      ResolvedRoute... served) {
     java.util.Map<String, ResolvedRoute> table = new java.util.HashMap<>();
     for (ResolvedRoute r : served) {
       table.put(r.name(), r);
@@ -35,7 +42,7 @@ public final class Worker implements AutoCloseable {
     deliverer = new HttpDeliverer(store.vertx.getDelegate(), addresses, 32);
     AttemptRunner runner = new AttemptRunner(deliverer, secrets, Clock.systemUTC(), 4096);
     engine = new DeliveryEngine(store.vertx.getDelegate(), "default", store.events, runner, routes,
-        new DeliveryOptions(worker, 16, Duration.ofSeconds(10), Duration.ofMillis(100), 4096),
+        new DeliveryOptions(worker, 16, Duration.ofSeconds(10), Duration.ofMillis(100), 4096, memoryBudget),
         new DeliveryMetrics(meters), Clock.systemUTC());
     pipeline = new CapturePipeline(store.events, engine, new CaptureMetrics(meters), Duration.ofSeconds(2));
     engine.start().await().atMost(Duration.ofSeconds(10));

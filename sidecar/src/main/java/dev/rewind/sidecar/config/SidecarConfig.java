@@ -130,6 +130,13 @@ public interface SidecarConfig {
     @WithDefault("4096")
     int responseBodyLimit();
 
+    /**
+     * Most bytes of event bodies held in memory for delivery; beyond it events wait in the store. Keeps a burst
+     * of large events from exhausting the sidecar's small heap.
+     */
+    @WithDefault("8388608")
+    long memoryBudget();
+
     /** Deliver to loopback addresses. Default: allowed standalone, refused in a cluster. */
     Optional<Boolean> allowLoopback();
 
