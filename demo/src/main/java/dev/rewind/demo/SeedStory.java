@@ -132,10 +132,11 @@ public final class SeedStory {
     Files.createDirectories(work);
     Path jar = root.resolve("sidecar/target/quarkus-app/quarkus-run.jar");
     say("Starting the sidecar (embedded PostgreSQL in %s) ...", root.relativize(data));
-    sidecar = new ProcessBuilder(javaBin(), "-jar", jar.toString(),
+    sidecar = new ProcessBuilder(javaBin(),
         "-Drewind.config-dir=" + root.resolve("examples/standalone"),
         "-Drewind.store.embedded-data-dir=" + data,
-        "-Drewind.workload=service-a")
+        "-Drewind.workload=service-a",
+        "-jar", jar.toString())
         .redirectErrorStream(true)
         .redirectOutput(work.resolve("sidecar.log").toFile())
         .start();

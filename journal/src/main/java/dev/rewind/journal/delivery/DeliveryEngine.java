@@ -133,13 +133,17 @@ public final class DeliveryEngine implements AutoCloseable {
     buffered -= bodyBytes;
   }
 
-  /** Hands over a new event claimed at capture; attempt 1 starts as soon as a slot is free. */
+  /**
+   * Hands over a new event claimed at capture; attempt 1 starts as soon as a slot is free. The attempt is started
+   * from a fresh event-loop task, so the capture's acknowledgement is written first and does not wait for the
+   * attempt's connection setup.
+   */
   public void dispatch(DeliveryItem item, ResolvedRoute route) {
     synchronized (this) {
       reserved--;
       queue.add(new Work(item, route));
     }
-    pump();
+    vertx.runOnContext(v -> pump());
   }
 
   /**
