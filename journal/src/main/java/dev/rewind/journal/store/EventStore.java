@@ -51,20 +51,28 @@ public final class EventStore {
       JOIN rewind.events e ON e.namespace = t.ns AND e.route = t.route AND e.event_id = t.eid
       """;
 
+  /*
+   * Per route, an ordered range scan of events_due (namespace, route, next_attempt_at) — an array of routes in one
+   * scan could not be read in order and would sort the whole due backlog on every claim. The merged candidates are
+   * then cut to the memory budget: the first due event always goes, so an event larger than the budget still moves.
+   */
   private static final String CLAIM = """
       WITH locked AS (
-          SELECT id, octet_length(body) AS size, next_attempt_at FROM rewind.events
-          WHERE namespace = $2 AND route = ANY($3) AND state IN ('pending', 'delivering', 'failed')
-            AND next_attempt_at <= now()
-          ORDER BY next_attempt_at
-          LIMIT $4
-          FOR UPDATE SKIP LOCKED),
+          SELECT d.id, d.size, d.next_attempt_at
+          FROM unnest($3::text[]) AS r(route)
+          CROSS JOIN LATERAL (
+              SELECT id, octet_length(body) AS size, next_attempt_at FROM rewind.events
+              WHERE namespace = $2 AND route = r.route AND state IN ('pending', 'delivering', 'failed')
+                AND next_attempt_at <= now()
+              ORDER BY next_attempt_at
+              LIMIT $4
+              FOR UPDATE SKIP LOCKED) d),
       chosen AS (
           SELECT id FROM (
               SELECT id, sum(size) OVER (ORDER BY next_attempt_at, id) AS running,
                      row_number() OVER (ORDER BY next_attempt_at, id) AS n
               FROM locked) w
-          WHERE w.running <= $6 OR w.n = 1)
+          WHERE w.n <= $4 AND (w.running <= $6 OR w.n = 1))
       UPDATE rewind.events e
       SET state = 'delivering', attempts = e.attempts + 1, lease_owner = $1, lease_token = e.lease_token + 1,
           next_attempt_at = now() + $5 * interval '1 millisecond'
@@ -206,9 +214,12 @@ public final class EventStore {
     if (routes.isEmpty()) {
       return Uni.createFrom().item(List.of());
     }
-    return pool.preparedQuery(CLAIM)
-        .execute(Tuple.tuple(List.of(worker, namespace, routes.toArray(String[]::new), limit, lease.toMillis(),
-            maxBytes)))
+    // A claim need not be durable: lost in a crash, the event is simply due again. The outcome write that follows
+    // commits durably and flushes the claim with it, so claims cost no fsync of their own.
+    return pool.withTransaction(conn -> conn.query("SET LOCAL synchronous_commit = off").execute()
+        .chain(() -> conn.preparedQuery(CLAIM)
+            .execute(Tuple.tuple(List.of(worker, namespace, routes.toArray(String[]::new), limit,
+                lease.toMillis(), maxBytes)))))
         .map(EventStore::events);
   }
 
