@@ -2,6 +2,7 @@ package dev.rewind.journal.delivery;
 
 import dev.rewind.api.v1alpha1.common.EventState;
 import dev.rewind.journal.batch.GroupCommit;
+import dev.rewind.journal.batch.WakeUp;
 import dev.rewind.journal.retry.ResolvedPolicy;
 import dev.rewind.journal.retry.RetryDecider;
 import dev.rewind.journal.retry.RetryDecision;
@@ -57,8 +58,7 @@ public final class DeliveryEngine implements AutoCloseable {
   private long buffered;
 
   private boolean polling;
-  private long pollTimer = -1;
-  private long nextPollAtNanos = Long.MAX_VALUE;
+  private final WakeUp pollWakeUp;
   private long retryTimer = -1;
   private volatile boolean running;
 
@@ -74,6 +74,7 @@ public final class DeliveryEngine implements AutoCloseable {
     this.clock = clock;
     this.outcomes = new GroupCommit<>(writes -> store.recordOutcomes(writes).map(n -> writes.stream()
         .map(w -> n).toList()), 512, 2);
+    this.pollWakeUp = new WakeUp(vertx, this::poll);
     routes.onChange(r -> wake(Duration.ZERO));
   }
 
@@ -156,8 +157,8 @@ public final class DeliveryEngine implements AutoCloseable {
       inFlight++;
     }
     return runner.attempt(item, route, item.url(), route.policy().timeout(), null, bodyLimit)
-        .map(result -> new Forwarded(result, finish(item, route, result)))
-        .eventually(() -> attemptEnded(item));
+        .map(result -> new Forwarded(result, finish(item, route, result, () -> attemptEnded(item))))
+        .onFailure().invoke(e -> attemptEnded(item));
   }
 
   private void pump() {
@@ -174,10 +175,9 @@ public final class DeliveryEngine implements AutoCloseable {
       runner.attempt(work.item(), route, work.item().url(), route.policy().timeout(), null,
               options.responseBodyLimit())
           .subscribe().with(
-              result -> {
-                finish(work.item(), route, result);
-                attemptEnded(work.item());
-              },
+              // The slot is freed once the outcome's commit has been tried: at most `concurrency` attempts are
+              // ever unjournaled, which bounds what a killed sidecar sends again.
+              result -> finish(work.item(), route, result, () -> attemptEnded(work.item())),
               failure -> {
                 // AttemptRunner turns every transport failure into an outcome; reaching here is a defect.
                 LOG.errorf(failure, "Attempt of event %s failed unexpectedly; its lease will expire and it will"
@@ -202,7 +202,7 @@ public final class DeliveryEngine implements AutoCloseable {
     return now != null ? now : snapshot;
   }
 
-  private RetryDecision finish(DeliveryItem item, ResolvedRoute route, AttemptResult result) {
+  private RetryDecision finish(DeliveryItem item, ResolvedRoute route, AttemptResult result, Runnable settled) {
     ResolvedPolicy policy = current(route).policy();
     RetryDecision decision = RetryDecider.decide(policy, item.attempt(), result.outcome(), item.receivedAt(),
         clock.instant(), () -> ThreadLocalRandom.current().nextDouble());
@@ -225,20 +225,22 @@ public final class DeliveryEngine implements AutoCloseable {
       case FAILED -> metrics.failed(item.route());
       default -> metrics.dead(item.route());
     }
-    record(new OutcomeWrite(attempt, item.leaseToken(), state, decision.delay()));
+    record(new OutcomeWrite(attempt, item.leaseToken(), state, decision.delay()), settled);
     if (decision.kind() == RetryDecision.Kind.RETRY) {
       wake(decision.delay());
     }
     return decision;
   }
 
-  private void record(OutcomeWrite write) {
+  /** Journals an outcome; {@code settled} runs once its first commit attempt has finished, either way. */
+  private void record(OutcomeWrite write, Runnable settled) {
     outcomes.submit(write).subscribe().with(
-        changed -> { },
+        changed -> settled.run(),
         failure -> {
           LOG.warnf("Could not journal the outcome of attempt %d of event %s (%s); will try again",
               write.attempt().number(), write.attempt().eventId(), failure.getMessage());
           keepForLater(write);
+          settled.run();
         });
   }
 
@@ -260,32 +262,15 @@ public final class DeliveryEngine implements AutoCloseable {
           again = List.copyOf(unrecorded);
           unrecorded.clear();
         }
-        again.forEach(this::record);
+        again.forEach(w -> record(w, () -> { }));
       });
     }
   }
 
   /** Polls within {@code delay} (sooner if already scheduled sooner). */
   private void wake(Duration delay) {
-    synchronized (this) {
-      if (!running) {
-        return;
-      }
-      long at = System.nanoTime() + delay.toNanos();
-      if (pollTimer != -1 && nextPollAtNanos - at <= 0) {
-        return;
-      }
-      if (pollTimer != -1) {
-        vertx.cancelTimer(pollTimer);
-      }
-      nextPollAtNanos = at;
-      pollTimer = vertx.setTimer(Math.max(1, delay.toMillis()), id -> {
-        synchronized (this) {
-          pollTimer = -1;
-          nextPollAtNanos = Long.MAX_VALUE;
-        }
-        poll();
-      });
+    if (running) {
+      pollWakeUp.within(delay);
     }
   }
 
@@ -347,10 +332,7 @@ public final class DeliveryEngine implements AutoCloseable {
   public Uni<Void> stop(Duration grace) {
     synchronized (this) {
       running = false;
-      if (pollTimer != -1) {
-        vertx.cancelTimer(pollTimer);
-        pollTimer = -1;
-      }
+      pollWakeUp.cancel();
       queue.forEach(w -> buffered -= w.item().body().length);
       queue.clear();
     }

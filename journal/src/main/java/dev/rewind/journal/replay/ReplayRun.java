@@ -3,6 +3,7 @@ package dev.rewind.journal.replay;
 import dev.rewind.api.v1alpha1.common.EventState;
 import dev.rewind.api.v1alpha1.replay.ReplayPhase;
 import dev.rewind.journal.batch.GroupCommit;
+import dev.rewind.journal.batch.WakeUp;
 import dev.rewind.journal.delivery.AttemptResult;
 import dev.rewind.journal.delivery.AttemptRunner;
 import dev.rewind.journal.delivery.DeliveryItem;
@@ -66,14 +67,14 @@ final class ReplayRun {
   private boolean polling;
   private boolean checking;
   private boolean completing;
-  private long pollTimer = -1;
-  private long nextPollAtNanos = Long.MAX_VALUE;
+  private final WakeUp pollWakeUp;
   private long pumpTimer = -1;
   private long retryTimer = -1;
 
   ReplayRun(Vertx vertx, ReplayStore store, AttemptRunner attempts, ReplayOptions options, Clock clock,
       ReplayRecord replay, ReplayPlan plan) {
     this.vertx = vertx;
+    this.pollWakeUp = new WakeUp(vertx, this::poll);
     this.store = store;
     this.attempts = attempts;
     this.options = options;
@@ -286,10 +287,10 @@ final class ReplayRun {
     String destination = plan.destination(claimed.route(), claimed.url(), claimed.pathSuffix());
     attempts.attempt(item, route, destination, policy.timeout(), name, options.responseBodyLimit())
         .subscribe().with(
-            result -> {
-              record(outcome(claimed, item, policy, destination, result));
-              attemptEnded();
-            },
+            // The slot is freed once the outcome's commit has been tried, not when it is handed over: so at most
+            // `concurrency` attempts are ever unjournaled, and a process killed at any moment can have sent at
+            // most that many events that it will send again.
+            result -> record(outcome(claimed, item, policy, destination, result), this::attemptEnded),
             failure -> {
               // AttemptRunner turns every transport failure into an outcome; reaching here is a defect. The
               // item's lease runs out and it is attempted again.
@@ -332,19 +333,21 @@ final class ReplayRun {
 
   // ---- recording
 
-  private void record(ReplayOutcome outcome) {
+  /** Journals an outcome; {@code settled} runs once its first commit attempt has finished, either way. */
+  private void record(ReplayOutcome outcome, Runnable settled) {
     synchronized (this) {
       recording++;
     }
-    submit(outcome);
+    submit(outcome, settled);
   }
 
-  private void submit(ReplayOutcome outcome) {
+  private void submit(ReplayOutcome outcome, Runnable settled) {
     outcomes.submit(outcome).subscribe().with(
         changed -> {
           synchronized (this) {
             recording--;
           }
+          settled.run();
           wake(outcome.newState() == EventState.FAILED ? outcome.retryDelay() : Duration.ZERO);
           finishIfStoppedAndIdle();
         },
@@ -352,6 +355,7 @@ final class ReplayRun {
           LOG.warnf("Replay %s/%s: could not journal attempt %d of event %s (%s); will try again", namespace, name,
               outcome.attempt().number(), outcome.attempt().eventId(), failure.getMessage());
           keepForLater(outcome);
+          settled.run();
         });
   }
 
@@ -373,7 +377,7 @@ final class ReplayRun {
           again = new ArrayList<>(unrecorded);
           unrecorded.clear();
         }
-        again.forEach(this::submit);
+        again.forEach(o -> submit(o, () -> { }));
       });
     }
   }
@@ -390,22 +394,8 @@ final class ReplayRun {
       if (!claiming) {
         return;
       }
-      long at = System.nanoTime() + delay.toNanos();
-      if (pollTimer != -1 && nextPollAtNanos - at <= 0) {
-        return;
-      }
-      if (pollTimer != -1) {
-        vertx.cancelTimer(pollTimer);
-      }
-      nextPollAtNanos = at;
-      pollTimer = vertx.setTimer(Math.max(1, delay.toMillis()), t -> {
-        synchronized (this) {
-          pollTimer = -1;
-          nextPollAtNanos = Long.MAX_VALUE;
-        }
-        poll();
-      });
     }
+    pollWakeUp.within(delay);
   }
 
   /**
@@ -416,10 +406,7 @@ final class ReplayRun {
     List<ClaimedItem> giveBack;
     synchronized (this) {
       claiming = false;
-      if (pollTimer != -1) {
-        vertx.cancelTimer(pollTimer);
-        pollTimer = -1;
-      }
+      pollWakeUp.cancel();
       if (pumpTimer != -1) {
         vertx.cancelTimer(pumpTimer);
         pumpTimer = -1;

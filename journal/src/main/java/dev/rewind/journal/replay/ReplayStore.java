@@ -7,10 +7,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rewind.api.v1alpha1.replay.ReplayPhase;
 import dev.rewind.api.v1alpha1.replay.ReplaySpec;
 import dev.rewind.api.v1alpha1.retrypolicy.RetryPolicySpec;
-import dev.rewind.journal.store.AttemptRecord;
+import dev.rewind.journal.store.AttemptColumns;
 import dev.rewind.journal.store.Header;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
@@ -309,43 +308,20 @@ public final class ReplayStore {
 
   /** Journals finished attempts and moves their items, events and the replay's counts on, in one commit. */
   Uni<Integer> recordOutcomes(UUID id, String name, String namespace, List<ReplayOutcome> outcomes) {
+    AttemptColumns a = AttemptColumns.of(outcomes.stream().map(ReplayOutcome::attempt).toList());
     int n = outcomes.size();
-    UUID[] ids = new UUID[n];
-    Integer[] numbers = new Integer[n];
-    String[] workers = new String[n];
-    String[] destinations = new String[n];
-    OffsetDateTime[] started = new OffsetDateTime[n];
-    Double[] durations = new Double[n];
-    Integer[] codes = new Integer[n];
-    String[] classes = new String[n];
-    String[] errors = new String[n];
-    String[] results = new String[n];
-    String[] responseHeaders = new String[n];
-    Buffer[] responseBodies = new Buffer[n];
     Long[] tokens = new Long[n];
     String[] states = new String[n];
     Long[] delays = new Long[n];
     for (int i = 0; i < n; i++) {
       ReplayOutcome o = outcomes.get(i);
-      AttemptRecord a = o.attempt();
-      ids[i] = a.eventId();
-      numbers[i] = a.number();
-      workers[i] = a.worker();
-      destinations[i] = a.destination();
-      started[i] = offset(a.startedAt());
-      durations[i] = a.durationMs();
-      codes[i] = a.statusCode();
-      classes[i] = a.errorClass();
-      errors[i] = a.error();
-      results[i] = a.outcome();
-      responseHeaders[i] = a.responseHeaders() == null ? null : Header.toJson(a.responseHeaders());
-      responseBodies[i] = a.responseBody() == null ? null : Buffer.buffer(a.responseBody());
       tokens[i] = o.itemToken();
       states[i] = o.newState().wireName();
       delays[i] = o.retryDelay() == null ? 0L : o.retryDelay().toMillis();
     }
-    Tuple params = Tuple.tuple(Arrays.asList(id, name, namespace, ids, numbers, workers, destinations, started,
-        durations, codes, classes, errors, results, responseHeaders, responseBodies, tokens, states, delays));
+    Tuple params = Tuple.tuple(Arrays.asList(id, name, namespace, a.eventIds(), a.numbers(), a.workers(),
+        a.destinations(), a.started(), a.durations(), a.codes(), a.errorClasses(), a.errors(), a.outcomes(),
+        a.responseHeaders(), a.responseBodies(), tokens, states, delays));
     return pool.preparedQuery(OUTCOMES).execute(params).map(RowSet::rowCount);
   }
 

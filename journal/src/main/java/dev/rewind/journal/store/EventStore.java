@@ -234,49 +234,20 @@ public final class EventStore {
   }
 
   static Tuple outcomeParams(List<OutcomeWrite> outcomes) {
+    AttemptColumns a = AttemptColumns.of(outcomes.stream().map(OutcomeWrite::attempt).toList());
     int n = outcomes.size();
-    UUID[] ids = new UUID[n];
-    Integer[] numbers = new Integer[n];
-    String[] triggers = new String[n];
-    UUID[] replayIds = new UUID[n];
-    String[] replayNames = new String[n];
-    String[] workers = new String[n];
-    String[] destinations = new String[n];
-    OffsetDateTime[] started = new OffsetDateTime[n];
-    Double[] durations = new Double[n];
-    Integer[] codes = new Integer[n];
-    String[] classes = new String[n];
-    String[] errors = new String[n];
-    String[] results = new String[n];
-    String[] responseHeaders = new String[n];
-    Buffer[] responseBodies = new Buffer[n];
     Long[] tokens = new Long[n];
     String[] states = new String[n];
     Long[] delays = new Long[n];
     for (int i = 0; i < n; i++) {
       OutcomeWrite o = outcomes.get(i);
-      AttemptRecord a = o.attempt();
-      ids[i] = a.eventId();
-      numbers[i] = a.number();
-      triggers[i] = a.trigger();
-      replayIds[i] = a.replayId();
-      replayNames[i] = a.replayName();
-      workers[i] = a.worker();
-      destinations[i] = a.destination();
-      started[i] = Rows.offset(a.startedAt());
-      durations[i] = a.durationMs();
-      codes[i] = a.statusCode();
-      classes[i] = a.errorClass();
-      errors[i] = a.error();
-      results[i] = a.outcome();
-      responseHeaders[i] = a.responseHeaders() == null ? null : Header.toJson(a.responseHeaders());
-      responseBodies[i] = a.responseBody() == null ? null : Buffer.buffer(a.responseBody());
       tokens[i] = o.leaseToken();
       states[i] = o.newState() == null ? null : o.newState().wireName();
       delays[i] = o.retryDelay() == null ? 0L : o.retryDelay().toMillis();
     }
-    return Tuple.tuple(List.of(ids, numbers, triggers, replayIds, replayNames, workers, destinations, started,
-        durations, codes, classes, errors, results, responseHeaders, responseBodies, tokens, states, delays));
+    return Tuple.tuple(List.of(a.eventIds(), a.numbers(), a.triggers(), a.replayIds(), a.replayNames(),
+        a.workers(), a.destinations(), a.started(), a.durations(), a.codes(), a.errorClasses(), a.errors(),
+        a.outcomes(), a.responseHeaders(), a.responseBodies(), tokens, states, delays));
   }
 
   /**

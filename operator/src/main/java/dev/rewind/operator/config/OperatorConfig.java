@@ -21,6 +21,8 @@ public interface OperatorConfig {
 
   LeaderElection leaderElection();
 
+  Replay replay();
+
   /** The journal store the resolved routes are published to. */
   interface Store {
 
@@ -88,5 +90,54 @@ public interface OperatorConfig {
 
     @WithDefault("2s")
     Duration retryPeriod();
+  }
+
+  /**
+   * How the leader runs Replays: it delivers them itself (no pod of the sending workload needs to be alive), with
+   * the journal's replay engine.
+   */
+  interface Replay {
+
+    /** This process' name on every replay attempt and claim; by default the HOSTNAME (the Pod name). */
+    Optional<String> workerId();
+
+    /** Most attempts in flight per Replay, whatever its spec.concurrency asks (the CRD allows up to 256). */
+    @WithDefault("64")
+    int maxConcurrency();
+
+    /** How often a Running Replay's counts are read from the store and written to its status (when changed). */
+    @WithDefault("2s")
+    Duration statusInterval();
+
+    /**
+     * Least time a claimed event stays reserved for this process; the engine takes more when the attempt timeout
+     * asks for it (twice the timeout plus 5 s). After a crash, the events it held are attempted again once this
+     * runs out.
+     */
+    @WithDefault("60s")
+    Duration lease();
+
+    /** How often a replay waiting on retries looks for due events and notices a cancellation elsewhere. */
+    @WithDefault("500ms")
+    Duration pollInterval();
+
+    /** Most events claimed by one statement. */
+    @WithDefault("256")
+    int claimBatch();
+
+    /** How much of each answer the attempt log keeps, in bytes. */
+    @WithDefault("4096")
+    int responseBodyLimit();
+
+    /**
+     * Namespaces whose Secrets the operator may read to sign replayed events (routes with signing.secretRef).
+     * Empty by default: the operator reads no Secret, and such attempts end config-error naming the Secret. Each
+     * namespace listed needs a Role granting get on secrets (see rbac.yaml).
+     */
+    Optional<List<String>> signingSecretNamespaces();
+
+    /** How long a signing Secret read from the API server is used before it is read again. */
+    @WithDefault("30s")
+    Duration secretCacheTtl();
   }
 }

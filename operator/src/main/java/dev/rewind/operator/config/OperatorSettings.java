@@ -1,8 +1,11 @@
 package dev.rewind.operator.config;
 
 import dev.rewind.journal.delivery.AddressPolicy;
+import dev.rewind.journal.replay.ReplayOptions;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
@@ -15,13 +18,15 @@ import java.util.Set;
  * @param resyncInterval how often every Route is reconciled from scratch and orphaned routes are swept
  * @param shutdownTimeout how long reconciliations under way may take to finish on stop
  * @param leaderElection leader election settings, or null to run without (a single replica)
+ * @param replay how the leader runs Replays
  */
 public record OperatorSettings(
     Set<String> namespaces,
     List<String> extraBlockedCidrs,
     Duration resyncInterval,
     Duration shutdownTimeout,
-    LeaderElection leaderElection) {
+    LeaderElection leaderElection,
+    Replay replay) {
 
   /**
    * @param leaseNamespace null for the operator's own namespace
@@ -29,6 +34,77 @@ public record OperatorSettings(
    */
   public record LeaderElection(String leaseName, String leaseNamespace, String identity, Duration leaseDuration,
       Duration renewDeadline, Duration retryPeriod) {}
+
+  /**
+   * How the leader runs Replays ({@code rewind.replay.*}).
+   *
+   * @param workerId this process' name on replay attempts and claims
+   * @param maxConcurrency most attempts in flight per Replay, whatever its spec asks
+   * @param statusInterval how often a Running Replay's status is refreshed from the store
+   * @param lease least time a claimed event stays reserved (see {@link ReplayOptions})
+   * @param pollInterval how often a replay waiting on retries looks for due events
+   * @param claimBatch most events claimed by one statement
+   * @param responseBodyLimit bytes of each answer the attempt log keeps
+   * @param signingSecretNamespaces namespaces whose Secrets may be read to sign replayed events; empty: none
+   * @param secretCacheTtl how long a signing Secret read from the API server is used before it is read again
+   */
+  public record Replay(String workerId, int maxConcurrency, Duration statusInterval, Duration lease,
+      Duration pollInterval, int claimBatch, int responseBodyLimit, Set<String> signingSecretNamespaces,
+      Duration secretCacheTtl) {
+
+    /** The CRD's own bound on spec.concurrency: a cap above it would never apply. */
+    static final int MOST_CONCURRENCY = 256;
+
+    public Replay {
+      if (workerId == null || workerId.isBlank()) {
+        throw new IllegalArgumentException("rewind.replay.worker-id must not be blank");
+      }
+      if (maxConcurrency < 1 || maxConcurrency > MOST_CONCURRENCY) {
+        throw new IllegalArgumentException("rewind.replay.max-concurrency must be between 1 and "
+            + MOST_CONCURRENCY + ", not " + maxConcurrency);
+      }
+      positive("rewind.replay.status-interval", statusInterval);
+      positive("rewind.replay.lease", lease);
+      positive("rewind.replay.poll-interval", pollInterval);
+      positive("rewind.replay.secret-cache-ttl", secretCacheTtl);
+      if (claimBatch < 1) {
+        throw new IllegalArgumentException("rewind.replay.claim-batch must be at least 1");
+      }
+      if (responseBodyLimit < 0) {
+        throw new IllegalArgumentException("rewind.replay.response-body-limit must not be negative");
+      }
+      signingSecretNamespaces = Set.copyOf(signingSecretNamespaces);
+    }
+
+    /** The documented defaults, under the given worker name. */
+    public static Replay defaults(String workerId) {
+      return new Replay(workerId, 64, Duration.ofSeconds(2), Duration.ofSeconds(60), Duration.ofMillis(500), 256,
+          4096, Set.of(), Duration.ofSeconds(30));
+    }
+
+    /** The options of the replay engine this process runs. */
+    public ReplayOptions options() {
+      return new ReplayOptions(workerId, lease, pollInterval, claimBatch, responseBodyLimit);
+    }
+
+    /** Whether Secrets of {@code namespace} may be read for signing. */
+    public boolean readsSecretsOf(String namespace) {
+      return signingSecretNamespaces.contains(namespace);
+    }
+
+    private static void positive(String key, Duration value) {
+      if (value == null || value.isNegative() || value.isZero()) {
+        throw new IllegalArgumentException(key + " must be positive");
+      }
+    }
+  }
+
+  /** Without Replay settings: the defaults, under this host's name. */
+  public OperatorSettings(Set<String> namespaces, List<String> extraBlockedCidrs, Duration resyncInterval,
+      Duration shutdownTimeout, LeaderElection leaderElection) {
+    this(namespaces, extraBlockedCidrs, resyncInterval, shutdownTimeout, leaderElection,
+        Replay.defaults(defaultWorkerId(System.getenv(), leaderElection)));
+  }
 
   public OperatorSettings {
     namespaces = Set.copyOf(namespaces);
@@ -38,9 +114,15 @@ public record OperatorSettings(
     }
     // Parses the ranges now, so a typo stops the start instead of surfacing on the first Route.
     new AddressPolicy(extraBlockedCidrs, false);
+    Objects.requireNonNull(replay, "replay");
   }
 
   public static OperatorSettings from(OperatorConfig config) {
+    return from(config, System.getenv());
+  }
+
+  /** The settings from the configuration, with {@code environment} for the defaults taken from it (HOSTNAME). */
+  public static OperatorSettings from(OperatorConfig config, Map<String, String> environment) {
     OperatorConfig.LeaderElection le = config.leaderElection();
     LeaderElection leaderElection = le.enabled()
         ? new LeaderElection(le.leaseName(), le.leaseNamespace().orElse(null), le.identity().orElse(null),
@@ -51,7 +133,32 @@ public record OperatorSettings(
         nonBlank(config.operator().blockedCidrs()),
         config.operator().resyncInterval(),
         config.operator().shutdownTimeout(),
-        leaderElection);
+        leaderElection,
+        replay(config.replay(), environment, leaderElection));
+  }
+
+  private static Replay replay(OperatorConfig.Replay r, Map<String, String> environment,
+      LeaderElection leaderElection) {
+    String workerId = r.workerId().map(String::trim).filter(w -> !w.isEmpty())
+        .orElseGet(() -> defaultWorkerId(environment, leaderElection));
+    return new Replay(workerId, r.maxConcurrency(), r.statusInterval(), r.lease(), r.pollInterval(),
+        r.claimBatch(), r.responseBodyLimit(), Set.copyOf(nonBlank(r.signingSecretNamespaces())),
+        r.secretCacheTtl());
+  }
+
+  /**
+   * The Pod name (HOSTNAME) in a cluster; else the leader-election identity; else a fixed name. It names the
+   * process on every replay attempt, so an attempt log says which replica made it.
+   */
+  static String defaultWorkerId(Map<String, String> environment, LeaderElection leaderElection) {
+    String host = environment.get("HOSTNAME");
+    if (host != null && !host.isBlank()) {
+      return host.trim();
+    }
+    if (leaderElection != null && leaderElection.identity() != null) {
+      return leaderElection.identity();
+    }
+    return "rewind-operator";
   }
 
   /** Destinations refused: in a cluster loopback is refused too (from the operator it is the operator itself). */

@@ -5,7 +5,6 @@ import dev.rewind.journal.store.StoreConfig;
 import dev.rewind.operator.config.OperatorConfig;
 import dev.rewind.operator.config.OperatorSettings;
 import dev.rewind.operator.config.StoreSettings;
-import dev.rewind.operator.store.RouteStore;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.monitoring.Metrics;
 import io.quarkus.runtime.Quarkus;
@@ -41,10 +40,10 @@ public class OperatorLifecycle {
   void start(@Observes StartupEvent event) {
     OperatorSettings settings = OperatorSettings.from(config);
     StoreConfig storeConfig = StoreSettings.from(config.store(), System.getenv());
-    LOG.infof("Publishing routes to the journal store %s", storeConfig);
+    LOG.infof("Publishing routes to, and replaying from, the journal store %s", storeConfig);
     store = new Store(vertx, storeConfig);
-    operator = new RewindOperator(client, settings, new RouteStore(store, storeConfig.writeTimeout()),
-        Metrics.NOOP, Clock.systemUTC(), () -> Quarkus.asyncExit(1));
+    operator = new RewindOperator(client, settings, store, Metrics.NOOP, Clock.systemUTC(),
+        () -> Quarkus.asyncExit(1));
     operator.start();
   }
 

@@ -1,10 +1,14 @@
 package dev.rewind.operator.runtime;
 
 import dev.rewind.journal.route.RouteResolver;
+import dev.rewind.journal.store.Store;
 import dev.rewind.operator.config.OperatorSettings;
 import dev.rewind.operator.reconciler.OrphanRouteSweeper;
+import dev.rewind.operator.reconciler.ReplayReconciler;
 import dev.rewind.operator.reconciler.RetryPolicyReconciler;
 import dev.rewind.operator.reconciler.RouteReconciler;
+import dev.rewind.operator.replay.ApiSecretSource;
+import dev.rewind.operator.replay.ReplayRuntime;
 import dev.rewind.operator.store.RouteStore;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -18,13 +22,16 @@ import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.processing.retry.GenericRetry;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.jboss.logging.Logger;
 
 /**
  * The operator, wired: one JOSDK {@link Operator} on the given client, one controller per kind (see
- * {@link #reconcilers()}), leader election when configured, and the orphan sweep on the leader. Plain Java, so the
- * Quarkus startup bean and the tests build the operator the same way.
+ * {@link #reconcilers()}), leader election when configured, and the orphan sweep on the leader. With the journal
+ * store it also runs Replays: their controller and the replay engine that delivers them (only the leader
+ * reconciles, so only the leader delivers). Plain Java, so the Quarkus startup bean and the tests build the
+ * operator the same way.
  */
 public final class RewindOperator {
 
@@ -35,35 +42,65 @@ public final class RewindOperator {
   private final Clock clock;
   private final Runnable onLeaseLost;
   private final PeriodicSweep sweep;
+  private final ApiSecretSource secrets;
+  private final ReplayRuntime replays;
   private final Operator operator;
   private volatile boolean stopping;
 
   /**
+   * The whole operator: Routes and RetryPolicies published to the journal store, and Replays delivered from it.
+   *
+   * @param journal the journal store (its owner closes it, after {@link #stop})
    * @param metrics JOSDK's reconciliation metrics ({@link Metrics#NOOP} when nothing collects them)
    * @param onLeaseLost what to do when this replica loses the lease while running (production ends the process:
    *     reconciliations under way cannot be recalled, and a restart is the clean way back to follower)
    */
+  public RewindOperator(KubernetesClient client, OperatorSettings settings, Store journal, Metrics metrics,
+      Clock clock, Runnable onLeaseLost) {
+    this(client, settings, new RouteStore(journal, journal.writeTimeout()), journal, metrics, clock, onLeaseLost);
+  }
+
+  /**
+   * Routes and RetryPolicies only: no Replay controller, for tests about those kinds.
+   *
+   * @see #RewindOperator(KubernetesClient, OperatorSettings, Store, Metrics, Clock, Runnable)
+   */
   public RewindOperator(KubernetesClient client, OperatorSettings settings, RouteStore routes, Metrics metrics,
       Clock clock, Runnable onLeaseLost) {
+    this(client, settings, routes, null, metrics, clock, onLeaseLost);
+  }
+
+  private RewindOperator(KubernetesClient client, OperatorSettings settings, RouteStore routes, Store journal,
+      Metrics metrics, Clock clock, Runnable onLeaseLost) {
     this.settings = settings;
     this.routes = routes;
     this.clock = clock;
     this.onLeaseLost = onLeaseLost;
     this.sweep = new PeriodicSweep(new OrphanRouteSweeper(client, routes, settings.namespaces()),
         settings.resyncInterval());
+    OperatorSettings.Replay replay = settings.replay();
+    this.secrets = journal == null ? null
+        : new ApiSecretSource(client, replay::readsSecretsOf, replay.secretCacheTtl(), System::nanoTime);
+    this.replays = journal == null ? null
+        : ReplayRuntime.create(journal, replay, settings.addressPolicy(), secrets, clock);
     this.operator = new Operator(o -> configure(o, client, metrics));
     reconcilers().forEach(this::register);
   }
 
   /**
-   * Every reconciler the operator runs, one per kind. The Replay reconciler joins this list; each is registered
-   * with the namespaces, retry and resync interval all Rewind controllers share ({@link #common}).
+   * Every reconciler the operator runs, one per kind; each is registered with the namespaces, retry and resync
+   * interval all Rewind controllers share ({@link #common}).
    */
   private List<Reconciler<? extends HasMetadata>> reconcilers() {
     RouteResolver resolver = new RouteResolver(settings.addressPolicy());
-    return List.of(
+    List<Reconciler<? extends HasMetadata>> reconcilers = new ArrayList<>(List.of(
         new RouteReconciler(resolver, routes, clock),
-        new RetryPolicyReconciler(clock));
+        new RetryPolicyReconciler(clock)));
+    if (replays != null) {
+      reconcilers.add(new ReplayReconciler(replays, settings.replay().statusInterval(), clock,
+          settings.replay().workerId()));
+    }
+    return reconcilers;
   }
 
   private <P extends HasMetadata> void register(Reconciler<P> reconciler) {
@@ -130,11 +167,20 @@ public final class RewindOperator {
         settings.leaderElection() == null ? "" : ", leader election on lease " + settings.leaderElection().leaseName());
   }
 
-  /** Stops reconciling; reconciliations under way get the configured shutdown timeout to finish. */
+  /**
+   * Stops reconciling; reconciliations under way get the configured shutdown timeout to finish. Then stops
+   * delivering replays: claimed events not yet attempted are given back at once, attempts under way get the same
+   * timeout to be recorded, and the replays stay Running in the store for the next leader.
+   */
   public void stop() {
     stopping = true;
     sweep.stop();
     operator.stop();
+    if (replays != null) {
+      replays.stop(settings.shutdownTimeout());
+      replays.close();
+      secrets.close();
+    }
   }
 
   private void startedLeading() {
@@ -146,6 +192,10 @@ public final class RewindOperator {
     sweep.stop();
     if (!stopping) {
       LOG.error("This replica lost the lease while running; stopping so that only the leader reconciles");
+      if (replays != null) {
+        // Before anything else: the new leader resumes these replays, and this replica must not claim meanwhile.
+        replays.stop(settings.shutdownTimeout());
+      }
       onLeaseLost.run();
     }
   }

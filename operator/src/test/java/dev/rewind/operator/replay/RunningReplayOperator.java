@@ -1,0 +1,54 @@
+package dev.rewind.operator.replay;
+
+import dev.rewind.journal.store.Store;
+import dev.rewind.operator.config.OperatorSettings;
+import dev.rewind.operator.runtime.RewindOperator;
+import dev.rewind.operator.testing.ReconcileCounter;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The whole operator in this JVM through its production wiring, journal store included, so Replays are
+ * reconciled and delivered from here; stopped on close.
+ */
+final class RunningReplayOperator implements AutoCloseable {
+
+  final ReconcileCounter reconciles = new ReconcileCounter();
+  private final RewindOperator operator;
+  private boolean stopped;
+
+  private RunningReplayOperator(KubernetesClient client, OperatorSettings settings, Store journal) {
+    operator = new RewindOperator(client, settings, journal, reconciles, Clock.systemUTC(), () -> {
+      throw new AssertionError("these tests run without leader election");
+    });
+    operator.start();
+  }
+
+  static RunningReplayOperator start(KubernetesClient client, OperatorSettings settings, Store journal) {
+    return new RunningReplayOperator(client, settings, journal);
+  }
+
+  /** Watching {@code namespaces}, without leader election, with Replays refreshed every {@code interval}. */
+  static OperatorSettings watching(Set<String> namespaces, Duration interval, Set<String> signingSecretNamespaces) {
+    OperatorSettings.Replay replay = OperatorSettings.Replay.defaults("operator-it");
+    return new OperatorSettings(namespaces, List.of(), Duration.ofMinutes(5), Duration.ofSeconds(5), null,
+        new OperatorSettings.Replay(replay.workerId(), replay.maxConcurrency(), interval, replay.lease(),
+            Duration.ofMillis(100), replay.claimBatch(), replay.responseBodyLimit(), signingSecretNamespaces,
+            replay.secretCacheTtl()));
+  }
+
+  synchronized void stop() {
+    if (!stopped) {
+      stopped = true;
+      operator.stop();
+    }
+  }
+
+  @Override
+  public void close() {
+    stop();
+  }
+}
