@@ -52,7 +52,14 @@ public final class DeliveryEngine implements AutoCloseable {
 
   private final ArrayDeque<Work> queue = new ArrayDeque<>();
   private final ArrayDeque<OutcomeWrite> unrecorded = new ArrayDeque<>();
+  /**
+   * Outcomes handed to the group commit and not yet committed, at most: two full batches. With the attempts under
+   * way, this bounds what a sidecar killed at any moment has sent without journaling it, and so sends again.
+   */
+  static final int OUTCOMES_PENDING_MAX = 1024;
+
   private int inFlight;
+  private int uncommitted;
   private int reserved;
   /** Body bytes of events reserved, queued or in flight: bounded by the memory budget. */
   private long buffered;
@@ -157,15 +164,16 @@ public final class DeliveryEngine implements AutoCloseable {
       inFlight++;
     }
     return runner.attempt(item, route, item.url(), route.policy().timeout(), null, bodyLimit)
-        .map(result -> new Forwarded(result, finish(item, route, result, () -> attemptEnded(item))))
-        .onFailure().invoke(e -> attemptEnded(item));
+        .map(result -> new Forwarded(result, finish(item, route, result)))
+        .eventually(() -> attemptEnded(item));
   }
 
   private void pump() {
     while (true) {
       Work work;
       synchronized (this) {
-        if (!running || inFlight >= options.concurrency() || queue.isEmpty()) {
+        if (!running || inFlight >= options.concurrency() || uncommitted >= OUTCOMES_PENDING_MAX
+            || queue.isEmpty()) {
           return;
         }
         work = queue.poll();
@@ -175,9 +183,10 @@ public final class DeliveryEngine implements AutoCloseable {
       runner.attempt(work.item(), route, work.item().url(), route.policy().timeout(), null,
               options.responseBodyLimit())
           .subscribe().with(
-              // The slot is freed once the outcome's commit has been tried: at most `concurrency` attempts are
-              // ever unjournaled, which bounds what a killed sidecar sends again.
-              result -> finish(work.item(), route, result, () -> attemptEnded(work.item())),
+              result -> {
+                finish(work.item(), route, result);
+                attemptEnded(work.item());
+              },
               failure -> {
                 // AttemptRunner turns every transport failure into an outcome; reaching here is a defect.
                 LOG.errorf(failure, "Attempt of event %s failed unexpectedly; its lease will expire and it will"
@@ -202,7 +211,7 @@ public final class DeliveryEngine implements AutoCloseable {
     return now != null ? now : snapshot;
   }
 
-  private RetryDecision finish(DeliveryItem item, ResolvedRoute route, AttemptResult result, Runnable settled) {
+  private RetryDecision finish(DeliveryItem item, ResolvedRoute route, AttemptResult result) {
     ResolvedPolicy policy = current(route).policy();
     RetryDecision decision = RetryDecider.decide(policy, item.attempt(), result.outcome(), item.receivedAt(),
         clock.instant(), () -> ThreadLocalRandom.current().nextDouble());
@@ -225,22 +234,32 @@ public final class DeliveryEngine implements AutoCloseable {
       case FAILED -> metrics.failed(item.route());
       default -> metrics.dead(item.route());
     }
-    record(new OutcomeWrite(attempt, item.leaseToken(), state, decision.delay()), settled);
+    record(new OutcomeWrite(attempt, item.leaseToken(), state, decision.delay()));
     if (decision.kind() == RetryDecision.Kind.RETRY) {
       wake(decision.delay());
     }
     return decision;
   }
 
-  /** Journals an outcome; {@code settled} runs once its first commit attempt has finished, either way. */
-  private void record(OutcomeWrite write, Runnable settled) {
+  private void record(OutcomeWrite write) {
+    synchronized (this) {
+      uncommitted++;
+    }
+    submit(write);
+  }
+
+  private void submit(OutcomeWrite write) {
     outcomes.submit(write).subscribe().with(
-        changed -> settled.run(),
+        changed -> {
+          synchronized (this) {
+            uncommitted--;
+          }
+          pump();
+        },
         failure -> {
           LOG.warnf("Could not journal the outcome of attempt %d of event %s (%s); will try again",
               write.attempt().number(), write.attempt().eventId(), failure.getMessage());
           keepForLater(write);
-          settled.run();
         });
   }
 
@@ -249,6 +268,7 @@ public final class DeliveryEngine implements AutoCloseable {
       if (unrecorded.size() >= MAX_UNRECORDED) {
         // Dropping an outcome is safe: the event's lease runs out and it is delivered again, same id.
         unrecorded.poll();
+        uncommitted--;
         metrics.unrecorded();
       }
       unrecorded.add(write);
@@ -262,7 +282,7 @@ public final class DeliveryEngine implements AutoCloseable {
           again = List.copyOf(unrecorded);
           unrecorded.clear();
         }
-        again.forEach(w -> record(w, () -> { }));
+        again.forEach(this::submit);
       });
     }
   }

@@ -61,6 +61,9 @@ final class ReplayRun {
   private final ArrayDeque<ClaimedItem> queue = new ArrayDeque<>();
   private final ArrayDeque<ReplayOutcome> unrecorded = new ArrayDeque<>();
   private int inFlight;
+  /** Outcomes handed to the group commit and not yet committed, at most: two full batches. */
+  static final int OUTCOMES_PENDING_MAX = 1024;
+
   private int recording;
   private int releasing;
   private boolean claiming = true;
@@ -257,7 +260,10 @@ final class ReplayRun {
     while (true) {
       ClaimedItem item;
       synchronized (this) {
-        if (inFlight >= plan.concurrency() || queue.isEmpty()) {
+        // Outcomes waiting for their commit count too: at most `concurrency` attempts under way plus
+        // OUTCOMES_PENDING_MAX sent but not yet journaled, so a process killed at any moment sends at most that
+        // many events again. The bound is two full group commits: outcomes still commit in large, cheap batches.
+        if (inFlight >= plan.concurrency() || recording >= OUTCOMES_PENDING_MAX || queue.isEmpty()) {
           return;
         }
         if (bucket != null && !bucket.tryAcquire()) {
@@ -287,10 +293,10 @@ final class ReplayRun {
     String destination = plan.destination(claimed.route(), claimed.url(), claimed.pathSuffix());
     attempts.attempt(item, route, destination, policy.timeout(), name, options.responseBodyLimit())
         .subscribe().with(
-            // The slot is freed once the outcome's commit has been tried, not when it is handed over: so at most
-            // `concurrency` attempts are ever unjournaled, and a process killed at any moment can have sent at
-            // most that many events that it will send again.
-            result -> record(outcome(claimed, item, policy, destination, result), this::attemptEnded),
+            result -> {
+              record(outcome(claimed, item, policy, destination, result));
+              attemptEnded();
+            },
             failure -> {
               // AttemptRunner turns every transport failure into an outcome; reaching here is a defect. The
               // item's lease runs out and it is attempted again.
@@ -333,21 +339,20 @@ final class ReplayRun {
 
   // ---- recording
 
-  /** Journals an outcome; {@code settled} runs once its first commit attempt has finished, either way. */
-  private void record(ReplayOutcome outcome, Runnable settled) {
+  private void record(ReplayOutcome outcome) {
     synchronized (this) {
       recording++;
     }
-    submit(outcome, settled);
+    submit(outcome);
   }
 
-  private void submit(ReplayOutcome outcome, Runnable settled) {
+  private void submit(ReplayOutcome outcome) {
     outcomes.submit(outcome).subscribe().with(
         changed -> {
           synchronized (this) {
             recording--;
           }
-          settled.run();
+          pump();
           wake(outcome.newState() == EventState.FAILED ? outcome.retryDelay() : Duration.ZERO);
           finishIfStoppedAndIdle();
         },
@@ -355,7 +360,6 @@ final class ReplayRun {
           LOG.warnf("Replay %s/%s: could not journal attempt %d of event %s (%s); will try again", namespace, name,
               outcome.attempt().number(), outcome.attempt().eventId(), failure.getMessage());
           keepForLater(outcome);
-          settled.run();
         });
   }
 
@@ -377,7 +381,7 @@ final class ReplayRun {
           again = new ArrayList<>(unrecorded);
           unrecorded.clear();
         }
-        again.forEach(o -> submit(o, () -> { }));
+        again.forEach(this::submit);
       });
     }
   }
