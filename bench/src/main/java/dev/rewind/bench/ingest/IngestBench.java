@@ -68,17 +68,17 @@ public final class IngestBench {
         "p99 ms", "p99.9 ms", "errors", "RSS MiB"));
 
     // Warm both paths up so JIT compilation is not measured as latency.
-    OpenLoop.run(vertx, client, capture, 200, 5, "warmup");
-    OpenLoop.run(vertx, client, direct, 200, 3, "warmup-direct");
+    OpenLoop.run(client, capture, 200, 5, "warmup");
+    OpenLoop.run(client, direct, 200, 3, "warmup-direct");
 
     Map<Integer, OpenLoop.Result> sidecarResults = new LinkedHashMap<>();
     long rssAt1000 = -1;
     for (int rate : rates) {
-      OpenLoop.Result directResult = OpenLoop.run(vertx, client, direct, rate, seconds, "d" + rate);
+      OpenLoop.Result directResult = OpenLoop.run(client, direct, rate, seconds, "d" + rate);
       row(report, "direct call", directResult, -1);
       RssSampler sampler = new RssSampler(sidecarPid);
       sampler.start();
-      OpenLoop.Result result = OpenLoop.run(vertx, client, capture, rate, seconds, "s" + rate);
+      OpenLoop.Result result = OpenLoop.run(client, capture, rate, seconds, "s" + rate);
       long rss = sampler.stopAndMax();
       sidecarResults.put(rate, result);
       if (rate == 1000) {
