@@ -1,5 +1,6 @@
 package dev.rewind.e2e.testing;
 
+import dev.rewind.journal.testing.Processes;
 import dev.rewind.journal.testing.SidecarProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -71,16 +72,6 @@ public final class OperatorProcess implements AutoCloseable {
 
   @Override
   public void close() {
-    if (alive()) {
-      process.destroy();
-      try {
-        if (!process.waitFor(20, TimeUnit.SECONDS)) {
-          process.destroyForcibly();
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        process.destroyForcibly();
-      }
-    }
+    Processes.stop(process);
   }
 }

@@ -1,13 +1,12 @@
 package dev.rewind.operator.webhook.registration;
 
+import dev.rewind.operator.webhook.ConflictRetry;
 import dev.rewind.operator.webhook.InjectorSettings;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhook;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfigurationBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.Resource;
-import java.net.HttpURLConnection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,7 +46,7 @@ public final class WebhookRegistrar {
       MutatingWebhookConfiguration desired = DesiredWebhookConfiguration.build(settings, caBundlePem);
       MutatingWebhookConfiguration existing = configuration().get();
       if (existing == null) {
-        if (write(() -> client.resource(desired).create())) {
+        if (ConflictRetry.write(() -> client.resource(desired).create())) {
           LOG.infof("Registered the sidecar injector: MutatingWebhookConfiguration %s", name);
           return true;
         }
@@ -57,7 +56,7 @@ public final class WebhookRegistrar {
       if (merged.equals(existing)) {
         return false;
       }
-      if (write(() -> client.resource(merged).update())) {
+      if (ConflictRetry.write(() -> client.resource(merged).update())) {
         LOG.infof("Updated MutatingWebhookConfiguration %s", name);
         return true;
       }
@@ -111,18 +110,6 @@ public final class WebhookRegistrar {
         .withName(settings.registration().configurationName());
   }
 
-  private static boolean write(Runnable request) {
-    try {
-      request.run();
-      return true;
-    } catch (KubernetesClientException e) {
-      // Another replica created or changed it since we read it: read again.
-      if (e.getCode() == HttpURLConnection.HTTP_CONFLICT) {
-        return false;
-      }
-      throw e;
-    }
-  }
 
   private static Map<String, String> orEmpty(Map<String, String> map) {
     return map == null ? Map.of() : map;

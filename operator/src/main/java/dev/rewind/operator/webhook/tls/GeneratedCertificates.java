@@ -1,12 +1,11 @@
 package dev.rewind.operator.webhook.tls;
 
+import dev.rewind.operator.webhook.ConflictRetry;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretList;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
-import java.net.HttpURLConnection;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -59,7 +58,7 @@ public final class GeneratedCertificates implements CertificateSource {
       Secret stored = secret().get();
       if (stored == null) {
         ServingCertificate issued = CertificateIssuer.issue(hosts, validity, clock.instant(), "");
-        if (write(() -> secrets().resource(TlsSecret.of(namespace, secretName, issued)).create())) {
+        if (ConflictRetry.write(() -> secrets().resource(TlsSecret.of(namespace, secretName, issued)).create())) {
           LOG.infof("Generated the webhook certificate in Secret %s/%s, valid until %s", namespace, secretName,
               issued.notAfter());
           return issued;
@@ -75,7 +74,7 @@ public final class GeneratedCertificates implements CertificateSource {
           current.map(ServingCertificate::caBundlePem).orElse(""));
       Secret replacement = TlsSecret.of(namespace, secretName, renewed);
       replacement.getMetadata().setResourceVersion(stored.getMetadata().getResourceVersion());
-      if (write(() -> secrets().resource(replacement).update())) {
+      if (ConflictRetry.write(() -> secrets().resource(replacement).update())) {
         LOG.infof("Renewed the webhook certificate in Secret %s/%s (%s); valid until %s", namespace, secretName,
             decision.reason(), renewed.notAfter());
         return renewed;
@@ -98,16 +97,4 @@ public final class GeneratedCertificates implements CertificateSource {
     return client.secrets().inNamespace(namespace);
   }
 
-  /** Runs a create or an optimistic update; false when another replica got there first (read again). */
-  private static boolean write(Runnable request) {
-    try {
-      request.run();
-      return true;
-    } catch (KubernetesClientException e) {
-      if (e.getCode() == HttpURLConnection.HTTP_CONFLICT) {
-        return false;
-      }
-      throw e;
-    }
-  }
 }
