@@ -22,22 +22,15 @@ class RetentionIT {
     store.close();
   }
 
-  private void event(String eventId, String state, String completedAgo) {
-    store.column("INSERT INTO rewind.events (id, namespace, route, event_id, method, url, headers, body,"
-        + " received_at, state, completed_at) VALUES (gen_random_uuid(), 'default', 'r', $1, 'POST', 'http://x/',"
-        + " '[]', '\\x7b7d', now(), $2, CASE WHEN $3::text IS NULL THEN NULL ELSE now() - $3::interval END)"
-        + " RETURNING id", eventId, state, completedAgo);
-  }
-
   @Test
   void deletesOnlyCompletedEventsPastTheirAgeAndNeverThoseARunningReplayHolds() {
-    event("old-delivered", "delivered", "8 days");
-    event("new-delivered", "delivered", "1 day");
-    event("old-dead", "dead", "31 days");
-    event("young-dead", "dead", "8 days");
-    event("held-dead", "dead", "40 days");
-    event("failed", "failed", null);
-    event("pending", "pending", null);
+    store.completedEvent("old-delivered", "delivered", "8 days");
+    store.completedEvent("new-delivered", "delivered", "1 day");
+    store.completedEvent("old-dead", "dead", "31 days");
+    store.completedEvent("young-dead", "dead", "8 days");
+    store.completedEvent("held-dead", "dead", "40 days");
+    store.completedEvent("failed", "failed", null);
+    store.completedEvent("pending", "pending", null);
     store.column("INSERT INTO rewind.replays (id, namespace, name, spec, phase) VALUES (gen_random_uuid(),"
         + " 'default', 'running', '{}', 'Running') RETURNING id");
     store.column("INSERT INTO rewind.replay_items (replay_id, event_id, state) SELECT r.id, e.id, 'pending'"

@@ -63,6 +63,18 @@ public final class TestStore implements AutoCloseable {
     return Long.parseLong(column(sql, params).get(0));
   }
 
+  /**
+   * Writes an event of namespace {@code default}, route {@code r} straight into the journal, in {@code state},
+   * completed {@code completedAgo} (a PostgreSQL interval such as {@code 8 days}) ago, or not completed when null:
+   * retention tests need events older than any test runs.
+   */
+  public void completedEvent(String eventId, String state, String completedAgo) {
+    column("INSERT INTO rewind.events (id, namespace, route, event_id, method, url, headers, body, received_at,"
+        + " state, completed_at) VALUES (gen_random_uuid(), 'default', 'r', $1, 'POST', 'http://x/', '[]',"
+        + " '\\x7b7d', now(), $2, CASE WHEN $3::text IS NULL THEN NULL ELSE now() - $3::interval END)"
+        + " RETURNING id", eventId, state, completedAgo);
+  }
+
   @Override
   public void close() {
     store.close();

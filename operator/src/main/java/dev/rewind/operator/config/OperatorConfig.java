@@ -23,6 +23,8 @@ public interface OperatorConfig {
 
   Replay replay();
 
+  Retention retention();
+
   /** The journal store the resolved routes are published to. */
   interface Store {
 
@@ -139,5 +141,28 @@ public interface OperatorConfig {
     /** How long a signing Secret read from the API server is used before it is read again. */
     @WithDefault("30s")
     Duration secretCacheTtl();
+  }
+
+  /**
+   * How long completed events stay in the journal ({@code rewind.retention.*}, the same keys as the standalone
+   * sidecar's). In a cluster the operator's leader applies it; the sidecars do not.
+   */
+  interface Retention {
+
+    /** Apply retention from the leader. Off only when something else deletes old events from the store. */
+    @WithDefault("true")
+    boolean enabled();
+
+    /** How long a delivered event (with its attempts) is kept after delivery. */
+    @WithDefault("168h")
+    Duration delivered();
+
+    /** How long a dead event is kept after it died: dead events are what replays are for. */
+    @WithDefault("720h")
+    Duration dead();
+
+    /** How often the leader deletes what has expired. */
+    @WithDefault("10m")
+    Duration interval();
   }
 }

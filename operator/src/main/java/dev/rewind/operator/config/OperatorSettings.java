@@ -2,6 +2,7 @@ package dev.rewind.operator.config;
 
 import dev.rewind.journal.delivery.AddressPolicy;
 import dev.rewind.journal.replay.ReplayOptions;
+import dev.rewind.journal.store.Retention;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +20,7 @@ import java.util.Set;
  * @param shutdownTimeout how long reconciliations under way may take to finish on stop
  * @param leaderElection leader election settings, or null to run without (a single replica)
  * @param replay how the leader runs Replays
+ * @param retention how the leader deletes expired events from the journal, or null when it does not
  */
 public record OperatorSettings(
     Set<String> namespaces,
@@ -26,7 +28,21 @@ public record OperatorSettings(
     Duration resyncInterval,
     Duration shutdownTimeout,
     LeaderElection leaderElection,
-    Replay replay) {
+    Replay replay,
+    RetentionSchedule retention) {
+
+  /**
+   * The journal's {@link Retention}, applied by the leader at once and then every {@code interval}.
+   */
+  public record RetentionSchedule(Retention retention, Duration interval) {
+
+    public RetentionSchedule {
+      Objects.requireNonNull(retention, "retention");
+      Replay.positive("rewind.retention.delivered", retention.delivered());
+      Replay.positive("rewind.retention.dead", retention.dead());
+      Replay.positive("rewind.retention.interval", interval);
+    }
+  }
 
   /**
    * @param leaseNamespace null for the operator's own namespace
@@ -92,18 +108,18 @@ public record OperatorSettings(
       return signingSecretNamespaces.contains(namespace);
     }
 
-    private static void positive(String key, Duration value) {
+    static void positive(String key, Duration value) {
       if (value == null || value.isNegative() || value.isZero()) {
         throw new IllegalArgumentException(key + " must be positive");
       }
     }
   }
 
-  /** Without Replay settings: the defaults, under this host's name. */
+  /** Without Replay settings: the defaults, under this host's name; no retention. */
   public OperatorSettings(Set<String> namespaces, List<String> extraBlockedCidrs, Duration resyncInterval,
       Duration shutdownTimeout, LeaderElection leaderElection) {
     this(namespaces, extraBlockedCidrs, resyncInterval, shutdownTimeout, leaderElection,
-        Replay.defaults(defaultWorkerId(System.getenv(), leaderElection)));
+        Replay.defaults(defaultWorkerId(System.getenv(), leaderElection)), null);
   }
 
   public OperatorSettings {
@@ -134,7 +150,12 @@ public record OperatorSettings(
         config.operator().resyncInterval(),
         config.operator().shutdownTimeout(),
         leaderElection,
-        replay(config.replay(), environment, leaderElection));
+        replay(config.replay(), environment, leaderElection),
+        retention(config.retention()));
+  }
+
+  private static RetentionSchedule retention(OperatorConfig.Retention r) {
+    return r.enabled() ? new RetentionSchedule(new Retention(r.delivered(), r.dead()), r.interval()) : null;
   }
 
   private static Replay replay(OperatorConfig.Replay r, Map<String, String> environment,

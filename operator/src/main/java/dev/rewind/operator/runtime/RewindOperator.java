@@ -29,8 +29,8 @@ import org.jboss.logging.Logger;
 /**
  * The operator, wired: one JOSDK {@link Operator} on the given client, one controller per kind (see
  * {@link #reconcilers()}), leader election when configured, and the orphan sweep on the leader. With the journal
- * store it also runs Replays: their controller and the replay engine that delivers them (only the leader
- * reconciles, so only the leader delivers). Plain Java, so the Quarkus startup bean and the tests build the
+ * store it also runs Replays — their controller and the replay engine that delivers them (only the leader
+ * reconciles, so only the leader delivers) — and journal retention, on the leader too. Plain Java, so the Quarkus startup bean and the tests build the
  * operator the same way.
  */
 public final class RewindOperator {
@@ -41,7 +41,7 @@ public final class RewindOperator {
   private final RouteStore routes;
   private final Clock clock;
   private final Runnable onLeaseLost;
-  private final PeriodicSweep sweep;
+  private final List<LeaderTask> leaderTasks = new ArrayList<>();
   private final ApiSecretSource secrets;
   private final ReplayRuntime replays;
   private final Operator operator;
@@ -76,8 +76,11 @@ public final class RewindOperator {
     this.routes = routes;
     this.clock = clock;
     this.onLeaseLost = onLeaseLost;
-    this.sweep = new PeriodicSweep(new OrphanRouteSweeper(client, routes, settings.namespaces()),
-        settings.resyncInterval());
+    OrphanRouteSweeper orphans = new OrphanRouteSweeper(client, routes, settings.namespaces());
+    leaderTasks.add(new LeaderTask("orphan-sweep", orphans::sweep, settings.resyncInterval()));
+    if (journal != null && settings.retention() != null) {
+      leaderTasks.add(retention(journal, settings.retention()));
+    }
     OperatorSettings.Replay replay = settings.replay();
     this.secrets = journal == null ? null
         : new ApiSecretSource(client, replay::readsSecretsOf, replay.secretCacheTtl(), System::nanoTime);
@@ -85,6 +88,16 @@ public final class RewindOperator {
         : ReplayRuntime.create(journal, replay, settings.addressPolicy(), secrets, clock);
     this.operator = new Operator(o -> configure(o, client, metrics));
     reconcilers().forEach(this::register);
+  }
+
+  /** Deletes expired events from the journal; a run that outlasts the interval is cut off and tried again. */
+  private static LeaderTask retention(Store journal, OperatorSettings.RetentionSchedule schedule) {
+    return new LeaderTask("retention", () -> {
+      long deleted = schedule.retention().apply(journal.pool()).await().atMost(schedule.interval());
+      if (deleted > 0) {
+        LOG.infof("Retention deleted %d expired events from the journal", deleted);
+      }
+    }, schedule.interval());
   }
 
   /**
@@ -160,7 +173,7 @@ public final class RewindOperator {
   public void start() {
     operator.start();
     if (settings.leaderElection() == null) {
-      sweep.start();
+      leaderTasks.forEach(LeaderTask::start);
     }
     LOG.infof("Rewind operator started, watching %s%s",
         settings.watchesAllNamespaces() ? "all namespaces" : "namespaces " + settings.namespaces(),
@@ -174,7 +187,7 @@ public final class RewindOperator {
    */
   public void stop() {
     stopping = true;
-    sweep.stop();
+    leaderTasks.forEach(LeaderTask::stop);
     operator.stop();
     if (replays != null) {
       replays.stop(settings.shutdownTimeout());
@@ -184,12 +197,12 @@ public final class RewindOperator {
   }
 
   private void startedLeading() {
-    LOG.info("This replica leads: reconciling and sweeping orphaned routes");
-    sweep.start();
+    LOG.info("This replica leads: reconciling, sweeping orphaned routes and applying retention");
+    leaderTasks.forEach(LeaderTask::start);
   }
 
   private void stoppedLeading() {
-    sweep.stop();
+    leaderTasks.forEach(LeaderTask::stop);
     if (!stopping) {
       LOG.error("This replica lost the lease while running; stopping so that only the leader reconciles");
       if (replays != null) {

@@ -3,8 +3,10 @@ package dev.rewind.operator.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.rewind.journal.store.Retention;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -31,6 +33,35 @@ class OperatorSettingsTest {
     assertThat(settings(List.of()).watchesAllNamespaces()).isTrue();
     assertThat(new OperatorSettings(Set.of("a"), List.of(), Duration.ofMinutes(5), Duration.ofSeconds(1), null)
         .watchesAllNamespaces()).isFalse();
+  }
+
+  @Test
+  void theLeaderAppliesRetentionByDefaultWithTheDocumentedPeriods() {
+    OperatorSettings.RetentionSchedule retention = ConfiguredSettings.of(Map.of(), Map.of()).retention();
+
+    assertThat(retention.retention()).isEqualTo(Retention.DEFAULT);
+    assertThat(retention.retention().delivered()).isEqualTo(Duration.ofDays(7));
+    assertThat(retention.retention().dead()).isEqualTo(Duration.ofDays(30));
+    assertThat(retention.interval()).isEqualTo(Duration.ofMinutes(10));
+  }
+
+  @Test
+  void retentionPeriodsAreConfigurableAndItCanBeTurnedOff() {
+    OperatorSettings.RetentionSchedule retention = ConfiguredSettings.of(Map.of("rewind.retention.delivered", "3d",
+        "rewind.retention.dead", "60d", "rewind.retention.interval", "15m"), Map.of()).retention();
+
+    assertThat(retention.retention()).isEqualTo(new Retention(Duration.ofDays(3), Duration.ofDays(60)));
+    assertThat(retention.interval()).isEqualTo(Duration.ofMinutes(15));
+    assertThat(ConfiguredSettings.of(Map.of("rewind.retention.enabled", "false"), Map.of()).retention()).isNull();
+  }
+
+  @Test
+  void aRetentionPeriodThatIsNotPositiveStopsTheStart() {
+    assertThatThrownBy(() -> ConfiguredSettings.of(Map.of("rewind.retention.dead", "0s"), Map.of()))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("rewind.retention.dead must be positive");
+    assertThatThrownBy(() -> ConfiguredSettings.of(Map.of("rewind.retention.interval", "0s"), Map.of()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("rewind.retention.interval must be positive");
   }
 
   private static OperatorSettings settings(List<String> blocked) {

@@ -7,13 +7,9 @@ import dev.rewind.api.v1alpha1.common.LocalObjectReference;
 import dev.rewind.api.v1alpha1.replay.ReplaySpec;
 import dev.rewind.api.v1alpha1.replay.spec.ReplayOverride;
 import dev.rewind.journal.replay.ReplayOptions;
-import dev.rewind.operator.config.OperatorConfig;
+import dev.rewind.operator.config.ConfiguredSettings;
 import dev.rewind.operator.config.OperatorSettings;
-import io.smallrye.config.PropertiesConfigSource;
-import io.smallrye.config.SmallRyeConfig;
-import io.smallrye.config.SmallRyeConfigBuilder;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -103,12 +99,6 @@ class ReplaySettingsTest {
   }
 
   private static OperatorSettings settings(Map<String, String> properties, Map<String, String> environment) {
-    Map<String, String> all = new HashMap<>(properties);
-    all.putIfAbsent("rewind.store.url", "postgresql://rewind@rewind-store:5432/rewind");
-    SmallRyeConfig config = new SmallRyeConfigBuilder().addDefaultInterceptors().addDiscoveredConverters()
-        .withMapping(OperatorConfig.class)
-        .withSources(new PropertiesConfigSource(all, "test", 100))
-        .build();
-    return OperatorSettings.from(config.getConfigMapping(OperatorConfig.class), environment);
+    return ConfiguredSettings.of(properties, environment);
   }
 }

@@ -14,7 +14,7 @@ import java.util.Set;
  * The whole operator in this JVM through its production wiring, journal store included, so Replays are
  * reconciled and delivered from here; stopped on close.
  */
-final class RunningReplayOperator implements AutoCloseable {
+public final class RunningReplayOperator implements AutoCloseable {
 
   final ReconcileCounter reconciles = new ReconcileCounter();
   private final RewindOperator operator;
@@ -27,7 +27,7 @@ final class RunningReplayOperator implements AutoCloseable {
     operator.start();
   }
 
-  static RunningReplayOperator start(KubernetesClient client, OperatorSettings settings, Store journal) {
+  public static RunningReplayOperator start(KubernetesClient client, OperatorSettings settings, Store journal) {
     return new RunningReplayOperator(client, settings, journal);
   }
 
@@ -37,7 +37,7 @@ final class RunningReplayOperator implements AutoCloseable {
     return new OperatorSettings(namespaces, List.of(), Duration.ofMinutes(5), Duration.ofSeconds(5), null,
         new OperatorSettings.Replay(replay.workerId(), replay.maxConcurrency(), interval, replay.lease(),
             Duration.ofMillis(100), replay.claimBatch(), replay.responseBodyLimit(), signingSecretNamespaces,
-            replay.secretCacheTtl()));
+            replay.secretCacheTtl()), null);
   }
 
   synchronized void stop() {
