@@ -91,6 +91,10 @@ final class TraceCommand implements Callable<Integer> {
     }
     out.printf("  request       %s %s (%d bytes)%n", e.method(), e.url(), e.body().length);
     out.printf("  sender        %s (%s)%n", Output.text(e.senderWorkload()), Output.text(e.senderPod()));
+    if (trace.sender() != null && !trace.sender().labels().isEmpty()) {
+      out.printf("  labels        %s%n", String.join(", ", trace.sender().labels().entrySet().stream()
+          .map(l -> l.getKey() + "=" + l.getValue()).toList()));
+    }
     if (e.correlationId() != null || e.eventType() != null) {
       out.printf("  correlation   %s, type %s%n", Output.text(e.correlationId()), Output.text(e.eventType()));
     }

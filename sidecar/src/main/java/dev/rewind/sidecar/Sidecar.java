@@ -16,6 +16,7 @@ import dev.rewind.journal.route.RouteTable;
 import dev.rewind.journal.store.EmbeddedStore;
 import dev.rewind.journal.store.EventStore;
 import dev.rewind.journal.store.Retention;
+import dev.rewind.journal.store.Senders;
 import dev.rewind.journal.store.Store;
 import dev.rewind.journal.store.StoreConfig;
 import dev.rewind.sidecar.capture.CaptureServer;
@@ -23,6 +24,7 @@ import dev.rewind.sidecar.capture.Identity;
 import dev.rewind.sidecar.capture.ProxyServer;
 import dev.rewind.sidecar.capture.RequestCapture;
 import dev.rewind.sidecar.config.SidecarConfig;
+import dev.rewind.sidecar.identity.SenderReport;
 import dev.rewind.sidecar.routes.FileRouteSource;
 import dev.rewind.sidecar.routes.RouteSource;
 import dev.rewind.sidecar.routes.StoreRouteSource;
@@ -39,6 +41,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
 /**
@@ -70,6 +73,7 @@ public class Sidecar {
   private ProxyServer proxyServer;
   private final RouteTable routes = new RouteTable();
   private long retentionTimer = -1;
+  private long senderTimer = -1;
 
   void start(@Observes StartupEvent startup) {
     boolean cluster = config.mode() == SidecarConfig.Mode.cluster;
@@ -114,6 +118,8 @@ public class Sidecar {
               e -> LOG.warnf("Retention run failed: %s", e.getMessage())));
     }
 
+    reportSender(worker);
+
     CaptureMetrics captureMetrics = new CaptureMetrics(meters);
     CapturePipeline pipeline = new CapturePipeline(events, engine, captureMetrics, config.store().writeTimeout());
     RequestCapture capture = new RequestCapture(pipeline, deliverer, captureMetrics,
@@ -129,6 +135,20 @@ public class Sidecar {
           .toCompletionStage().toCompletableFuture().join();
       LOG.infof("HTTP forward proxy on %s:%d", config.proxy().host(), proxyServer.port());
     }
+  }
+
+  /**
+   * Records who this sidecar captures for, then refreshes it. A failed report only costs traces the pod's labels,
+   * so it is logged and tried again at the next refresh rather than keeping capture from starting.
+   */
+  private void reportSender(String worker) {
+    SenderReport report = new SenderReport(new Senders(store.pool()), config.namespace(), worker,
+        config.workload(), config.labelsFile().filter(f -> !f.isBlank()).map(Path::of).orElse(null));
+    Consumer<Throwable> failed = e -> LOG.warnf(
+        "Recording this sender in the journal failed, next try in %s: %s", Retention.SENDER_REFRESH, e.getMessage());
+    report.send().subscribe().with(v -> LOG.debug("Recorded this sender in the journal"), failed);
+    senderTimer = vertx.setPeriodic(Retention.SENDER_REFRESH.toMillis(),
+        id -> report.send().subscribe().with(v -> { }, failed));
   }
 
   private StoreConfig storeConfig(boolean cluster) {
@@ -149,6 +169,9 @@ public class Sidecar {
   void stop(@Observes ShutdownEvent shutdown) {
     if (retentionTimer != -1) {
       vertx.cancelTimer(retentionTimer);
+    }
+    if (senderTimer != -1) {
+      vertx.cancelTimer(senderTimer);
     }
     if (proxyServer != null) {
       proxyServer.close().toCompletionStage().toCompletableFuture().join();

@@ -92,6 +92,20 @@ class StandaloneCaptureIT {
   }
 
   @Test
+  void theTraceNamesTheSenderWithThePodsLabels() {
+    String id = given().header("Idempotency-Key", "sender-1").body("{\"orderId\":\"S-1\"}")
+        .post(capture("/v1/routes/orders")).then().statusCode(202)
+        .extract().jsonPath().getString("id");
+
+    // The sidecar records its sender when it starts, without holding capture back for it.
+    await().atMost(WAIT).until(() -> given().get("/v1/events/" + id).jsonPath().get("senderLabels") != null);
+    given().get("/v1/events/" + id).then().statusCode(200)
+        .body("senderWorkload", equalTo("service-a"))
+        .body("senderPod", equalTo("sidecar-test"))
+        .body("senderLabels", equalTo(Map.of("app", "orders", "team", "payments \"core\"", "version", "v1")));
+  }
+
+  @Test
   void passthroughReturnsTheDestinationsExactAnswerWithTheEventId() {
     StandaloneSidecarResource.sink.answer(r -> HttpSink.Answer.status(409, "{\"conflict\":\"order exists\"}",
         Map.of("X-Order", "77", "Content-Type", "application/problem+json")));

@@ -274,7 +274,7 @@ public final class EventStore {
         .map(RowSet::rowCount);
   }
 
-  /** One event of a namespace with every attempt, oldest first. */
+  /** One event of a namespace with its sender and every attempt, oldest first. */
   public Uni<Optional<EventTrace>> trace(String namespace, UUID id) {
     return pool.preparedQuery("SELECT " + Rows.EVENT_COLUMNS + " FROM rewind.events WHERE id = $1 AND namespace = $2")
         .execute(Tuple.of(id, namespace))
@@ -283,7 +283,8 @@ public final class EventStore {
             return Uni.createFrom().item(Optional.<EventTrace>empty());
           }
           StoredEvent event = Rows.event(rows.iterator().next());
-          return attempts(id).map(attempts -> Optional.of(new EventTrace(event, attempts)));
+          return new Senders(pool).find(namespace, event.senderPod()).chain(sender -> attempts(id)
+              .map(attempts -> Optional.of(new EventTrace(event, sender.orElse(null), attempts))));
         });
   }
 

@@ -2,5 +2,10 @@ package dev.rewind.journal.store;
 
 import java.util.List;
 
-/** What happened to one event: the event as journaled and every attempt made for it. */
-public record EventTrace(StoredEvent event, List<AttemptRecord> attempts) {}
+/**
+ * What happened to one event: the event as journaled, who sent it and every attempt made for it.
+ *
+ * @param sender the sending pod with its labels; null when the journal has no record of the pod (one that never
+ *     reported itself, or one forgotten by retention)
+ */
+public record EventTrace(StoredEvent event, Sender sender, List<AttemptRecord> attempts) {}

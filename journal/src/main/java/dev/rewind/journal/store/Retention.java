@@ -13,12 +13,19 @@ import java.time.Duration;
  * {@code events_completed} index, so it never locks much at once; run it periodically from one process (the
  * operator's leader in a cluster, the sidecar standalone).
  *
+ * <p>Senders (a pod's workload and labels, for traces) are forgotten once their pod has not been seen for longer
+ * than completed events are kept: by then the events it sent have, as a rule, gone too. Running sidecars refresh
+ * theirs every {@link #SENDER_REFRESH}.
+ *
  * @param delivered how long delivered events are kept after delivery
  * @param dead how long dead events are kept after they died
  */
 public record Retention(Duration delivered, Duration dead) {
 
   public static final Retention DEFAULT = new Retention(Duration.ofDays(7), Duration.ofDays(30));
+
+  /** How often a running sidecar tells the journal it is still there; far below any retention period. */
+  public static final Duration SENDER_REFRESH = Duration.ofHours(1);
 
   private static final int BATCH = 5_000;
 
@@ -36,7 +43,12 @@ public record Retention(Duration delivered, Duration dead) {
   /** Deletes expired events batch by batch until none is left; returns how many went. */
   public Uni<Long> apply(Pool pool) {
     return sweep(pool, "delivered", delivered, 0L)
-        .chain(n -> sweep(pool, "dead", dead, n));
+        .chain(n -> sweep(pool, "dead", dead, n))
+        .call(() -> new Senders(pool).forgetUnseenFor(longest().plus(SENDER_REFRESH)));
+  }
+
+  private Duration longest() {
+    return delivered.compareTo(dead) >= 0 ? delivered : dead;
   }
 
   private Uni<Long> sweep(Pool pool, String state, Duration age, long soFar) {

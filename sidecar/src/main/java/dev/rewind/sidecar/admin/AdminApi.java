@@ -56,7 +56,7 @@ public class AdminApi {
     }
     sidecar.events().trace(config.namespace(), uuid).subscribe().with(
         found -> found.ifPresentOrElse(
-            t -> json(ctx.response(), 200, Views.trace(t.event(), t.attempts())),
+            t -> json(ctx.response(), 200, Views.trace(t)),
             () -> problem(ctx.response(), 404, "id", "no event " + id + " in namespace " + config.namespace())),
         failure -> problem(ctx.response(), 503, "store", "the journal store is unavailable: " + failure.getMessage()));
   }

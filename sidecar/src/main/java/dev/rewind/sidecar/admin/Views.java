@@ -1,6 +1,7 @@
 package dev.rewind.sidecar.admin;
 
 import dev.rewind.journal.store.AttemptRecord;
+import dev.rewind.journal.store.EventTrace;
 import dev.rewind.journal.store.Header;
 import dev.rewind.journal.store.StoredEvent;
 import io.vertx.core.json.JsonArray;
@@ -11,6 +12,7 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
 
 /**
@@ -70,18 +72,23 @@ final class Views {
     return json;
   }
 
-  static JsonObject trace(StoredEvent e, List<AttemptRecord> attempts) {
+  static JsonObject trace(EventTrace trace) {
+    StoredEvent e = trace.event();
     JsonObject json = summary(e);
     put(json, "namespace", e.namespace());
     json.put("routeGeneration", e.routeGeneration());
     put(json, "senderWorkload", e.senderWorkload());
     put(json, "senderPod", e.senderPod());
+    if (trace.sender() != null) {
+      // The pod's labels as its sidecar last recorded them; absent when the journal has no record of the pod.
+      json.put("senderLabels", new JsonObject(new LinkedHashMap<>(trace.sender().labels())));
+    }
     put(json, "method", e.method());
     put(json, "url", e.url());
     put(json, "headers", pairs(e.headers()));
     put(json, "body", body(e.body()));
     JsonArray log = new JsonArray();
-    attempts.forEach(a -> log.add(attempt(a)));
+    trace.attempts().forEach(a -> log.add(attempt(a)));
     return json.put("attemptLog", log);
   }
 

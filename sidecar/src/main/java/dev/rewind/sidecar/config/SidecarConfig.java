@@ -31,6 +31,12 @@ public interface SidecarConfig {
   Optional<String> pod();
 
   /**
+   * The pod's labels as the downward API writes them (the injector mounts them), recorded with the sender so a
+   * trace shows them. Default: none (standalone).
+   */
+  Optional<String> labelsFile();
+
+  /**
    * Serve only these routes of the namespace (the pod annotation rewind.dev/routes). Default: every route that
    * applies to this workload.
    */

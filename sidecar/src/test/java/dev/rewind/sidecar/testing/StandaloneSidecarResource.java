@@ -20,6 +20,8 @@ public class StandaloneSidecarResource implements QuarkusTestResourceLifecycleMa
   public static HttpSink other;
   public static String database;
   public static Path configDir;
+  /** The pod's labels as the downward API writes them: sorted, Go-quoted. */
+  public static final String LABELS = "app=\"orders\"\nteam=\"payments \\\"core\\\"\"\nversion=\"v1\"\n";
 
   @Override
   public Map<String, String> start() {
@@ -29,6 +31,7 @@ public class StandaloneSidecarResource implements QuarkusTestResourceLifecycleMa
     try {
       configDir = Files.createTempDirectory("rewind-routes");
       Files.writeString(configDir.resolve("routes.yaml"), ROUTES.replace("SINK", "http://127.0.0.1:" + sink.port()));
+      Files.writeString(configDir.resolveSibling(configDir.getFileName() + "-labels"), LABELS);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -39,6 +42,7 @@ public class StandaloneSidecarResource implements QuarkusTestResourceLifecycleMa
         "rewind.proxy.port", "0",
         "rewind.pod", "sidecar-test",
         "rewind.workload", "service-a",
+        "rewind.labels-file", configDir.resolveSibling(configDir.getFileName() + "-labels").toString(),
         "rewind.capture.max-body-size", "1024");
   }
 

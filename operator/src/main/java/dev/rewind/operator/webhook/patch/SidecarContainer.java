@@ -69,6 +69,8 @@ final class SidecarContainer {
     // so it comes from the downward API at run time.
     env.add(field("REWIND_POD", "metadata.name"));
     env.add(value("REWIND_WORKLOAD", workload));
+    // The pod's labels, from the downward API volume (SidecarVolumes): recorded with the sender for traces.
+    env.add(value("REWIND_LABELS_FILE", PODINFO_DIR + "/labels"));
     if (!pod.routes().isEmpty()) {
       env.add(value("REWIND_ROUTES", String.join(",", pod.routes())));
     }

@@ -103,6 +103,7 @@ class PodInjectorTest {
               assertThat(env(sidecar, "QUARKUS_MANAGEMENT_PORT")).isEqualTo("4479");
               assertThat(fieldRef(sidecar, "REWIND_NAMESPACE")).isEqualTo("metadata.namespace");
               assertThat(fieldRef(sidecar, "REWIND_POD")).isEqualTo("metadata.name");
+              assertThat(env(sidecar, "REWIND_LABELS_FILE")).isEqualTo("/var/run/rewind/podinfo/labels");
               assertThat(envVar(sidecar, "REWIND_ROUTES")).isEmpty();
               assertThat(envVar(sidecar, "REWIND_PROXY_ENABLED")).isEmpty();
               assertThat(r.pod().getMetadata().getLabels()).containsEntry("rewind.dev/injected", "true")

@@ -1,0 +1,58 @@
+package dev.rewind.journal.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.rewind.journal.testing.EmbeddedPostgres;
+import dev.rewind.journal.testing.TestStore;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** Upgrading a journal that holds events, and refusing a migration edited after it was applied. */
+class StoreSchemaIT {
+
+  private static final Duration WAIT = Duration.ofSeconds(30);
+
+  /** A fresh database with only the first migration applied, as a store of the first release is. */
+  private static TestStore atFirstVersion() {
+    TestStore store = TestStore.attach(EmbeddedPostgres.newDatabase());
+    StoreSchema.Migration first = StoreSchema.load().get(0);
+    store.column("CREATE SCHEMA rewind");
+    store.store.pool().query(first.sql()).execute().await().atMost(WAIT);
+    store.column("CREATE TABLE rewind.schema_history (version integer PRIMARY KEY, description text NOT NULL,"
+        + " checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())");
+    store.column("INSERT INTO rewind.schema_history (version, description, checksum) VALUES (1, $1, $2)"
+        + " RETURNING version", first.description(), first.checksum());
+    return store;
+  }
+
+  @Test
+  void aStoreOfTheFirstVersionIsMigratedToTheCurrentOneAndKeepsItsEvents() {
+    try (TestStore store = atFirstVersion()) {
+      store.completedEvent("kept", "dead", "1 day");
+      assertThat(StoreSchema.version(store.store.pool()).await().atMost(WAIT)).isEqualTo(1);
+
+      int version = StoreSchema.migrate(store.store.pool()).await().atMost(WAIT);
+
+      assertThat(version).isEqualTo(StoreSchema.CURRENT_VERSION).isGreaterThan(1);
+      assertThat(store.column("SELECT event_id FROM rewind.events")).containsExactly("kept");
+      assertThat(store.column("SELECT version::text FROM rewind.schema_history ORDER BY version"))
+          .hasSize(StoreSchema.CURRENT_VERSION);
+      // Migrating again changes nothing.
+      assertThat(StoreSchema.migrate(store.store.pool()).await().atMost(WAIT)).isEqualTo(version);
+    }
+  }
+
+  @Test
+  void aMigrationEditedAfterItWasAppliedIsRefused() {
+    try (TestStore store = atFirstVersion()) {
+      store.column("UPDATE rewind.schema_history SET checksum = 'edited' RETURNING version");
+
+      assertThatThrownBy(() -> StoreSchema.migrate(store.store.pool()).await().atMost(WAIT))
+          .hasMessageContaining("journal migration V1 was changed after it was applied");
+      assertThat(StoreSchema.version(store.store.pool()).await().atMost(WAIT)).isEqualTo(1);
+      assertThat(store.count("SELECT count(*) FROM pg_tables WHERE schemaname = 'rewind' AND tablename = 'senders'"))
+          .as("nothing of the later migrations applied").isZero();
+    }
+  }
+}
