@@ -30,8 +30,8 @@ import org.jboss.logging.Logger;
  * The operator, wired: one JOSDK {@link Operator} on the given client, one controller per kind (see
  * {@link #reconcilers()}), leader election when configured, and the orphan sweep on the leader. With the journal
  * store it also runs Replays — their controller and the replay engine that delivers them (only the leader
- * reconciles, so only the leader delivers) — and journal retention, on the leader too. Plain Java, so the Quarkus startup bean and the tests build the
- * operator the same way.
+ * reconciles, so only the leader delivers) — and journal retention, on the leader too. Plain Java, so the Quarkus
+ * startup bean and the tests build the operator the same way.
  */
 public final class RewindOperator {
 
