@@ -3,7 +3,9 @@ package dev.rewind.journal.replay;
 import dev.rewind.api.v1alpha1.replay.ReplayPhase;
 import dev.rewind.api.v1alpha1.retrypolicy.RetryPolicySpec;
 import dev.rewind.journal.delivery.AttemptRunner;
+import dev.rewind.journal.delivery.DeliveryMetrics;
 import dev.rewind.journal.store.Store;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 import java.time.Clock;
@@ -53,17 +55,26 @@ public final class ReplayEngine implements AutoCloseable {
   private final AttemptRunner attempts;
   private final ReplayOptions options;
   private final Clock clock;
+  private final DeliveryMetrics metrics;
   private final Map<UUID, ReplayRun> runs = new ConcurrentHashMap<>();
   private volatile boolean closed;
+
+  /** Without meters: for a one-shot run (the CLI) whose attempts nobody scrapes. */
+  public ReplayEngine(Store store, AttemptRunner attempts, ReplayOptions options, Clock clock) {
+    this(store, attempts, new DeliveryMetrics(new CompositeMeterRegistry()), options, clock);
+  }
 
   /**
    * @param attempts the attempt runner, with the HTTP deliverer (and its address policy: cluster or standalone)
    *     and the signing secrets of the process
+   * @param metrics where replay attempts are counted and timed, as live ones are, under trigger {@code replay}
    */
-  public ReplayEngine(Store store, AttemptRunner attempts, ReplayOptions options, Clock clock) {
+  public ReplayEngine(Store store, AttemptRunner attempts, DeliveryMetrics metrics, ReplayOptions options,
+      Clock clock) {
     this.vertx = store.vertx().getDelegate();
     this.store = new ReplayStore(store.pool());
     this.attempts = attempts;
+    this.metrics = metrics;
     this.options = options;
     this.clock = clock;
   }
@@ -139,7 +150,7 @@ public final class ReplayEngine implements AutoCloseable {
     }
     ReplayPlan plan = new ReplayPlan(request.namespace(), request.spec(), replay.overridePolicy(),
         request.routes());
-    ReplayRun run = new ReplayRun(vertx, store, attempts, options, clock, replay, plan);
+    ReplayRun run = new ReplayRun(vertx, store, attempts, metrics, options, clock, replay, plan);
     if (runs.putIfAbsent(replay.id(), run) != null) {
       return;
     }

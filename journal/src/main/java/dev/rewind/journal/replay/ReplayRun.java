@@ -5,6 +5,7 @@ import dev.rewind.api.v1alpha1.replay.ReplayPhase;
 import dev.rewind.journal.batch.GroupCommit;
 import dev.rewind.journal.batch.WakeUp;
 import dev.rewind.journal.delivery.AttemptResult;
+import dev.rewind.journal.delivery.DeliveryMetrics;
 import dev.rewind.journal.delivery.AttemptRunner;
 import dev.rewind.journal.delivery.DeliveryItem;
 import dev.rewind.journal.retry.ResolvedPolicy;
@@ -45,6 +46,7 @@ final class ReplayRun {
   private final Vertx vertx;
   private final ReplayStore store;
   private final AttemptRunner attempts;
+  private final DeliveryMetrics metrics;
   private final ReplayOptions options;
   private final Clock clock;
   private final UUID id;
@@ -74,12 +76,13 @@ final class ReplayRun {
   private long pumpTimer = -1;
   private long retryTimer = -1;
 
-  ReplayRun(Vertx vertx, ReplayStore store, AttemptRunner attempts, ReplayOptions options, Clock clock,
-      ReplayRecord replay, ReplayPlan plan) {
+  ReplayRun(Vertx vertx, ReplayStore store, AttemptRunner attempts, DeliveryMetrics metrics, ReplayOptions options,
+      Clock clock, ReplayRecord replay, ReplayPlan plan) {
     this.vertx = vertx;
     this.pollWakeUp = new WakeUp(vertx, this::poll);
     this.store = store;
     this.attempts = attempts;
+    this.metrics = metrics;
     this.options = options;
     this.clock = clock;
     this.id = replay.id();
@@ -320,6 +323,7 @@ final class ReplayRun {
           attempt.statusCode(), attempt.errorClass(), decision.reason(), attempt.outcome(),
           attempt.responseHeaders(), attempt.responseBody());
     }
+    metrics.attempt(claimed.route(), AttemptRecord.REPLAY, attempt.outcome(), result.durationMs());
     EventState state = switch (decision.kind()) {
       case DELIVERED -> EventState.DELIVERED;
       case RETRY -> EventState.FAILED;

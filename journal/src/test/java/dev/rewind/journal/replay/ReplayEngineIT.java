@@ -95,7 +95,8 @@ class ReplayEngineIT {
         spec: {routeRef: {name: orders}, concurrency: 8, rateLimit: 0}
         """, route);
 
-    ReplayStatusView view = engine("w-exact").run(request);
+    Replays.Engine engine = engine("w-exact");
+    ReplayStatusView view = engine.run(request);
 
     assertThat(view.phase()).isEqualTo(ReplayPhase.Succeeded);
     assertThat(view.matched()).isEqualTo(50);
@@ -130,6 +131,10 @@ class ReplayEngineIT {
     assertThat(store.column("SELECT lease_token FROM rewind.events WHERE id = $1", dead.get(0)))
         .containsExactly("4");
     assertThat(replayAttemptsByOutcome(request.id())).isEqualTo(Map.of("delivered", 50L));
+    // Counted and timed where live attempts are, under trigger replay.
+    assertThat(engine.meters.get("rewind.attempt.duration").tags("route", "orders", "trigger", "replay",
+        "outcome", "delivered").timer().count()).isEqualTo(50);
+    assertThat(engine.meters.find("rewind.attempt.duration").tag("trigger", "initial").timers()).isEmpty();
   }
 
   @Test

@@ -7,10 +7,12 @@ import dev.rewind.api.v1alpha1.retrypolicy.RetryPolicy;
 import dev.rewind.api.v1alpha1.retrypolicy.RetryPolicySpec;
 import dev.rewind.journal.delivery.AddressPolicy;
 import dev.rewind.journal.delivery.AttemptRunner;
+import dev.rewind.journal.delivery.DeliveryMetrics;
 import dev.rewind.journal.delivery.HttpDeliverer;
 import dev.rewind.journal.delivery.SecretSource;
 import dev.rewind.journal.route.ResolvedRoute;
 import dev.rewind.journal.testing.TestStore;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
@@ -43,11 +45,13 @@ public final class Replays {
   public static final class Engine implements AutoCloseable {
     public final HttpDeliverer deliverer;
     public final ReplayEngine engine;
+    /** What the engine's attempts were counted and timed in. */
+    public final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
     public Engine(TestStore store, String worker) {
       deliverer = new HttpDeliverer(store.vertx.getDelegate(), AddressPolicy.standalone(), 64);
       AttemptRunner runner = new AttemptRunner(deliverer, SecretSource.NONE, Clock.systemUTC(), 4096);
-      engine = new ReplayEngine(store.store, runner,
+      engine = new ReplayEngine(store.store, runner, new DeliveryMetrics(meters),
           new ReplayOptions(worker, Duration.ofSeconds(60), Duration.ofMillis(100), 256, 4096), Clock.systemUTC());
     }
 

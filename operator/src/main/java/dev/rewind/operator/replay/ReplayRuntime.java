@@ -7,6 +7,7 @@ import dev.rewind.api.v1alpha1.retrypolicy.RetryPolicySpec;
 import dev.rewind.api.v1alpha1.route.spec.SecretKeySelector;
 import dev.rewind.journal.delivery.AddressPolicy;
 import dev.rewind.journal.delivery.AttemptRunner;
+import dev.rewind.journal.delivery.DeliveryMetrics;
 import dev.rewind.journal.delivery.HttpDeliverer;
 import dev.rewind.journal.delivery.SecretSource;
 import dev.rewind.journal.replay.ReplayEngine;
@@ -73,12 +74,13 @@ public final class ReplayRuntime implements AutoCloseable {
   /**
    * @param addresses where replayed events may not go (the operator's: loopback and blocked ranges refused)
    * @param secrets signing secrets, read when a replayed route signs
+   * @param metrics where replay attempts are counted and timed
    */
   public static ReplayRuntime create(Store store, OperatorSettings.Replay settings, AddressPolicy addresses,
-      SecretSource secrets, Clock clock) {
+      SecretSource secrets, DeliveryMetrics metrics, Clock clock) {
     HttpDeliverer deliverer = new HttpDeliverer(store.vertx().getDelegate(), addresses, MOST_CONNECTIONS_PER_HOST);
     AttemptRunner attempts = new AttemptRunner(deliverer, secrets, clock, settings.responseBodyLimit());
-    ReplayEngine engine = new ReplayEngine(store, attempts, settings.options(), clock);
+    ReplayEngine engine = new ReplayEngine(store, attempts, metrics, settings.options(), clock);
     return new ReplayRuntime(store, deliverer, secrets, engine, settings.maxConcurrency());
   }
 

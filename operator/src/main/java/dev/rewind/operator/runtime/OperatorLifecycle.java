@@ -7,6 +7,7 @@ import dev.rewind.operator.config.OperatorSettings;
 import dev.rewind.operator.config.StoreSettings;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.monitoring.Metrics;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -28,13 +29,15 @@ public class OperatorLifecycle {
   private final KubernetesClient client;
   private final Vertx vertx;
   private final OperatorConfig config;
+  private final MeterRegistry meters;
   private Store store;
   private RewindOperator operator;
 
-  public OperatorLifecycle(KubernetesClient client, Vertx vertx, OperatorConfig config) {
+  public OperatorLifecycle(KubernetesClient client, Vertx vertx, OperatorConfig config, MeterRegistry meters) {
     this.client = client;
     this.vertx = vertx;
     this.config = config;
+    this.meters = meters;
   }
 
   void start(@Observes StartupEvent event) {
@@ -42,7 +45,7 @@ public class OperatorLifecycle {
     StoreConfig storeConfig = StoreSettings.from(config.store(), System.getenv());
     LOG.infof("Publishing routes to, and replaying from, the journal store %s", storeConfig);
     store = new Store(vertx, storeConfig);
-    operator = new RewindOperator(client, settings, store, Metrics.NOOP, Clock.systemUTC(),
+    operator = new RewindOperator(client, settings, store, Metrics.NOOP, meters, Clock.systemUTC(),
         () -> Quarkus.asyncExit(1));
     operator.start();
   }

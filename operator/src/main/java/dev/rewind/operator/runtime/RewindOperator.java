@@ -1,5 +1,6 @@
 package dev.rewind.operator.runtime;
 
+import dev.rewind.journal.delivery.DeliveryMetrics;
 import dev.rewind.journal.route.RouteResolver;
 import dev.rewind.journal.store.Store;
 import dev.rewind.operator.config.OperatorSettings;
@@ -20,6 +21,7 @@ import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder
 import io.javaoperatorsdk.operator.api.monitoring.Metrics;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.processing.retry.GenericRetry;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -52,26 +54,28 @@ public final class RewindOperator {
    *
    * @param journal the journal store (its owner closes it, after {@link #stop})
    * @param metrics JOSDK's reconciliation metrics ({@link Metrics#NOOP} when nothing collects them)
+   * @param meters where replay attempts are counted and timed (the same meters as a sidecar's live attempts)
    * @param onLeaseLost what to do when this replica loses the lease while running (production ends the process:
    *     reconciliations under way cannot be recalled, and a restart is the clean way back to follower)
    */
   public RewindOperator(KubernetesClient client, OperatorSettings settings, Store journal, Metrics metrics,
-      Clock clock, Runnable onLeaseLost) {
-    this(client, settings, new RouteStore(journal, journal.writeTimeout()), journal, metrics, clock, onLeaseLost);
+      MeterRegistry meters, Clock clock, Runnable onLeaseLost) {
+    this(client, settings, new RouteStore(journal, journal.writeTimeout()), journal, metrics, meters, clock,
+        onLeaseLost);
   }
 
   /**
    * Routes and RetryPolicies only: no Replay controller, for tests about those kinds.
    *
-   * @see #RewindOperator(KubernetesClient, OperatorSettings, Store, Metrics, Clock, Runnable)
+   * @see #RewindOperator(KubernetesClient, OperatorSettings, Store, Metrics, MeterRegistry, Clock, Runnable)
    */
   public RewindOperator(KubernetesClient client, OperatorSettings settings, RouteStore routes, Metrics metrics,
       Clock clock, Runnable onLeaseLost) {
-    this(client, settings, routes, null, metrics, clock, onLeaseLost);
+    this(client, settings, routes, null, metrics, null, clock, onLeaseLost);
   }
 
   private RewindOperator(KubernetesClient client, OperatorSettings settings, RouteStore routes, Store journal,
-      Metrics metrics, Clock clock, Runnable onLeaseLost) {
+      Metrics metrics, MeterRegistry meters, Clock clock, Runnable onLeaseLost) {
     this.settings = settings;
     this.routes = routes;
     this.clock = clock;
@@ -85,7 +89,8 @@ public final class RewindOperator {
     this.secrets = journal == null ? null
         : new ApiSecretSource(client, replay::readsSecretsOf, replay.secretCacheTtl(), System::nanoTime);
     this.replays = journal == null ? null
-        : ReplayRuntime.create(journal, replay, settings.addressPolicy(), secrets, clock);
+        : ReplayRuntime.create(journal, replay, settings.addressPolicy(), secrets, new DeliveryMetrics(meters),
+            clock);
     this.operator = new Operator(o -> configure(o, client, metrics));
     reconcilers().forEach(this::register);
   }

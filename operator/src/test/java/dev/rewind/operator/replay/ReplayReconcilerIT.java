@@ -105,6 +105,9 @@ class ReplayReconcilerIT {
     assertThat(sink.received().stream().filter(r -> r.path().equals("/orders"))
         .map(r -> r.header("Rewind-Event-Id")).toList())
         .containsExactlyInAnyOrderElementsOf(dead.stream().map(UUID::toString).toList());
+    // The operator's meters time each replay attempt, as a sidecar's do its live ones.
+    assertThat(operator.meters.get("rewind.attempt.duration").tags("route", "orders", "trigger", "replay",
+        "outcome", "delivered").timer().count()).isEqualTo(12);
     assertThat(done.getMetadata().getFinalizers()).isNotEmpty();
     // kubectl describe: one Event per phase reached.
     await().atMost(WAIT).until(() -> eventReasons("orders-outage").containsAll(List.of("Running", "Succeeded")));

@@ -5,6 +5,7 @@ import dev.rewind.operator.config.OperatorSettings;
 import dev.rewind.operator.runtime.RewindOperator;
 import dev.rewind.operator.testing.ReconcileCounter;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -17,11 +18,13 @@ import java.util.Set;
 public final class RunningReplayOperator implements AutoCloseable {
 
   final ReconcileCounter reconciles = new ReconcileCounter();
+  /** Where the operator's replay attempts are counted and timed. */
+  final SimpleMeterRegistry meters = new SimpleMeterRegistry();
   private final RewindOperator operator;
   private boolean stopped;
 
   private RunningReplayOperator(KubernetesClient client, OperatorSettings settings, Store journal) {
-    operator = new RewindOperator(client, settings, journal, reconciles, Clock.systemUTC(), () -> {
+    operator = new RewindOperator(client, settings, journal, reconciles, meters, Clock.systemUTC(), () -> {
       throw new AssertionError("these tests run without leader election");
     });
     operator.start();
