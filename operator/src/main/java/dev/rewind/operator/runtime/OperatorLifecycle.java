@@ -6,7 +6,7 @@ import dev.rewind.operator.config.OperatorConfig;
 import dev.rewind.operator.config.OperatorSettings;
 import dev.rewind.operator.config.StoreSettings;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.javaoperatorsdk.operator.api.monitoring.Metrics;
+import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetricsV2;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.ShutdownEvent;
@@ -45,8 +45,9 @@ public class OperatorLifecycle {
     StoreConfig storeConfig = StoreSettings.from(config.store(), System.getenv());
     LOG.infof("Publishing routes to, and replaying from, the journal store %s", storeConfig);
     store = new Store(vertx, storeConfig);
-    operator = new RewindOperator(client, settings, store, Metrics.NOOP, meters, Clock.systemUTC(),
-        () -> Quarkus.asyncExit(1));
+    // JOSDK's reconciliation meters and the replay attempts' go to the same registry, scraped on /q/metrics.
+    operator = new RewindOperator(client, settings, store, MicrometerMetricsV2.newBuilder(meters).build(), meters,
+        Clock.systemUTC(), () -> Quarkus.asyncExit(1));
     operator.start();
   }
 

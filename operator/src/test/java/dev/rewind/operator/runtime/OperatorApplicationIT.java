@@ -9,6 +9,7 @@ import dev.rewind.api.v1alpha1.route.Route;
 import dev.rewind.journal.testing.TestStore;
 import dev.rewind.testbed.KubeTestBed;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -25,6 +26,9 @@ class OperatorApplicationIT {
 
   @Inject
   OperatorLifecycle lifecycle;
+
+  @Inject
+  MeterRegistry meters;
 
   @Test
   void theStartupBeanRunsTheOperatorFromTheApplicationConfiguration() {
@@ -43,5 +47,11 @@ class OperatorApplicationIT {
       assertThat(journal.column("SELECT name FROM rewind.routes WHERE namespace = $1", ns))
           .containsExactly("from-the-app");
     }
+    // JOSDK's reconciliation meters, per controller, on the registry Prometheus scrapes.
+    assertThat(meters.find("reconciliations.success.total").counters())
+        .anySatisfy(c -> {
+          assertThat(c.getId().getTag("controller.name")).containsIgnoringCase("route");
+          assertThat(c.count()).isPositive();
+        });
   }
 }
