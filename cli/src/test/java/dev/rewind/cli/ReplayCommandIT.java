@@ -5,12 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.rewind.api.v1alpha1.common.EventState;
 import dev.rewind.journal.delivery.AttemptRunner;
 import dev.rewind.journal.replay.JournalSeed;
+import dev.rewind.journal.store.Sender;
+import dev.rewind.journal.store.Senders;
 import dev.rewind.journal.testing.HttpSink;
 import dev.rewind.journal.testing.TestStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -211,6 +215,8 @@ class ReplayCommandIT {
     UUID event = JournalSeed.in(store).namespace(ns).route("orders", sink.url("/orders"))
         .state(EventState.DEAD, "503", 1)
         .sourceId(i -> "order-77").append(1).get(0);
+    new Senders(store.store.pool()).record(new Sender(ns, "erp-0", "erp", Map.of("app", "erp", "version", "v1")))
+        .await().atMost(Duration.ofSeconds(30));
     replay(replayFile("traced", "routeRef: {name: orders}\neventIds: [order-77]"));
 
     Cli events = Cli.run("events", "--route", "orders", "--event-id", "order-77", "--store", store.url(), "-n", ns);
@@ -221,7 +227,7 @@ class ReplayCommandIT {
     assertThat(events.out()).contains(event.toString(), "delivered", "order-77");
     assertThat(trace.exitCode()).as(trace.toString()).isZero();
     assertThat(trace.out()).contains("Event " + event + " (source id order-77)", "state         delivered after 2"
-        + " attempts");
+        + " attempts", "sender        erp (erp-0)", "labels        app=erp, version=v1");
     assertThat(trace.out().lines().filter(l -> l.matches("\\s+2\\s+replay\\s+traced\\s+delivered\\s+200\\s.*")))
         .hasSize(1);
     assertThat(trace.out().lines().filter(l -> l.matches("\\s+1\\s+initial\\s+-\\s+503\\s+503\\s.*"))).hasSize(1);
