@@ -311,7 +311,8 @@ public final class DeliveryEngine implements AutoCloseable {
     List<String> served = routes.names();
     int limit = Math.min(room, CLAIM_BATCH);
     // With nothing buffered, the store's "first event always" rule lets one event larger than the budget through.
-    store.claimDue(options.worker(), namespace, served, limit, lease(), Math.max(0, bytesLeft)).subscribe().with(
+    store.claimDue(options.worker(), namespace, served, limit, lease(), Math.max(0, bytesLeft), options.overdueBy())
+        .subscribe().with(
         claimed -> {
           synchronized (this) {
             polling = false;

@@ -14,12 +14,20 @@ import java.time.Duration;
  * @param responseBodyLimit how much of each answer the attempt log keeps
  * @param memoryBudget most bytes of event bodies held in memory for delivery at once; beyond it new events stay
  *     in the store until there is room, so a burst of large events cannot exhaust a small sidecar heap
+ * @param overdueBy claim only events due at least this long ago: zero for a route's sidecars, who deliver what
+ *     falls due; the operator's takeover of events no sidecar delivers waits this long
  */
 public record DeliveryOptions(
     String worker, int concurrency, Duration lease, Duration pollInterval, int responseBodyLimit,
-    long memoryBudget) {
+    long memoryBudget, Duration overdueBy) {
 
   public static final long DEFAULT_MEMORY_BUDGET = 8L * 1024 * 1024;
+
+  /** A sidecar's: what falls due is claimed at once. */
+  public DeliveryOptions(String worker, int concurrency, Duration lease, Duration pollInterval,
+      int responseBodyLimit, long memoryBudget) {
+    this(worker, concurrency, lease, pollInterval, responseBodyLimit, memoryBudget, Duration.ZERO);
+  }
 
   public DeliveryOptions(String worker, int concurrency, Duration lease, Duration pollInterval,
       int responseBodyLimit) {

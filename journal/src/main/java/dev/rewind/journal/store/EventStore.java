@@ -63,7 +63,7 @@ public final class EventStore {
           CROSS JOIN LATERAL (
               SELECT id, octet_length(body) AS size, next_attempt_at FROM rewind.events
               WHERE namespace = $2 AND route = r.route AND state IN ('pending', 'delivering', 'failed')
-                AND next_attempt_at <= now()
+                AND next_attempt_at <= now() - $7 * interval '1 millisecond'
               ORDER BY next_attempt_at
               LIMIT $4
               FOR UPDATE SKIP LOCKED) d),
@@ -208,9 +208,12 @@ public final class EventStore {
    * whose lease ran out. Concurrent workers skip each other's locked rows, so each event goes to one of them.
    * The claimed bodies add up to at most {@code maxBytes}, except that the first due event is always taken, so a
    * worker with a small memory budget still makes progress on an event larger than the budget.
+   *
+   * @param overdueBy only events due at least this long ago: zero for a route's own sidecars; the operator's
+   *     takeover waits, so that it only delivers what no sidecar is there to deliver
    */
   public Uni<List<StoredEvent>> claimDue(String worker, String namespace, List<String> routes, int limit,
-      Duration lease, long maxBytes) {
+      Duration lease, long maxBytes, Duration overdueBy) {
     if (routes.isEmpty()) {
       return Uni.createFrom().item(List.of());
     }
@@ -219,7 +222,7 @@ public final class EventStore {
     return pool.withTransaction(conn -> conn.query("SET LOCAL synchronous_commit = off").execute()
         .chain(() -> conn.preparedQuery(CLAIM)
             .execute(Tuple.tuple(List.of(worker, namespace, routes.toArray(String[]::new), limit,
-                lease.toMillis(), maxBytes)))))
+                lease.toMillis(), maxBytes, overdueBy.toMillis())))))
         .map(EventStore::events);
   }
 

@@ -18,9 +18,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.AfterAll;
@@ -88,6 +90,34 @@ class DeliveryEngineIT {
     // Read through another connection of the pool, right after the acknowledgement: it must already be visible.
     assertThat(store.count("SELECT count(*) FROM rewind.events WHERE id = $1", appended.id())).isEqualTo(1);
     assertThat(appended.duplicate()).isFalse();
+  }
+
+  @Test
+  void aTakeoverWorkerClaimsOnlyEventsOverdueByLongerThanItWaits() {
+    ResolvedRoute route = Routes.to("stranded", sink.url("/orders"), FAST_RETRIES);
+    List<NewEvent> stranded = List.of(Events.of(route, "{\"n\":1}"), Events.of(route, "{\"n\":2}"),
+        Events.of(route, "{\"n\":3}"));
+    List<NewEvent> fresh = List.of(Events.of(route, "{\"n\":4}"), Events.of(route, "{\"n\":5}"));
+    List<NewEvent> all = new ArrayList<>(stranded);
+    all.addAll(fresh);
+    // Journaled by a sidecar that is gone: unclaimed, and the first three due two hours ago.
+    store.events.append(all, all.stream().map(e -> false).toList(), "gone", Duration.ofMinutes(1))
+        .await().atMost(WAIT);
+    UUID[] strandedIds = stranded.stream().map(NewEvent::id).toArray(UUID[]::new);
+    UUID[] freshIds = fresh.stream().map(NewEvent::id).toArray(UUID[]::new);
+    store.column("UPDATE rewind.events SET next_attempt_at = now() - interval '2 hours' WHERE id = ANY($1)"
+        + " RETURNING id", (Object) strandedIds);
+
+    worker = new Worker(store, "w-takeover", Duration.ofHours(1), route);
+
+    await().atMost(WAIT).until(() -> store.count("SELECT count(*) FROM rewind.events WHERE id = ANY($1)"
+        + " AND state = 'delivered'", (Object) strandedIds) == 3);
+    assertThat(sink.received()).extracting(r -> r.header(AttemptRunner.EVENT_ID_HEADER))
+        .containsExactlyInAnyOrderElementsOf(stranded.stream().map(e -> e.id().toString()).toList());
+    // One claim statement takes every due event it matches: had the fresh ones matched, they would have been
+    // claimed with the others.
+    assertThat(store.column("SELECT state || '/' || attempts || '/' || coalesce(lease_owner, '-')"
+        + " FROM rewind.events WHERE id = ANY($1)", (Object) freshIds)).containsExactly("pending/0/-", "pending/0/-");
   }
 
   @Test

@@ -34,6 +34,16 @@ public final class Worker implements AutoCloseable {
 
   public Worker(TestStore store, String worker, AddressPolicy addresses, SecretSource secrets, long memoryBudget,
       ResolvedRoute... served) {
+    this(store, worker, addresses, secrets, memoryBudget, Duration.ZERO, served);
+  }
+
+  /** A worker that claims only events overdue by {@code overdueBy}, as the operator's takeover does. */
+  public Worker(TestStore store, String worker, Duration overdueBy, ResolvedRoute... served) {
+    this(store, worker, AddressPolicy.standalone(), SecretSource.NONE, DEFAULT_BUDGET, overdueBy, served);
+  }
+
+  private Worker(TestStore store, String worker, AddressPolicy addresses, SecretSource secrets, long memoryBudget,
+      Duration overdueBy, ResolvedRoute... served) {
     java.util.Map<String, ResolvedRoute> table = new java.util.HashMap<>();
     for (ResolvedRoute r : served) {
       table.put(r.name(), r);
@@ -42,7 +52,8 @@ public final class Worker implements AutoCloseable {
     deliverer = new HttpDeliverer(store.vertx.getDelegate(), addresses, 32);
     AttemptRunner runner = new AttemptRunner(deliverer, secrets, Clock.systemUTC(), 4096);
     engine = new DeliveryEngine(store.vertx.getDelegate(), "default", store.events, runner, routes,
-        new DeliveryOptions(worker, 16, Duration.ofSeconds(10), Duration.ofMillis(100), 4096, memoryBudget),
+        new DeliveryOptions(worker, 16, Duration.ofSeconds(10), Duration.ofMillis(100), 4096, memoryBudget,
+            overdueBy),
         new DeliveryMetrics(meters), Clock.systemUTC());
     pipeline = new CapturePipeline(store.events, engine, new CaptureMetrics(meters), Duration.ofSeconds(2));
     engine.start().await().atMost(Duration.ofSeconds(10));

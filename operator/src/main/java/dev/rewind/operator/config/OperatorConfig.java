@@ -25,6 +25,8 @@ public interface OperatorConfig {
 
   Retention retention();
 
+  Takeover takeover();
+
   /** The journal store the resolved routes are published to. */
   interface Store {
 
@@ -164,5 +166,27 @@ public interface OperatorConfig {
     /** How often the leader deletes what has expired. */
     @WithDefault("10m")
     Duration interval();
+  }
+
+  /**
+   * Delivery of the events no sidecar delivers ({@code rewind.takeover.*}): a workload scaled to zero or deleted
+   * leaves its pending and failed events due, and the leader delivers them with the routes' own policies.
+   */
+  interface Takeover {
+
+    /** Deliver events no sidecar delivered. Off: they wait for a sidecar of their route, or a Replay. */
+    @WithDefault("true")
+    boolean enabled();
+
+    /**
+     * How long an event must be overdue before the operator delivers it. A running sidecar claims what falls due
+     * within its poll interval (500 ms), so this is only reached when none of the route's sidecars is there.
+     */
+    @WithDefault("2m")
+    Duration after();
+
+    /** Most attempts in flight per namespace. */
+    @WithDefault("16")
+    int concurrency();
   }
 }

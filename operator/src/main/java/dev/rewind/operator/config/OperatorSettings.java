@@ -21,6 +21,7 @@ import java.util.Set;
  * @param leaderElection leader election settings, or null to run without (a single replica)
  * @param replay how the leader runs Replays
  * @param retention how the leader deletes expired events from the journal, or null when it does not
+ * @param takeover how the leader delivers the events no sidecar delivers, or null when it does not
  */
 public record OperatorSettings(
     Set<String> namespaces,
@@ -29,7 +30,23 @@ public record OperatorSettings(
     Duration shutdownTimeout,
     LeaderElection leaderElection,
     Replay replay,
-    RetentionSchedule retention) {
+    RetentionSchedule retention,
+    Takeover takeover) {
+
+  /**
+   * @param after how long an event must be overdue before the leader delivers it
+   * @param concurrency most attempts in flight per namespace
+   */
+  public record Takeover(Duration after, int concurrency) {
+
+    public Takeover {
+      Replay.positive("rewind.takeover.after", after);
+      if (concurrency < 1 || concurrency > Replay.MOST_CONCURRENCY) {
+        throw new IllegalArgumentException("rewind.takeover.concurrency must be between 1 and "
+            + Replay.MOST_CONCURRENCY + ", not " + concurrency);
+      }
+    }
+  }
 
   /**
    * The journal's {@link Retention}, applied by the leader at once and then every {@code interval}.
@@ -115,11 +132,11 @@ public record OperatorSettings(
     }
   }
 
-  /** Without Replay settings: the defaults, under this host's name; no retention. */
+  /** Without Replay settings: the defaults, under this host's name; no retention, no takeover. */
   public OperatorSettings(Set<String> namespaces, List<String> extraBlockedCidrs, Duration resyncInterval,
       Duration shutdownTimeout, LeaderElection leaderElection) {
     this(namespaces, extraBlockedCidrs, resyncInterval, shutdownTimeout, leaderElection,
-        Replay.defaults(defaultWorkerId(System.getenv(), leaderElection)), null);
+        Replay.defaults(defaultWorkerId(System.getenv(), leaderElection)), null, null);
   }
 
   public OperatorSettings {
@@ -151,7 +168,9 @@ public record OperatorSettings(
         config.operator().shutdownTimeout(),
         leaderElection,
         replay(config.replay(), environment, leaderElection),
-        retention(config.retention()));
+        retention(config.retention()),
+        config.takeover().enabled()
+            ? new Takeover(config.takeover().after(), config.takeover().concurrency()) : null);
   }
 
   private static RetentionSchedule retention(OperatorConfig.Retention r) {

@@ -19,6 +19,7 @@ final class LeaderTask {
   private final String name;
   private final Runnable task;
   private final Duration interval;
+  private final Runnable onStop;
   private ScheduledExecutorService executor;
   private ScheduledFuture<?> schedule;
 
@@ -27,9 +28,18 @@ final class LeaderTask {
    * @param task one run; it may block (it has its own thread)
    */
   LeaderTask(String name, Runnable task, Duration interval) {
+    this(name, task, interval, null);
+  }
+
+  /**
+   * @param onStop what to undo when the replica stops leading, once a run under way has ended; null when there is
+   *     nothing to undo (then a run under way is not waited for)
+   */
+  LeaderTask(String name, Runnable task, Duration interval, Runnable onStop) {
     this.name = name;
     this.task = task;
     this.interval = interval;
+    this.onStop = onStop;
   }
 
   synchronized void start() {
@@ -50,8 +60,23 @@ final class LeaderTask {
     }
     schedule.cancel(false);
     executor.shutdown();
+    if (onStop != null) {
+      awaitRunUnderWay();
+      onStop.run();
+    }
     schedule = null;
     executor = null;
+  }
+
+  /** What onStop undoes must not be redone behind it by a run still under way. */
+  private void awaitRunUnderWay() {
+    try {
+      if (!executor.awaitTermination(interval.toMillis() + 10_000, TimeUnit.MILLISECONDS)) {
+        LOG.warnf("%s still running after its interval; stopping anyway", name);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private void runOnce() {

@@ -1,6 +1,8 @@
 package dev.rewind.operator.runtime;
 
+import dev.rewind.journal.delivery.AttemptRunner;
 import dev.rewind.journal.delivery.DeliveryMetrics;
+import dev.rewind.journal.delivery.HttpDeliverer;
 import dev.rewind.journal.route.RouteResolver;
 import dev.rewind.journal.store.Store;
 import dev.rewind.operator.config.OperatorSettings;
@@ -11,6 +13,7 @@ import dev.rewind.operator.reconciler.RouteReconciler;
 import dev.rewind.operator.replay.ApiSecretSource;
 import dev.rewind.operator.replay.ReplayRuntime;
 import dev.rewind.operator.store.RouteStore;
+import dev.rewind.operator.takeover.Takeover;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
@@ -43,7 +46,11 @@ public final class RewindOperator {
   private final RouteStore routes;
   private final Clock clock;
   private final Runnable onLeaseLost;
+  /** How often the leader looks at which namespaces have routes, for {@link Takeover}. */
+  private static final Duration TAKEOVER_REFRESH = Duration.ofSeconds(30);
+
   private final List<LeaderTask> leaderTasks = new ArrayList<>();
+  private HttpDeliverer takeoverDeliverer;
   private final ApiSecretSource secrets;
   private final ReplayRuntime replays;
   private final Operator operator;
@@ -88,11 +95,32 @@ public final class RewindOperator {
     OperatorSettings.Replay replay = settings.replay();
     this.secrets = journal == null ? null
         : new ApiSecretSource(client, replay::readsSecretsOf, replay.secretCacheTtl(), System::nanoTime);
+    if (journal != null && settings.takeover() != null) {
+      leaderTasks.add(takeover(journal, settings, secrets, new DeliveryMetrics(meters), clock));
+    }
     this.replays = journal == null ? null
         : ReplayRuntime.create(journal, replay, settings.addressPolicy(), secrets, new DeliveryMetrics(meters),
             clock);
     this.operator = new Operator(o -> configure(o, client, metrics));
     reconcilers().forEach(this::register);
+  }
+
+  /**
+   * Delivers the events no sidecar delivers (see {@link Takeover}): the namespaces with routes are looked at every
+   * {@link #TAKEOVER_REFRESH} (sooner when events are taken over sooner); each namespace's engine polls on its
+   * own. Losing the lead stops the engines.
+   */
+  private LeaderTask takeover(Store journal, OperatorSettings settings, ApiSecretSource secrets,
+      DeliveryMetrics metrics, Clock clock) {
+    OperatorSettings.Takeover t = settings.takeover();
+    this.takeoverDeliverer = new HttpDeliverer(journal.vertx().getDelegate(), settings.addressPolicy(),
+        t.concurrency());
+    AttemptRunner runner = new AttemptRunner(takeoverDeliverer, secrets, clock, settings.replay().responseBodyLimit());
+    Takeover takeover = new Takeover(journal, runner, metrics, settings.namespaces(), settings.replay().workerId(),
+        t.after(), t.concurrency(), settings.replay().responseBodyLimit(), clock);
+    // A namespace's first route is noticed within the time an event must wait anyway, or TAKEOVER_REFRESH.
+    Duration refresh = t.after().compareTo(TAKEOVER_REFRESH) < 0 ? t.after() : TAKEOVER_REFRESH;
+    return new LeaderTask("takeover", takeover::refresh, refresh, () -> takeover.stop(settings.shutdownTimeout()));
   }
 
   /** Deletes expired events from the journal; a run that outlasts the interval is cut off and tried again. */
@@ -194,6 +222,9 @@ public final class RewindOperator {
     stopping = true;
     leaderTasks.forEach(LeaderTask::stop);
     operator.stop();
+    if (takeoverDeliverer != null) {
+      takeoverDeliverer.close();
+    }
     if (replays != null) {
       replays.stop(settings.shutdownTimeout());
       replays.close();

@@ -64,6 +64,25 @@ class OperatorSettingsTest {
         .hasMessageContaining("rewind.retention.interval must be positive");
   }
 
+  @Test
+  void theLeaderTakesOverEventsOverdueByTwoMinutesByDefault() {
+    assertThat(ConfiguredSettings.of(Map.of(), Map.of()).takeover())
+        .isEqualTo(new OperatorSettings.Takeover(Duration.ofMinutes(2), 16));
+    assertThat(ConfiguredSettings.of(Map.of("rewind.takeover.after", "10m", "rewind.takeover.concurrency", "4"),
+        Map.of()).takeover()).isEqualTo(new OperatorSettings.Takeover(Duration.ofMinutes(10), 4));
+    assertThat(ConfiguredSettings.of(Map.of("rewind.takeover.enabled", "false"), Map.of()).takeover()).isNull();
+  }
+
+  @Test
+  void aTakeoverSettingOutOfRangeStopsTheStart() {
+    assertThatThrownBy(() -> ConfiguredSettings.of(Map.of("rewind.takeover.after", "0s"), Map.of()))
+        .hasMessageContaining("rewind.takeover.after must be positive");
+    assertThatThrownBy(() -> ConfiguredSettings.of(Map.of("rewind.takeover.concurrency", "0"), Map.of()))
+        .hasMessageContaining("rewind.takeover.concurrency must be between 1 and 256, not 0");
+    assertThatThrownBy(() -> ConfiguredSettings.of(Map.of("rewind.takeover.concurrency", "257"), Map.of()))
+        .hasMessageContaining("rewind.takeover.concurrency must be between 1 and 256, not 257");
+  }
+
   private static OperatorSettings settings(List<String> blocked) {
     return new OperatorSettings(Set.of(), blocked, Duration.ofMinutes(5), Duration.ofSeconds(10), null);
   }
