@@ -144,6 +144,25 @@ class ChartDeployedOperatorIT {
     kube.deleteNamespace(team);
   }
 
+  @Test
+  void aMisspeltSettingInExtraEnvStopsTheOperatorNamingIt(KubeTestBed kube, KubernetesClient admin,
+      @TestNamespace String ns) throws Exception {
+    Crds.install(admin);
+    String team = kube.newNamespace("rewind-team");
+    try (TestStore store = TestStore.create()) {
+      String release = install(kube, ns, store, team, "--set", "operator.extraEnv[0].name=REWIND_TAKEOVER_AFTR",
+          "--set", "operator.extraEnv[0].value=5m");
+
+      try (AutoCloseable cleanup = () -> removeWebhook(admin, release);
+          Operator operator = Operator.start(kube, admin, ns, release, Map.of())) {
+        assertThat(operator.exitCodeWithin(Duration.ofSeconds(90))).as("operator log:%n%s", operator.log())
+            .isNotZero();
+        assertThat(operator.log()).contains("unknown Rewind setting in the environment: REWIND_TAKEOVER_AFTR");
+      }
+    }
+    kube.deleteNamespace(team);
+  }
+
   // ------------------------------------------------------------------------------------------------------------
 
   /** A real {@code helm install}, watching and injecting {@code team} only, with the test's store. */
@@ -273,6 +292,12 @@ class ChartDeployedOperatorIT {
 
     boolean alive() {
       return process.isAlive();
+    }
+
+    /** The exit code once the process ended, failing the test when it still runs after {@code timeout}. */
+    int exitCodeWithin(Duration timeout) throws InterruptedException {
+      assertThat(process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)).as("the operator stopped").isTrue();
+      return process.exitValue();
     }
 
     boolean answers(String path) {

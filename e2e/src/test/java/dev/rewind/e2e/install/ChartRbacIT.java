@@ -78,7 +78,11 @@ class ChartRbacIT {
       "deny delete rewind.dev/replays other",
       // Events.
       "allow create core/events other",
-      "allow create events.k8s.io/events other",
+      "deny create events.k8s.io/events other",
+      "deny patch core/events other",
+      "deny update rewind.dev/routes other",
+      "deny update rewind.dev/routes/status other",
+      "deny get rewind.dev/routes/status other",
       // Leader election: this release's Lease in its own namespace only.
       "allow create coordination.k8s.io/leases own",
       "allow get coordination.k8s.io/leases:{lease} own",

@@ -2,6 +2,7 @@ package dev.rewind.operator.runtime;
 
 import dev.rewind.journal.store.Store;
 import dev.rewind.journal.store.StoreConfig;
+import dev.rewind.operator.config.EnvironmentKeys;
 import dev.rewind.operator.config.OperatorConfig;
 import dev.rewind.operator.config.OperatorSettings;
 import dev.rewind.operator.config.StoreSettings;
@@ -41,6 +42,7 @@ public class OperatorLifecycle {
   }
 
   void start(@Observes StartupEvent event) {
+    EnvironmentKeys.check(System.getenv());
     OperatorSettings settings = OperatorSettings.from(config);
     StoreConfig storeConfig = StoreSettings.from(config.store(), System.getenv());
     LOG.infof("Publishing routes to, and replaying from, the journal store %s", storeConfig);
