@@ -47,7 +47,10 @@ public interface OperatorConfig {
     @WithDefault("5s")
     Duration timeout();
 
-    /** Whether the operator migrates the journal schema at start (it is the one process that should). */
+    /**
+     * Whether the operator migrates the journal schema, on its first use of the store (so it starts while the
+     * store is down); it is the one process that should.
+     */
     @WithDefault("true")
     boolean migrate();
   }
@@ -58,10 +61,16 @@ public interface OperatorConfig {
     /** Namespaces to watch; all namespaces when unset. */
     Optional<List<String>> namespaces();
 
-    /** CIDR ranges refused as destinations, on top of link-local, metadata, unspecified and multicast ranges. */
+    /**
+     * CIDR ranges refused as destinations, on top of link-local, metadata, unspecified, multicast and loopback
+     * ranges.
+     */
     Optional<List<String>> blockedCidrs();
 
-    /** How often every Route is reconciled from scratch, and orphaned routes are swept from the store. */
+    /**
+     * How often every Route, RetryPolicy and Replay is reconciled from scratch, and orphaned routes are swept from
+     * the store.
+     */
     @WithDefault("5m")
     Duration resyncInterval();
 

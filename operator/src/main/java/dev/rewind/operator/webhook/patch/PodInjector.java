@@ -55,7 +55,12 @@ public final class PodInjector {
     }
     CaptureAnnotations annotations = CaptureAnnotations.parse(metadata.getAnnotations());
     if (!annotations.capture()) {
-      return Injection.unchanged(Injection.Outcome.SKIPPED, annotations.problems());
+      if (annotations.problems().isEmpty()) {
+        return Injection.unchanged(Injection.Outcome.SKIPPED, List.of());
+      }
+      // A typo (capture: "yes") must leave a trace on the pod, not only in a warning its controller swallows.
+      List<String> notes = annotations.problems();
+      return new Injection(Injection.Outcome.SKIPPED, diff(pod, clone -> annotate(clone, notes)), notes, null);
     }
     List<String> obstacles = obstacles(pod);
     if (!obstacles.isEmpty()) {

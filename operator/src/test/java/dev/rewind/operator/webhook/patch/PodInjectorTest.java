@@ -161,11 +161,15 @@ class PodInjectorTest {
               assertThat(r.injection().patch()).isEmpty();
               assertThat(r.injection().warnings()).isEmpty();
             }),
-        new Case("capture with a value that is not a boolean is reported, not injected",
+        new Case("capture with a value that is not a boolean is reported on the pod, not injected",
             plainPod("orders").editMetadata().addToAnnotations(CAPTURE, "yes").endMetadata().build(),
             Injection.Outcome.SKIPPED, r -> {
-              assertThat(r.injection().patch()).isEmpty();
               assertThat(r.injection().warnings()).singleElement().asString().contains("\"yes\" is not true or false");
+              assertThat(r.pod().getMetadata().getAnnotations()).containsKey("rewind.dev/injection-notes");
+              assertThat(r.pod().getMetadata().getAnnotations().get("rewind.dev/injection-notes"))
+                  .contains("\"yes\" is not true or false");
+              assertThat(r.pod().getSpec()).isEqualTo(plainPod("orders").build().getSpec());
+              assertThat(r.pod().getMetadata().getLabels()).doesNotContainKey("rewind.dev/injected");
             }),
         new Case("a pod that already has the sidecar gets an empty patch",
             capturedPod("orders").editSpec().addNewInitContainer().withName("rewind-sidecar")
