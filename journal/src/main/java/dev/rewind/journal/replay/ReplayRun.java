@@ -290,10 +290,10 @@ final class ReplayRun {
   }
 
   private void attempt(ClaimedItem claimed) {
-    DeliveryItem item = claimed.toDeliveryItem(namespace);
-    ResolvedRoute route = plan.route(claimed.route());
-    ResolvedPolicy policy = plan.policy(claimed.route());
-    String destination = plan.destination(claimed.route(), claimed.url(), claimed.pathSuffix());
+    DeliveryItem item = claimed.delivery();
+    ResolvedRoute route = plan.route(item.route());
+    ResolvedPolicy policy = plan.policy(item.route());
+    String destination = plan.destination(item.route(), item.url(), item.pathSuffix());
     attempts.attempt(item, route, destination, policy.timeout(), name, options.responseBodyLimit())
         .subscribe().with(
             result -> {
@@ -304,7 +304,7 @@ final class ReplayRun {
               // AttemptRunner turns every transport failure into an outcome; reaching here is a defect. The
               // item's lease runs out and it is attempted again.
               LOG.errorf(failure, "Replay %s/%s: attempt of event %s failed unexpectedly", namespace, name,
-                  claimed.id());
+                  item.id());
               attemptEnded();
             });
   }
@@ -323,13 +323,13 @@ final class ReplayRun {
           attempt.statusCode(), attempt.errorClass(), decision.reason(), attempt.outcome(),
           attempt.responseHeaders(), attempt.responseBody());
     }
-    metrics.attempt(claimed.route(), AttemptRecord.REPLAY, attempt.outcome(), result.durationMs());
+    metrics.attempt(item.route(), AttemptRecord.REPLAY, attempt.outcome(), result.durationMs());
     EventState state = switch (decision.kind()) {
       case DELIVERED -> EventState.DELIVERED;
       case RETRY -> EventState.FAILED;
       case DEAD -> EventState.DEAD;
     };
-    return new ReplayOutcome(attempt, claimed.itemToken(), state, decision.delay());
+    return new ReplayOutcome(attempt, item.leaseToken(), state, decision.delay());
   }
 
   private void attemptEnded() {

@@ -8,6 +8,7 @@ import dev.rewind.api.v1alpha1.replay.ReplayPhase;
 import dev.rewind.api.v1alpha1.replay.ReplaySpec;
 import dev.rewind.api.v1alpha1.retrypolicy.RetryPolicySpec;
 import dev.rewind.journal.store.AttemptColumns;
+import dev.rewind.journal.delivery.DeliveryItem;
 import dev.rewind.journal.store.Header;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -296,11 +297,11 @@ public final class ReplayStore {
           List<ClaimedItem> items = new ArrayList<>(rows.size());
           for (Row r : rows) {
             io.vertx.mutiny.core.buffer.Buffer body = r.getBuffer("body");
-            items.add(new ClaimedItem(r.getUUID("id"), r.getString("route"), r.getString("event_id"),
-                r.getString("method"), r.getString("url"), r.getString("path_suffix"),
+            items.add(new ClaimedItem(new DeliveryItem(r.getUUID("id"), namespace, r.getString("route"),
+                r.getString("event_id"), r.getString("method"), r.getString("url"), r.getString("path_suffix"),
                 Header.fromJson(r.getValue("headers")), body == null ? new byte[0] : body.getBytes(),
-                instant(r, "received_at"), r.getInteger("event_attempt"), r.getInteger("item_attempts"),
-                r.getLong("item_token")));
+                instant(r, "received_at"), r.getInteger("event_attempt"), r.getLong("item_token")),
+                r.getInteger("item_attempts")));
           }
           return items;
         });
@@ -373,8 +374,8 @@ public final class ReplayStore {
     if (items.isEmpty()) {
       return Uni.createFrom().item(0);
     }
-    UUID[] ids = items.stream().map(ClaimedItem::id).toArray(UUID[]::new);
-    Long[] tokens = items.stream().map(ClaimedItem::itemToken).toArray(Long[]::new);
+    UUID[] ids = items.stream().map(i -> i.delivery().id()).toArray(UUID[]::new);
+    Long[] tokens = items.stream().map(i -> i.delivery().leaseToken()).toArray(Long[]::new);
     return pool.preparedQuery(RELEASE).execute(Tuple.of(id, ids, tokens)).map(RowSet::rowCount);
   }
 
