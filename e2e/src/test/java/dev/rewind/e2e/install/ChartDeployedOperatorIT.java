@@ -1,9 +1,10 @@
 package dev.rewind.e2e.install;
 
+import dev.rewind.e2e.testing.Crds;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.rewind.e2e.testing.Crds;
+import dev.rewind.journal.testing.Processes;
 import dev.rewind.journal.testing.SidecarProcess;
 import dev.rewind.journal.testing.TestStore;
 import dev.rewind.testbed.CertificateAuthority;
@@ -21,7 +22,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -251,10 +251,10 @@ class ChartDeployedOperatorIT {
       for (EnvVar var : container.getEnv()) {
         env.put(var.getName(), value(admin, ns, var));
       }
-      int httpPort = freePort();
+      int httpPort = Processes.freePort();
       String hostname = release + "-operator-7d9f8-x2x4q";
       env.put("QUARKUS_HTTP_PORT", String.valueOf(httpPort));
-      env.put("REWIND_INJECTOR_PORT", String.valueOf(freePort()));
+      env.put("REWIND_INJECTOR_PORT", String.valueOf(Processes.freePort()));
       env.put("HOSTNAME", hostname);
       env.putAll(overrides);
       String account = deployment.getSpec().getTemplate().getSpec().getServiceAccountName();
@@ -322,17 +322,8 @@ class ChartDeployedOperatorIT {
     }
 
     @Override
-    public void close() throws InterruptedException {
-      process.destroy();
-      if (!process.waitFor(20, TimeUnit.SECONDS)) {
-        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-      }
-    }
-
-    private static int freePort() throws IOException {
-      try (ServerSocket socket = new ServerSocket(0)) {
-        return socket.getLocalPort();
-      }
+    public void close() {
+      Processes.stop(process);
     }
   }
 }

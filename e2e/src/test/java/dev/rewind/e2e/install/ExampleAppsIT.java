@@ -1,5 +1,6 @@
 package dev.rewind.e2e.install;
 
+import dev.rewind.journal.testing.Processes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -7,7 +8,6 @@ import dev.rewind.journal.testing.SidecarProcess;
 import dev.rewind.journal.testing.TestStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -52,8 +52,8 @@ class ExampleAppsIT {
       }
     }
     Files.createDirectories(work);
-    int serviceB = freePort();
-    int serviceA = freePort();
+    int serviceB = Processes.freePort();
+    int serviceA = Processes.freePort();
     Path config = Files.createDirectories(work.resolve("rewind.d"));
     // The example's Route for Service A's hop, delivering to the local Service B, with a policy that outlasts
     // the short outage below (the example's own "quick" policy would give up, which is what its Replay is for).
@@ -147,12 +147,6 @@ class ExampleAppsIT {
         HttpResponse.BodyHandlers.discarding()).statusCode();
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
-  }
-
   /** One of the example programs, run by python3 as the image runs it. */
   private static final class App implements AutoCloseable {
 
@@ -192,11 +186,8 @@ class ExampleAppsIT {
     }
 
     @Override
-    public void close() throws InterruptedException {
-      process.destroy();
-      if (!process.waitFor(10, TimeUnit.SECONDS)) {
-        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-      }
+    public void close() {
+      Processes.stop(process);
     }
   }
 

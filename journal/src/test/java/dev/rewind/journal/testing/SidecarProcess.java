@@ -3,7 +3,6 @@ package dev.rewind.journal.testing;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.HttpURLConnection;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,10 +28,10 @@ public final class SidecarProcess implements AutoCloseable {
   private Process process;
 
   public SidecarProcess(Map<String, String> properties, Path log) {
-    this.capturePort = freePort();
-    this.proxyPort = freePort();
-    this.adminPort = freePort();
-    this.managementPort = freePort();
+    this.capturePort = Processes.freePort();
+    this.proxyPort = Processes.freePort();
+    this.adminPort = Processes.freePort();
+    this.managementPort = Processes.freePort();
     this.properties = new LinkedHashMap<>(properties);
     this.properties.put("rewind.capture.port", Integer.toString(capturePort));
     this.properties.put("rewind.proxy.port", Integer.toString(proxyPort));
@@ -170,12 +169,4 @@ public final class SidecarProcess implements AutoCloseable {
     Processes.stop(process);
   }
 
-
-  static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
 }

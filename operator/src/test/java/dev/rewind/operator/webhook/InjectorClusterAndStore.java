@@ -1,12 +1,10 @@
 package dev.rewind.operator.webhook;
 
+import dev.rewind.journal.testing.Processes;
+
 import dev.rewind.operator.runtime.ClusterAndStore;
 import dev.rewind.testbed.KubeTestBed;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -26,7 +24,7 @@ public class InjectorClusterAndStore implements QuarkusTestResourceLifecycleMana
     Map<String, String> config = new HashMap<>(cluster.start());
     shop = KubeTestBed.shared().newNamespace("shop");
     configurationName = shop + "-injector";
-    int port = freePort();
+    int port = Processes.freePort();
     // Explicit, should the operator's own test resource turn the injector off.
     config.put("rewind.injector.enabled", "true");
     config.put("rewind.injector.host", "127.0.0.1");
@@ -44,11 +42,4 @@ public class InjectorClusterAndStore implements QuarkusTestResourceLifecycleMana
     cluster.stop();
   }
 
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException("no free port on 127.0.0.1", e);
-    }
-  }
 }

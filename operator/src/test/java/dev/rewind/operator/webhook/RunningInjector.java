@@ -1,5 +1,7 @@
 package dev.rewind.operator.webhook;
 
+import dev.rewind.journal.testing.Processes;
+
 import static org.awaitility.Awaitility.await;
 
 import dev.rewind.testbed.KubeTestBed;
@@ -8,10 +10,6 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -43,7 +41,7 @@ final class RunningInjector implements AutoCloseable {
    */
   static InjectorSettings settings(String operatorNamespace, List<String> appNamespaces, String failurePolicy,
       InjectorSettings.Tls tls, boolean watchUninjected) {
-    int port = freePort();
+    int port = Processes.freePort();
     return new InjectorSettings(operatorNamespace, "127.0.0.1", port,
         new InjectorSettings.Registration(operatorNamespace + "-injector", failurePolicy, 5, appNamespaces,
             List.of("kube-system"), new InjectorSettings.ServiceRef("rewind-sidecar-injector", operatorNamespace, 443),
@@ -111,12 +109,4 @@ final class RunningInjector implements AutoCloseable {
     vertx.close().toCompletionStage().toCompletableFuture().join();
   }
 
-  private static int freePort() {
-    // Chosen before the server starts because the URL in the configuration must name it.
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException("no free port on 127.0.0.1", e);
-    }
-  }
 }
