@@ -95,12 +95,13 @@ public final class RewindOperator {
     OperatorSettings.Replay replay = settings.replay();
     this.secrets = journal == null ? null
         : new ApiSecretSource(client, replay::readsSecretsOf, replay.secretCacheTtl(), System::nanoTime);
+    // Replay and takeover attempts are timed in the same meters, as a sidecar's live ones.
+    DeliveryMetrics attempts = journal == null ? null : new DeliveryMetrics(meters);
     if (journal != null && settings.takeover() != null) {
-      leaderTasks.add(takeover(journal, settings, secrets, new DeliveryMetrics(meters), clock));
+      leaderTasks.add(takeover(journal, settings, secrets, attempts, clock));
     }
     this.replays = journal == null ? null
-        : ReplayRuntime.create(journal, replay, settings.addressPolicy(), secrets, new DeliveryMetrics(meters),
-            clock);
+        : ReplayRuntime.create(journal, replay, settings.addressPolicy(), secrets, attempts, clock);
     this.operator = new Operator(o -> configure(o, client, metrics));
     reconcilers().forEach(this::register);
   }
