@@ -45,6 +45,8 @@ public final class CapturePipeline {
    * acknowledged with 202.
    *
    * @throws StoreUnavailable (as the Uni's failure) when the journal did not commit within the write timeout
+   * @return the journal's answer; a {@linkplain Appended#refused() refused} event was not stored and must be
+   *     answered with an error (409), never acknowledged
    */
   public Uni<Appended> capture(NewEvent event, ResolvedRoute route) {
     metrics.captured(route.name());
@@ -61,6 +63,12 @@ public final class CapturePipeline {
         })
         .invoke(appended -> {
           metrics.journalWrite(Duration.ofNanos(System.nanoTime() - t0));
+          if (appended.refused()) {
+            if (claim) {
+              engine.unreserve(bytes);
+            }
+            return;
+          }
           metrics.acknowledged(route.name());
           if (appended.duplicate()) {
             metrics.duplicate(route.name());
@@ -77,6 +85,8 @@ public final class CapturePipeline {
    * passthrough: journals the event, forwards it at once and returns the destination's answer. A failed forward
    * is journaled and retried in the background like any other. A repeated event id is attempted again: its
    * sender is waiting for an answer.
+   *
+   * @throws CaptureRefused (as the Uni's failure) when the route holds a different event under the same id
    */
   public Uni<DeliveryEngine.Forwarded> passthrough(NewEvent event, ResolvedRoute route, int bodyLimit) {
     metrics.captured(route.name());
@@ -86,6 +96,9 @@ public final class CapturePipeline {
         .onFailure().transform(e -> new StoreUnavailable("journal write failed: " + e.getMessage(), e))
         .chain(appended -> {
           metrics.journalWrite(Duration.ofNanos(System.nanoTime() - t0));
+          if (appended.refused()) {
+            return Uni.createFrom().failure(new CaptureRefused(appended.refusal()));
+          }
           metrics.acknowledged(route.name());
           if (!appended.duplicate()) {
             // forward() gives back a reservation; passthrough bypasses the queue but keeps the books straight.

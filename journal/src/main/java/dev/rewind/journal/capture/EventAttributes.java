@@ -16,8 +16,10 @@ import java.util.Locale;
  * headers) and structured (an application/cloudevents+json body with id and type).
  *
  * @param eventId null when the request carries none: the journal generates one
+ * @param eventSource the CloudEvents source (ce-source, or source in a structured body) when the id is a
+ *     CloudEvents id, else null: per the CloudEvents specification, source and id together identify an event
  */
-public record EventAttributes(String eventId, String correlationId, String eventType) {
+public record EventAttributes(String eventId, String eventSource, String correlationId, String eventType) {
 
   /** Longest value kept; replay selectors accept ids up to this length. */
   public static final int MAX_LENGTH = 256;
@@ -36,13 +38,15 @@ public record EventAttributes(String eventId, String correlationId, String event
     String id = route.getEventId() != null
         ? read("eventId", route.getEventId(), headers, parsed)
         : cloudEvent("ce-id", "/id", headers, parsed);
+    String source = route.getEventId() == null && id != null ? cloudEvent("ce-source", "/source", headers, parsed)
+        : null;
     String correlation = route.getCorrelationId() != null
         ? read("correlationId", route.getCorrelationId(), headers, parsed)
         : null;
     String type = route.getEventType() != null
         ? read("eventType", route.getEventType(), headers, parsed)
         : cloudEvent("ce-type", "/type", headers, parsed);
-    return new EventAttributes(id, correlation, type);
+    return new EventAttributes(id, source, correlation, type);
   }
 
   private static String cloudEvent(String header, String pointer, List<Header> headers, Body body) {

@@ -3,6 +3,7 @@ package dev.rewind.journal.delivery;
 import dev.rewind.api.v1alpha1.route.spec.SecretKeySelector;
 import dev.rewind.journal.retry.ErrorClass;
 import dev.rewind.journal.retry.Outcome;
+import dev.rewind.journal.retry.RetryDecision;
 import dev.rewind.journal.route.ResolvedRoute;
 import dev.rewind.journal.store.AttemptRecord;
 import dev.rewind.journal.store.Header;
@@ -37,16 +38,61 @@ public final class AttemptRunner {
   }
 
   /**
+   * Makes the attempt. The Uni never fails and never throws: whatever goes wrong while building or sending the
+   * request (a secret that cannot be read or used, a URL that cannot be sent to, a defect) comes back as an
+   * {@link AttemptResult} with an error class and message, because every attempt must be journaled.
+   *
    * @param destination where to send it (the event's captured URL, or a replay's override)
    * @param replayName the replay making the attempt, or null for live delivery
    * @param bodyLimit how much of the answer to keep (passthrough keeps it all, to return it)
    */
   public Uni<AttemptResult> attempt(DeliveryItem item, ResolvedRoute route, String destination, Duration timeout,
       String replayName, int bodyLimit) {
-    SecretKeySelector signing = route.spec().getSigning() == null ? null : route.spec().getSigning().getSecretRef();
+    return Uni.createFrom().deferred(() -> {
+          SecretKeySelector signing = route.spec().getSigning() == null ? null
+              : route.spec().getSigning().getSecretRef();
+          List<Header> headers = headers(item, replayName, signing != null);
+          if (signing == null) {
+            return send(item, destination, timeout, bodyLimit, headers);
+          }
+          String name = "signing secret " + signing.getName() + "/" + signing.getKey();
+          return secrets.lookup(item.namespace(), signing.getName(), signing.getKey())
+              .onItemOrFailure().transformToUni((secret, unreadable) -> {
+                if (unreadable != null) {
+                  return Uni.createFrom().item(configError(name + " could not be read: "
+                      + unreadable.getMessage()));
+                }
+                if (secret == null) {
+                  return Uni.createFrom().item(configError(name + " is not available"));
+                }
+                List<byte[]> keys;
+                try {
+                  keys = WebhookSigner.keys(secret);
+                } catch (WebhookSigner.UnusableSecret e) {
+                  return Uni.createFrom().item(configError(name + ": " + e.getMessage()));
+                }
+                long timestamp = clock.instant().getEpochSecond();
+                headers.add(new Header(WebhookSigner.ID, item.eventId()));
+                headers.add(new Header(WebhookSigner.TIMESTAMP, Long.toString(timestamp)));
+                headers.add(new Header(WebhookSigner.SIGNATURE,
+                    WebhookSigner.signAll(keys, item.eventId(), timestamp, item.body())));
+                return send(item, destination, timeout, bodyLimit, headers);
+              });
+        })
+        .onFailure().recoverWithItem(e -> new AttemptResult(clock.instant(), 0,
+            Outcome.failure(ErrorClass.INTERNAL), "internal error: " + describe(e), null, null));
+  }
+
+  private Uni<AttemptResult> send(DeliveryItem item, String destination, Duration timeout, int bodyLimit,
+      List<Header> headers) {
+    return deliverer.send(new OutboundRequest(item.method(), destination, headers, item.body(), timeout,
+        bodyLimit));
+  }
+
+  private static List<Header> headers(DeliveryItem item, String replayName, boolean signs) {
     List<Header> headers = new ArrayList<>(item.headers().size() + 6);
     for (Header h : item.headers()) {
-      if (!isOurs(h) && !(signing != null && isSignature(h))) {
+      if (!isOurs(h) && !(signs && isSignature(h))) {
         headers.add(h);
       }
     }
@@ -55,36 +101,36 @@ public final class AttemptRunner {
     if (replayName != null) {
       headers.add(new Header(REPLAY_HEADER, replayName));
     }
-    if (signing != null) {
-      String secret = secrets.get(item.namespace(), signing.getName(), signing.getKey());
-      if (secret == null) {
-        return Uni.createFrom().item(new AttemptResult(clock.instant(), 0, Outcome.failure(ErrorClass.CONFIG),
-            "signing secret " + signing.getName() + "/" + signing.getKey() + " is not available", null, null));
-      }
-      long timestamp = clock.instant().getEpochSecond();
-      headers.add(new Header(WebhookSigner.ID, item.eventId()));
-      headers.add(new Header(WebhookSigner.TIMESTAMP, Long.toString(timestamp)));
-      headers.add(new Header(WebhookSigner.SIGNATURE,
-          WebhookSigner.sign(WebhookSigner.key(secret), item.eventId(), timestamp, item.body())));
-    }
-    return deliverer.send(new OutboundRequest(item.method(), destination, headers, item.body(), timeout,
-        bodyLimit));
+    return headers;
+  }
+
+  private AttemptResult configError(String message) {
+    return new AttemptResult(clock.instant(), 0, Outcome.failure(ErrorClass.CONFIG), message, null, null);
+  }
+
+  static String describe(Throwable e) {
+    return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
   }
 
   public int responseBodyLimit() {
     return responseBodyLimit;
   }
 
-  /** The journal row of an attempt. */
+  /**
+   * The journal row of an attempt. When the decision gives the event up and the attempt itself has no error
+   * (a status code that is not retried, say), the reason is recorded as its error, so the trace says why.
+   */
   public AttemptRecord record(DeliveryItem item, AttemptResult result, String trigger, UUID replayId,
-      String replayName, String worker, String destination) {
+      String replayName, String worker, String destination, RetryDecision decision) {
     byte[] body = result.responseBody();
     if (body != null && body.length > responseBodyLimit) {
       body = java.util.Arrays.copyOf(body, responseBodyLimit);
     }
+    String error = result.error() == null && decision.kind() == RetryDecision.Kind.DEAD ? decision.reason()
+        : result.error();
     return new AttemptRecord(item.id(), item.attempt(), trigger, replayId, replayName, worker, destination,
         result.startedAt(), result.durationMs(), result.statusCode(),
-        result.errorClass() == null ? null : result.errorClass().wireName(), result.error(),
+        result.errorClass() == null ? null : result.errorClass().wireName(), error,
         result.outcome().token(), result.responseHeaders(), body);
   }
 

@@ -1,7 +1,6 @@
 package dev.rewind.journal.delivery;
 
 import dev.rewind.api.v1alpha1.common.EventState;
-import dev.rewind.journal.batch.GroupCommit;
 import dev.rewind.journal.batch.WakeUp;
 import dev.rewind.journal.retry.ResolvedPolicy;
 import dev.rewind.journal.retry.RetryDecider;
@@ -16,15 +15,16 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import org.jboss.logging.Logger;
 
 /**
  * Delivers the events of one namespace's routes: new events handed over at capture (attempted at once, no
- * polling delay), retries that fall due, and events whose worker died (lease expired). At most
- * {@code concurrency} attempts run at once; outcomes are journaled in group commits.
+ * polling delay), retries that fall due, and events whose worker died (lease expired). Attempts run through the
+ * shared {@link AttemptPipeline} (at most {@code concurrency} at once, outcomes journaled in group commits), so
+ * every attempt ends recorded and returns its slot, whatever happens during it.
  *
  * <p>The poller sleeps until the earliest retry it scheduled or the poll interval, whichever is sooner, so retries
  * start on time without polling the store in a tight loop.
@@ -33,9 +33,9 @@ public final class DeliveryEngine implements AutoCloseable {
 
   private static final Logger LOG = Logger.getLogger(DeliveryEngine.class);
   private static final int CLAIM_BATCH = 256;
-  private static final int MAX_UNRECORDED = 100_000;
 
-  private record Work(DeliveryItem item, ResolvedRoute route) {}
+  /** A claimed event, the route it was claimed for, and how much of the answer to keep. */
+  record Work(DeliveryItem item, ResolvedRoute route, int bodyLimit) {}
 
   /** What a passthrough forward produced, and what the journal now says about the event. */
   public record Forwarded(AttemptResult result, RetryDecision decision) {}
@@ -48,25 +48,20 @@ public final class DeliveryEngine implements AutoCloseable {
   private final DeliveryOptions options;
   private final DeliveryMetrics metrics;
   private final Clock clock;
-  private final GroupCommit<OutcomeWrite, Integer> outcomes;
+  private final AttemptPipeline<Work, OutcomeWrite> pipeline;
 
-  private final ArrayDeque<Work> queue = new ArrayDeque<>();
-  private final ArrayDeque<OutcomeWrite> unrecorded = new ArrayDeque<>();
   /**
    * Outcomes handed to the group commit and not yet committed, at most: two full batches. With the attempts under
    * way, this bounds what a sidecar killed at any moment has sent without journaling it, and so sends again.
    */
   static final int OUTCOMES_PENDING_MAX = 1024;
 
-  private int inFlight;
-  private int uncommitted;
   private int reserved;
   /** Body bytes of events reserved, queued or in flight: bounded by the memory budget. */
   private long buffered;
 
   private boolean polling;
   private final WakeUp pollWakeUp;
-  private long retryTimer = -1;
   private volatile boolean running;
 
   public DeliveryEngine(Vertx vertx, String namespace, EventStore store, AttemptRunner runner, RouteTable routes,
@@ -79,9 +74,10 @@ public final class DeliveryEngine implements AutoCloseable {
     this.options = options;
     this.metrics = metrics;
     this.clock = clock;
-    this.outcomes = new GroupCommit<>(writes -> store.recordOutcomes(writes).map(n -> writes.stream()
-        .map(w -> n).toList()), 512, 2);
+    this.pipeline = new AttemptPipeline<>(vertx, new LiveLane(), options.concurrency(), OUTCOMES_PENDING_MAX,
+        metrics, System::nanoTime);
     this.pollWakeUp = new WakeUp(vertx, this::poll);
+    metrics.stall(options.worker(), pipeline::stalledFor);
     routes.onChange(r -> wake(Duration.ZERO));
   }
 
@@ -90,7 +86,8 @@ public final class DeliveryEngine implements AutoCloseable {
     return store.releaseLeasesOf(options.worker())
         .invoke(n -> {
           if (n > 0) {
-            LOG.infof("Took back %d events leased by %s before a restart", n, options.worker());
+            LOG.infof("Took back %d events leased by %s before a restart; their attempts are recorded as"
+                + " interrupted", n, options.worker());
           }
           running = true;
           wake(Duration.ZERO);
@@ -100,6 +97,10 @@ public final class DeliveryEngine implements AutoCloseable {
 
   /** The lease a claim takes now, long enough for the slowest served route's attempt. */
   public Duration lease() {
+    return options.leaseFor(longestTimeout());
+  }
+
+  private Duration longestTimeout() {
     Duration longest = Duration.ofSeconds(1);
     for (ResolvedRoute r : routes.all().values()) {
       Duration t = r.policy().timeout();
@@ -107,7 +108,7 @@ public final class DeliveryEngine implements AutoCloseable {
         longest = t;
       }
     }
-    return options.leaseFor(longest);
+    return longest;
   }
 
   public String worker() {
@@ -119,7 +120,7 @@ public final class DeliveryEngine implements AutoCloseable {
    * is journaled unclaimed instead, and the poller picks it up as soon as there is room.
    */
   public synchronized boolean tryReserve(int bodyBytes) {
-    boolean room = inFlight + queue.size() + reserved < 2 * options.concurrency()
+    boolean room = pipeline.inFlight() + pipeline.queued() + reserved < 2 * options.concurrency()
         && (buffered == 0 || buffered + bodyBytes <= options.memoryBudget());
     if (running && room) {
       reserved++;
@@ -149,9 +150,9 @@ public final class DeliveryEngine implements AutoCloseable {
   public void dispatch(DeliveryItem item, ResolvedRoute route) {
     synchronized (this) {
       reserved--;
-      queue.add(new Work(item, route));
     }
-    vertx.runOnContext(v -> pump());
+    Work work = new Work(item, route, options.responseBodyLimit());
+    vertx.runOnContext(v -> pipeline.enqueue(work));
   }
 
   /**
@@ -161,48 +162,17 @@ public final class DeliveryEngine implements AutoCloseable {
   public Uni<Forwarded> forward(DeliveryItem item, ResolvedRoute route, int bodyLimit) {
     synchronized (this) {
       reserved--;
-      inFlight++;
     }
-    return runner.attempt(item, route, item.url(), route.policy().timeout(), null, bodyLimit)
-        .map(result -> new Forwarded(result, finish(item, route, result)))
-        .eventually(() -> attemptEnded(item));
+    return pipeline.attemptNow(new Work(item, route, bodyLimit))
+        .map(finished -> new Forwarded(finished.result(), decisionOf(finished.write())));
   }
 
-  private void pump() {
-    while (true) {
-      Work work;
-      synchronized (this) {
-        if (!running || inFlight >= options.concurrency() || uncommitted >= OUTCOMES_PENDING_MAX
-            || queue.isEmpty()) {
-          return;
-        }
-        work = queue.poll();
-        inFlight++;
-      }
-      ResolvedRoute route = current(work.route());
-      runner.attempt(work.item(), route, work.item().url(), route.policy().timeout(), null,
-              options.responseBodyLimit())
-          .subscribe().with(
-              result -> {
-                finish(work.item(), route, result);
-                attemptEnded(work.item());
-              },
-              failure -> {
-                // AttemptRunner turns every transport failure into an outcome; reaching here is a defect.
-                LOG.errorf(failure, "Attempt of event %s failed unexpectedly; its lease will expire and it will"
-                    + " be retried", work.item().id());
-                attemptEnded(work.item());
-              });
-    }
-  }
-
-  private void attemptEnded(DeliveryItem item) {
-    synchronized (this) {
-      inFlight--;
-      buffered -= item.body().length;
-    }
-    pump();
-    wake(Duration.ZERO);
+  private static RetryDecision decisionOf(OutcomeWrite write) {
+    return switch (write.newState()) {
+      case DELIVERED -> RetryDecision.delivered();
+      case FAILED -> RetryDecision.retry(write.retryDelay());
+      default -> RetryDecision.dead(write.attempt() == null ? null : write.attempt().error());
+    };
   }
 
   /** Decides with the newest version of the route (a policy edit applies to events already in flight). */
@@ -211,79 +181,80 @@ public final class DeliveryEngine implements AutoCloseable {
     return now != null ? now : snapshot;
   }
 
-  private RetryDecision finish(DeliveryItem item, ResolvedRoute route, AttemptResult result) {
-    ResolvedPolicy policy = current(route).policy();
-    RetryDecision decision = RetryDecider.decide(policy, item.attempt(), result.outcome(), item.receivedAt(),
-        clock.instant(), () -> ThreadLocalRandom.current().nextDouble());
-    String trigger = item.attempt() == 1 ? AttemptRecord.INITIAL : AttemptRecord.RETRY;
-    AttemptRecord attempt = runner.record(item, result, trigger, null, null, options.worker(), item.url());
-    if (decision.kind() == RetryDecision.Kind.DEAD && decision.reason() != null && attempt.error() == null) {
-      attempt = new AttemptRecord(attempt.eventId(), attempt.number(), attempt.trigger(), null, null,
-          attempt.worker(), attempt.destination(), attempt.startedAt(), attempt.durationMs(),
-          attempt.statusCode(), attempt.errorClass(), decision.reason(), attempt.outcome(),
-          attempt.responseHeaders(), attempt.responseBody());
-    }
-    metrics.attempt(item.route(), trigger, attempt.outcome(), result.durationMs());
-    EventState state = switch (decision.kind()) {
-      case DELIVERED -> EventState.DELIVERED;
-      case RETRY -> EventState.FAILED;
-      case DEAD -> EventState.DEAD;
-    };
-    switch (state) {
-      case DELIVERED -> metrics.delivered(item.route());
-      case FAILED -> metrics.failed(item.route());
-      default -> metrics.dead(item.route());
-    }
-    record(new OutcomeWrite(attempt, item.leaseToken(), state, decision.delay()));
-    if (decision.kind() == RetryDecision.Kind.RETRY) {
-      wake(decision.delay());
-    }
-    return decision;
-  }
+  /** Live delivery's part of the pipeline: the event's own URL and policy, trigger initial or retry. */
+  private final class LiveLane implements AttemptPipeline.Lane<Work, OutcomeWrite> {
 
-  private void record(OutcomeWrite write) {
-    synchronized (this) {
-      uncommitted++;
+    @Override
+    public Uni<AttemptResult> attempt(Work work) {
+      ResolvedRoute route = current(work.route());
+      return runner.attempt(work.item(), route, work.item().url(), route.policy().timeout(), null,
+          work.bodyLimit());
     }
-    submit(write);
-  }
 
-  private void submit(OutcomeWrite write) {
-    outcomes.submit(write).subscribe().with(
-        changed -> {
-          synchronized (this) {
-            uncommitted--;
-          }
-          pump();
-        },
-        failure -> {
-          LOG.warnf("Could not journal the outcome of attempt %d of event %s (%s); will try again",
-              write.attempt().number(), write.attempt().eventId(), failure.getMessage());
-          keepForLater(write);
-        });
-  }
+    @Override
+    public Duration deadline(Work work) {
+      return options.attemptDeadline(current(work.route()).policy().timeout());
+    }
 
-  private void keepForLater(OutcomeWrite write) {
-    synchronized (this) {
-      if (unrecorded.size() >= MAX_UNRECORDED) {
-        // Dropping an outcome is safe: the event's lease runs out and it is delivered again, same id.
-        unrecorded.poll();
-        uncommitted--;
-        metrics.unrecorded();
+    @Override
+    public OutcomeWrite skip(Work work) {
+      DeliveryItem item = work.item();
+      ResolvedPolicy policy = current(work.route()).policy();
+      if (item.attempt() <= policy.maxAttempts()) {
+        return null;
       }
-      unrecorded.add(write);
-      if (retryTimer != -1) {
-        return;
+      // The earlier attempts, interrupted ones included, already used up the policy.
+      metrics.dead(item.route());
+      return new OutcomeWrite(item.id(), item.attempt(), null, item.leaseToken(), EventState.DEAD, null);
+    }
+
+    @Override
+    public OutcomeWrite outcome(Work work, AttemptResult result) {
+      DeliveryItem item = work.item();
+      ResolvedPolicy policy = current(work.route()).policy();
+      RetryDecision decision = RetryDecider.decide(policy, item.attempt(), result.outcome(), item.receivedAt(),
+          clock.instant(), () -> ThreadLocalRandom.current().nextDouble());
+      String trigger = item.attempt() == 1 ? AttemptRecord.INITIAL : AttemptRecord.RETRY;
+      AttemptRecord attempt = runner.record(item, result, trigger, null, null, options.worker(), item.url(),
+          decision);
+      metrics.attempt(item.route(), trigger, attempt.outcome(), result.durationMs());
+      switch (decision.kind()) {
+        case DELIVERED -> metrics.delivered(item.route());
+        case RETRY -> metrics.failed(item.route());
+        default -> metrics.dead(item.route());
       }
-      retryTimer = vertx.setTimer(1000, id -> {
-        List<OutcomeWrite> again;
-        synchronized (this) {
-          retryTimer = -1;
-          again = List.copyOf(unrecorded);
-          unrecorded.clear();
-        }
-        again.forEach(this::submit);
-      });
+      return new OutcomeWrite(attempt, item.leaseToken(), decision.state(), decision.delay());
+    }
+
+    @Override
+    public Uni<?> write(List<OutcomeWrite> batch) {
+      return store.recordOutcomes(batch);
+    }
+
+    @Override
+    public void ended(Work work) {
+      synchronized (DeliveryEngine.this) {
+        buffered -= work.item().body().length;
+      }
+      wake(Duration.ZERO);
+    }
+
+    @Override
+    public void committed(OutcomeWrite write) {
+      if (write.newState() == EventState.FAILED) {
+        wake(write.retryDelay());
+      }
+    }
+
+    @Override
+    public String describe(Work work) {
+      return "event " + work.item().id();
+    }
+
+    @Override
+    public String describeWrite(OutcomeWrite write) {
+      return write.attempt() == null ? "the end of event " + write.eventId()
+          : "attempt " + write.attempt().number() + " of event " + write.eventId();
     }
   }
 
@@ -301,10 +272,10 @@ public final class DeliveryEngine implements AutoCloseable {
       if (!running || polling) {
         return;
       }
-      room = 2 * options.concurrency() - inFlight - queue.size() - reserved;
+      room = 2 * options.concurrency() - pipeline.inFlight() - pipeline.queued() - reserved;
       bytesLeft = options.memoryBudget() - buffered;
       if (room <= 0 || (buffered > 0 && bytesLeft <= 0)) {
-        return; // attemptEnded() wakes us when a slot frees up
+        return; // a committed outcome wakes us when a slot frees up
       }
       polling = true;
     }
@@ -314,17 +285,22 @@ public final class DeliveryEngine implements AutoCloseable {
     store.claimDue(options.worker(), namespace, served, limit, lease(), Math.max(0, bytesLeft), options.overdueBy())
         .subscribe().with(
         claimed -> {
+          List<Work> work = new ArrayList<>(claimed.size());
+          List<StoredEvent> unserved = new ArrayList<>();
           synchronized (this) {
             polling = false;
             for (StoredEvent event : claimed) {
               ResolvedRoute route = routes.get(event.route());
               if (route != null) {
-                queue.add(new Work(DeliveryItem.of(event), route));
+                work.add(new Work(DeliveryItem.of(event), route, options.responseBodyLimit()));
                 buffered += event.body().length;
+              } else {
+                unserved.add(event);
               }
             }
           }
-          pump();
+          giveBack(unserved.stream().map(DeliveryItem::of).toList());
+          pipeline.enqueueAll(work);
           wake(claimed.size() == limit ? Duration.ZERO : options.pollInterval());
         },
         failure -> {
@@ -336,9 +312,22 @@ public final class DeliveryEngine implements AutoCloseable {
         });
   }
 
+  /** Hands claimed events back unattempted: due at once for whoever serves them, their claim not counted. */
+  private Uni<Integer> giveBack(List<DeliveryItem> items) {
+    if (items.isEmpty()) {
+      return Uni.createFrom().item(0);
+    }
+    Uni<Integer> released = store.release(items.stream().map(DeliveryItem::id).toList(),
+        items.stream().map(DeliveryItem::leaseToken).toList(),
+        items.stream().map(DeliveryItem::attempt).toList()).memoize().indefinitely();
+    released.subscribe().with(n -> {}, e -> LOG.warnf("Could not give back %d claimed events (%s); they are"
+        + " due again when their lease runs out", items.size(), e.getMessage()));
+    return released;
+  }
+
   /** Attempts running or waiting for a slot. */
-  public synchronized int backlog() {
-    return inFlight + queue.size();
+  public int backlog() {
+    return pipeline.inFlight() + pipeline.queued();
   }
 
   /** Body bytes held in memory for delivery right now (bounded by the memory budget, but for one event). */
@@ -346,31 +335,46 @@ public final class DeliveryEngine implements AutoCloseable {
     return buffered;
   }
 
+  /** How long delivery has had work without progress (zero while it moves or is idle). */
+  public Duration stalledFor() {
+    return pipeline.stalledFor();
+  }
+
   /**
-   * Stops taking work, lets running attempts finish (up to {@code grace}), and hands unstarted events back to the
-   * store so another worker can take them at once.
+   * Whether delivery is stuck: work waiting and nothing moving for longer than any attempt may take (its hard
+   * deadline) plus time for its outcome to commit. Readiness reports it.
+   */
+  public boolean stalled() {
+    Duration bound = options.attemptDeadline(longestTimeout()).plusSeconds(30);
+    return pipeline.stalledFor().compareTo(bound) > 0;
+  }
+
+  /**
+   * Stops taking work, hands unstarted events back to the store so another worker can take them at once, and
+   * lets running attempts finish (up to {@code grace}); what is still running then is left to its lease.
    */
   public Uni<Void> stop(Duration grace) {
+    List<Work> unstarted;
     synchronized (this) {
       running = false;
       pollWakeUp.cancel();
-      queue.forEach(w -> buffered -= w.item().body().length);
-      queue.clear();
+      unstarted = pipeline.stop();
+      unstarted.forEach(w -> buffered -= w.item().body().length);
     }
     long deadline = System.nanoTime() + grace.toNanos();
-    return Uni.createFrom().emitter(emitter -> {
+    Uni<Void> idle = Uni.createFrom().emitter(emitter -> {
       long[] timer = new long[1];
       timer[0] = vertx.setPeriodic(20, id -> {
-        boolean idle;
-        synchronized (this) {
-          idle = inFlight == 0;
-        }
-        if (idle || System.nanoTime() - deadline > 0) {
+        if (pipeline.inFlight() == 0 && pipeline.recording() == 0 || System.nanoTime() - deadline > 0) {
           vertx.cancelTimer(timer[0]);
           emitter.complete(null);
         }
       });
-    }).chain(() -> store.releaseLeasesOf(options.worker())).replaceWithVoid();
+    });
+    return giveBack(unstarted.stream().map(Work::item).toList())
+        .onFailure().recoverWithItem(0)
+        .chain(() -> idle)
+        .chain(() -> store.releaseLeasesOf(options.worker())).replaceWithVoid();
   }
 
   @Override

@@ -44,6 +44,25 @@ public final class DeliveryMetrics {
     counter("rewind.events.dead", "Events the retry policy gave up on", route).increment();
   }
 
+  /** An attempt that failed inside Rewind (a defect, or an attempt past its hard deadline). */
+  public void internalError() {
+    counters.computeIfAbsent("rewind.attempts.internal.errors", k -> Counter.builder(k)
+        .description("Attempts that failed inside Rewind and were recorded as internal-error")
+        .register(registry)).increment();
+  }
+
+  /**
+   * How long delivery has had work without any attempt ending or outcome committing; readiness fails past a
+   * bound. Registered once per engine, read when scraped.
+   */
+  public void stall(String worker, java.util.function.Supplier<Duration> stalledFor) {
+    io.micrometer.core.instrument.Gauge.builder("rewind.delivery.stalled.seconds",
+            () -> stalledFor.get().toMillis() / 1000.0)
+        .description("Seconds delivery has had work without progress (0 when moving or idle)")
+        .tag("worker", worker)
+        .register(registry);
+  }
+
   public void unrecorded() {
     counters.computeIfAbsent("rewind.outcomes.unrecorded", k -> Counter.builder(k)
         .description("Attempt outcomes dropped because the store stayed unreachable; the events are redelivered")

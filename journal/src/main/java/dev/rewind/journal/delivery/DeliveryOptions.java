@@ -8,8 +8,8 @@ import java.time.Duration;
  * @param worker this worker's identity (the pod name in a cluster); it owns its leases, and a restarted worker
  *     with the same identity takes its unfinished events back at once
  * @param concurrency most attempts in flight at once
- * @param lease how long a claimed event stays reserved for this worker; at least twice the longest attempt timeout
- *     is used, so a slow attempt is not taken over while still running
+ * @param lease how long a claimed event stays reserved for this worker; at least the longest attempt's hard deadline
+ *     plus 10 s is used ({@link AttemptDeadlines}), so a slow attempt is not taken over while still running
  * @param pollInterval how often due retries and orphaned leases are looked for when nothing else wakes the poller
  * @param responseBodyLimit how much of each answer the attempt log keeps
  * @param memoryBudget most bytes of event bodies held in memory for delivery at once; beyond it new events stay
@@ -38,9 +38,13 @@ public record DeliveryOptions(
     return new DeliveryOptions(worker, 64, Duration.ofSeconds(60), Duration.ofMillis(500), 4096);
   }
 
-  /** The lease to take when attempts may last up to {@code longestTimeout}. */
+  /** The lease to take when attempts may last up to {@code longestTimeout}: see {@link AttemptDeadlines}. */
   public Duration leaseFor(Duration longestTimeout) {
-    Duration floor = longestTimeout.multipliedBy(2).plusSeconds(5);
-    return floor.compareTo(lease) > 0 ? floor : lease;
+    return AttemptDeadlines.lease(lease, longestTimeout);
+  }
+
+  /** The hard deadline of one attempt with this timeout: see {@link AttemptDeadlines}. */
+  public Duration attemptDeadline(Duration timeout) {
+    return AttemptDeadlines.deadline(timeout);
   }
 }

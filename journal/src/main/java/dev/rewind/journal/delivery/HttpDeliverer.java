@@ -21,6 +21,7 @@ import io.vertx.core.net.SocketAddress;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
@@ -65,16 +66,14 @@ public final class HttpDeliverer implements AutoCloseable {
   Future<AttemptResult> sendFuture(OutboundRequest request) {
     Instant startedAt = Instant.now();
     long t0 = System.nanoTime();
-    URI uri;
+    Target target;
     try {
-      uri = URI.create(request.url());
+      target = Target.of(request.url());
     } catch (IllegalArgumentException e) {
-      return Future.succeededFuture(failed(startedAt, t0, ErrorClass.CONNECT, "bad URL: " + e.getMessage()));
+      // Not a network failure: retrying cannot help, the route (or replay override) must change.
+      return Future.succeededFuture(failed(startedAt, t0, ErrorClass.CONFIG, e.getMessage()));
     }
-    boolean ssl = "https".equalsIgnoreCase(uri.getScheme());
-    int port = uri.getPort() != -1 ? uri.getPort() : ssl ? 443 : 80;
-    String host = uri.getHost();
-    return resolver.resolve(host).transform(resolved -> {
+    return resolver.resolve(target.host()).transform(resolved -> {
       if (resolved.failed()) {
         Throwable cause = resolved.cause();
         ErrorClass kind = cause instanceof UnknownHostException ? ErrorClass.DNS : ErrorClass.CONNECT;
@@ -83,28 +82,71 @@ public final class HttpDeliverer implements AutoCloseable {
       for (InetAddress address : resolved.result()) {
         String refusal = addresses.refusalForAddress(address);
         if (refusal != null) {
-          return Future.succeededFuture(failed(startedAt, t0, ErrorClass.BLOCKED, host + ": " + refusal));
+          return Future.succeededFuture(failed(startedAt, t0, ErrorClass.BLOCKED, target.host() + ": "
+              + refusal));
         }
       }
-      InetAddress target = resolved.result().get(0);
-      RequestOptions options = new RequestOptions()
-          .setMethod(HttpMethod.valueOf(request.method()))
-          .setHost(host)
-          .setPort(port)
-          .setSsl(ssl)
-          .setURI(pathAndQuery(uri))
-          .setServer(SocketAddress.inetSocketAddress(port, target.getHostAddress()))
-          .setConnectTimeout(request.timeout().toMillis())
-          .setFollowRedirects(false);
-      MultiMap headers = options.getHeaders() == null ? MultiMap.caseInsensitiveMultiMap() : options.getHeaders();
-      for (Header h : request.headers()) {
-        if (!h.is("host") && !h.is("content-length") && !dev.rewind.journal.capture.HopByHop.is(h.name())) {
-          headers.add(h.name(), h.value());
-        }
+      try {
+        return exchange(options(request, target, resolved.result().get(0)), request, startedAt, t0);
+      } catch (RuntimeException e) {
+        // Building the request failed (a method or header Vert.x refuses): Rewind's input, not the network.
+        return Future.succeededFuture(failed(startedAt, t0, ErrorClass.CONFIG, "the request cannot be built: "
+            + describe(e)));
       }
-      options.setHeaders(headers);
-      return exchange(options, request, startedAt, t0);
     });
+  }
+
+  private static RequestOptions options(OutboundRequest request, Target target, InetAddress address) {
+    RequestOptions options = new RequestOptions()
+        .setMethod(HttpMethod.valueOf(request.method()))
+        .setHost(target.host())
+        .setPort(target.port())
+        .setSsl(target.ssl())
+        .setURI(target.pathAndQuery())
+        .setServer(SocketAddress.inetSocketAddress(target.port(), address.getHostAddress()))
+        .setConnectTimeout(request.timeout().toMillis())
+        .setFollowRedirects(false);
+    MultiMap headers = options.getHeaders() == null ? MultiMap.caseInsensitiveMultiMap() : options.getHeaders();
+    for (Header h : request.headers()) {
+      if (!h.is("host") && !h.is("content-length") && !dev.rewind.journal.capture.HopByHop.is(h.name())) {
+        headers.add(h.name(), h.value());
+      }
+    }
+    options.setHeaders(headers);
+    return options;
+  }
+
+  /**
+   * Where a request goes, from its URL. Anything that makes the URL unusable is refused here, with a message
+   * naming the URL, so it is recorded as a configuration error instead of surfacing later as a connect failure
+   * that would be retried in vain.
+   */
+  record Target(String host, int port, boolean ssl, String pathAndQuery) {
+
+    static Target of(String url) {
+      URI uri;
+      try {
+        uri = new URI(url);
+      } catch (URISyntaxException | NullPointerException e) {
+        throw new IllegalArgumentException("destination " + url + " is not a valid URL: "
+            + (e.getMessage() == null ? "missing" : e.getMessage()));
+      }
+      String scheme = uri.getScheme();
+      if (scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))) {
+        throw new IllegalArgumentException("destination " + url + " is not an http or https URL");
+      }
+      if (uri.getHost() == null) {
+        // java.net.URI leaves the host null when it is not a valid DNS name (an underscore, say).
+        throw new IllegalArgumentException("destination " + url + " has no usable host: a host is letters,"
+            + " digits, dots and hyphens, or a bracketed IPv6 address");
+      }
+      boolean ssl = scheme.equalsIgnoreCase("https");
+      int port = uri.getPort() != -1 ? uri.getPort() : ssl ? 443 : 80;
+      if (port < 1 || port > 65535) {
+        throw new IllegalArgumentException("destination " + url + " has port " + port + "; a port is 1 to 65535");
+      }
+      return new Target(uri.getHost(), port, ssl, HttpDeliverer.pathAndQuery(uri));
+    }
   }
 
   private Future<AttemptResult> exchange(RequestOptions options, OutboundRequest request, Instant startedAt,
@@ -200,9 +242,15 @@ public final class HttpDeliverer implements AutoCloseable {
         return ErrorClass.CONNECT;
       }
     }
-    // Reset or closed mid-exchange: the request may or may not have arrived; like a refused connection it is
-    // worth retrying, and consumers are idempotent.
-    return ErrorClass.CONNECT;
+    if (!(error instanceof RuntimeException) || error instanceof io.vertx.core.VertxException
+        || error instanceof io.netty.channel.ChannelException) {
+      // Reset or closed mid-exchange: the request may or may not have arrived; like a refused connection it is
+      // worth retrying, and consumers are idempotent.
+      return ErrorClass.CONNECT;
+    }
+    // Anything else is not the network's doing (a defect, a request Netty refuses to encode): record it as such
+    // rather than retry it as a connect failure.
+    return ErrorClass.INTERNAL;
   }
 
   private static AttemptResult failed(Instant startedAt, long t0, ErrorClass kind, String message) {

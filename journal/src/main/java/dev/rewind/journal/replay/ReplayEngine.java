@@ -52,6 +52,7 @@ public final class ReplayEngine implements AutoCloseable {
 
   private final Vertx vertx;
   private final ReplayStore store;
+  private final ReplayClaims claims;
   private final AttemptRunner attempts;
   private final ReplayOptions options;
   private final Clock clock;
@@ -73,6 +74,7 @@ public final class ReplayEngine implements AutoCloseable {
       Clock clock) {
     this.vertx = store.vertx().getDelegate();
     this.store = new ReplayStore(store.pool());
+    this.claims = new ReplayClaims(store.pool());
     this.attempts = attempts;
     this.metrics = metrics;
     this.options = options;
@@ -150,7 +152,7 @@ public final class ReplayEngine implements AutoCloseable {
     }
     ReplayPlan plan = new ReplayPlan(request.namespace(), request.spec(), replay.overridePolicy(),
         request.routes());
-    ReplayRun run = new ReplayRun(vertx, store, attempts, metrics, options, clock, replay, plan);
+    ReplayRun run = new ReplayRun(vertx, store, claims, attempts, metrics, options, clock, replay, plan);
     if (runs.putIfAbsent(replay.id(), run) != null) {
       return;
     }

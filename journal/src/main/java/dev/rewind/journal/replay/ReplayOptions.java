@@ -1,5 +1,6 @@
 package dev.rewind.journal.replay;
 
+import dev.rewind.journal.delivery.AttemptDeadlines;
 import java.time.Duration;
 
 /**
@@ -7,8 +8,8 @@ import java.time.Duration;
  *
  * @param worker this process' identity (the operator pod, or the CLI's host and pid); recorded on every attempt
  *     and owner of its claims
- * @param lease how long a claimed item stays reserved; at least twice the longest attempt timeout plus 5 s is
- *     used, so a slow attempt is not taken over while it still runs. An item claimed by a process that died is
+ * @param lease how long a claimed item stays reserved; at least the longest attempt's hard deadline plus 10 s is
+ *     used ({@link AttemptDeadlines}), so a slow attempt is not taken over while it still runs. An item claimed by a process that died is
  *     attempted again once its lease ran out.
  * @param pollInterval how often a replay waiting on retries (or on items leased by a process that died) looks for
  *     due items, and notices a cancellation made by another process
@@ -28,9 +29,13 @@ public record ReplayOptions(String worker, Duration lease, Duration pollInterval
     return new ReplayOptions(worker, Duration.ofSeconds(60), Duration.ofMillis(500), 256, 4096);
   }
 
-  /** The lease to take when attempts may last up to {@code longestTimeout}. */
+  /** The lease to take when attempts may last up to {@code longestTimeout}: see {@link AttemptDeadlines}. */
   public Duration leaseFor(Duration longestTimeout) {
-    Duration floor = longestTimeout.multipliedBy(2).plusSeconds(5);
-    return floor.compareTo(lease) > 0 ? floor : lease;
+    return AttemptDeadlines.lease(lease, longestTimeout);
+  }
+
+  /** The hard deadline of one attempt with this timeout: see {@link AttemptDeadlines}. */
+  public Duration attemptDeadline(Duration timeout) {
+    return AttemptDeadlines.deadline(timeout);
   }
 }

@@ -73,6 +73,12 @@ public final class ReplayPlan {
     return route == null ? ResolvedPolicy.NO_RETRIES : route.policy();
   }
 
+  /** The override destination every attempt goes to, or null when each event goes to its route's. */
+  public String overrideDestination() {
+    return spec.getOverride() != null && spec.getOverride().getDestination() != null
+        ? spec.getOverride().getDestination().getUrl() : null;
+  }
+
   /**
    * Where to deliver an event.
    *

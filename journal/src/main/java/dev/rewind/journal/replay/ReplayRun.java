@@ -2,8 +2,8 @@ package dev.rewind.journal.replay;
 
 import dev.rewind.api.v1alpha1.common.EventState;
 import dev.rewind.api.v1alpha1.replay.ReplayPhase;
-import dev.rewind.journal.batch.GroupCommit;
 import dev.rewind.journal.batch.WakeUp;
+import dev.rewind.journal.delivery.AttemptPipeline;
 import dev.rewind.journal.delivery.AttemptResult;
 import dev.rewind.journal.delivery.DeliveryMetrics;
 import dev.rewind.journal.delivery.AttemptRunner;
@@ -18,8 +18,6 @@ import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -27,13 +25,14 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.jboss.logging.Logger;
 
 /**
- * One Running replay executing in this process: claims due items in batches, starts attempts within the replay's
- * concurrency and rate limit, and journals outcomes in group commits. Never blocks a thread: it runs on Vert.x
- * timers and the store's and HTTP client's callbacks.
+ * One Running replay executing in this process: claims due items in batches and hands them to the shared
+ * {@link AttemptPipeline} (the replay's concurrency, its rate limit, outcomes journaled in group commits), so a
+ * replay attempt ends recorded and returns its slot whatever happens during it, exactly as a live one does. Never
+ * blocks a thread: it runs on Vert.x timers and the store's and HTTP client's callbacks.
  *
- * <p>Claimed items wait in a local queue of at most {@link #depth} items for a slot and a token. The queue is
- * refilled when it is half empty, so claims stay batched (one statement for many items) without claiming far more
- * than can start soon; the lease covers the attempt plus the longest wait in that queue.
+ * <p>Claimed items wait in the pipeline's queue, at most {@link #depth} of them, for a slot and a token. The queue
+ * is refilled when it is half empty, so claims stay batched (one statement for many items) without claiming far
+ * more than can start soon; the lease covers the attempt plus the longest wait in that queue.
  *
  * <p>It ends when the replay ends (completed here, or cancelled or completed by another process) once its attempts
  * in flight are recorded, or when {@link #stop} is called; {@link #done()} completes then.
@@ -41,10 +40,13 @@ import org.jboss.logging.Logger;
 final class ReplayRun {
 
   private static final Logger LOG = Logger.getLogger(ReplayRun.class);
-  private static final int MAX_UNRECORDED = 100_000;
+
+  /** Outcomes handed to the group commit and not yet committed, at most: two full batches. */
+  static final int OUTCOMES_PENDING_MAX = 1024;
 
   private final Vertx vertx;
   private final ReplayStore store;
+  private final ReplayClaims claims;
   private final AttemptRunner attempts;
   private final DeliveryMetrics metrics;
   private final ReplayOptions options;
@@ -57,16 +59,9 @@ final class ReplayRun {
   private final TokenBucket bucket;
   private final int depth;
   private final Duration lease;
-  private final GroupCommit<ReplayOutcome, Integer> outcomes;
+  private final AttemptPipeline<ClaimedItem, ReplayOutcome> pipeline;
   private final CompletableFuture<Void> done = new CompletableFuture<>();
 
-  private final ArrayDeque<ClaimedItem> queue = new ArrayDeque<>();
-  private final ArrayDeque<ReplayOutcome> unrecorded = new ArrayDeque<>();
-  private int inFlight;
-  /** Outcomes handed to the group commit and not yet committed, at most: two full batches. */
-  static final int OUTCOMES_PENDING_MAX = 1024;
-
-  private int recording;
   private int releasing;
   private boolean claiming = true;
   private boolean polling;
@@ -74,13 +69,13 @@ final class ReplayRun {
   private boolean completing;
   private final WakeUp pollWakeUp;
   private long pumpTimer = -1;
-  private long retryTimer = -1;
 
-  ReplayRun(Vertx vertx, ReplayStore store, AttemptRunner attempts, DeliveryMetrics metrics, ReplayOptions options,
-      Clock clock, ReplayRecord replay, ReplayPlan plan) {
+  ReplayRun(Vertx vertx, ReplayStore store, ReplayClaims claims, AttemptRunner attempts, DeliveryMetrics metrics,
+      ReplayOptions options, Clock clock, ReplayRecord replay, ReplayPlan plan) {
     this.vertx = vertx;
     this.pollWakeUp = new WakeUp(vertx, this::poll);
     this.store = store;
+    this.claims = claims;
     this.attempts = attempts;
     this.metrics = metrics;
     this.options = options;
@@ -93,8 +88,8 @@ final class ReplayRun {
     this.bucket = plan.rateLimit() == 0 ? null : TokenBucket.forRate(plan.rateLimit(), System::nanoTime);
     this.depth = depth(plan, options.claimBatch());
     this.lease = lease(options, plan, depth);
-    this.outcomes = new GroupCommit<>(batch -> store.recordOutcomes(id, name, namespace, batch)
-        .map(n -> batch.stream().map(w -> n).toList()), 512, 2);
+    this.pipeline = new AttemptPipeline<>(vertx, new ReplayLane(), plan.concurrency(), OUTCOMES_PENDING_MAX,
+        metrics, System::nanoTime);
   }
 
   void start() {
@@ -116,13 +111,14 @@ final class ReplayRun {
   }
 
   /**
-   * The claim lease: the attempt's own (twice the timeout plus slack), plus the longest an item can wait in the
-   * local queue behind the others (every slot busy for a whole timeout per round) and for its token.
+   * The claim lease: the attempt's own (past its hard deadline, with time to commit), plus the longest an item
+   * can wait in the local queue behind the others (every slot busy for a whole deadline per round) and for its
+   * token.
    */
   static Duration lease(ReplayOptions options, ReplayPlan plan, int depth) {
     Duration timeout = plan.longestTimeout();
     long rounds = (depth + plan.concurrency() - 1) / plan.concurrency();
-    Duration lease = options.leaseFor(timeout).plus(timeout.multipliedBy(rounds));
+    Duration lease = options.leaseFor(timeout).plus(options.attemptDeadline(timeout).multipliedBy(rounds));
     if (plan.rateLimit() > 0) {
       lease = lease.plusMillis(1000L * depth / plan.rateLimit() + 1);
     }
@@ -142,27 +138,29 @@ final class ReplayRun {
       if (!claiming || polling) {
         return;
       }
-      if (queue.size() > depth / 2) {
-        return; // attemptEnded() wakes us as the queue drains
+      if (pipeline.queued() > depth / 2) {
+        return; // an ended attempt wakes us as the queue drains
       }
-      limit = depth - queue.size();
+      limit = depth - pipeline.queued();
       polling = true;
     }
-    store.claim(id, namespace, options.worker(), limit, lease).subscribe().with(
+    String override = plan.overrideDestination();
+    claims.claim(id, name, namespace, options.worker(), limit, lease, override).subscribe().with(
         claimed -> {
-          List<ClaimedItem> giveBack = List.of();
+          boolean keep;
           synchronized (this) {
             polling = false;
-            if (claiming) {
-              queue.addAll(claimed);
-            } else if (!claimed.isEmpty()) {
-              giveBack = claimed;
+            keep = claiming;
+            if (!keep && !claimed.isEmpty()) {
               releasing++;
             }
           }
-          release(giveBack);
+          if (keep) {
+            pipeline.enqueueAll(claimed);
+          } else {
+            release(claimed);
+          }
           finishIfStoppedAndIdle();
-          pump();
           if (claimed.size() == limit) {
             wake(Duration.ZERO);
           } else {
@@ -205,7 +203,7 @@ final class ReplayRun {
             return;
           }
           if (!progress.open()) {
-            if (idle() && startCompleting()) {
+            if (pipeline.idle() && startCompleting()) {
               complete(replay);
             }
             return; // the last outcome write wakes us
@@ -257,144 +255,99 @@ final class ReplayRun {
         });
   }
 
-  // ---- attempting
+  // ---- attempting: the replay's part of the shared pipeline
 
-  private void pump() {
-    while (true) {
-      ClaimedItem item;
-      synchronized (this) {
-        // Outcomes waiting for their commit count too: at most `concurrency` attempts under way plus
-        // OUTCOMES_PENDING_MAX sent but not yet journaled, so a process killed at any moment sends at most that
-        // many events again. The bound is two full group commits: outcomes still commit in large, cheap batches.
-        if (inFlight >= plan.concurrency() || recording >= OUTCOMES_PENDING_MAX || queue.isEmpty()) {
-          return;
-        }
-        if (bucket != null && !bucket.tryAcquire()) {
-          if (pumpTimer == -1) {
-            long delayMs = Math.max(1, bucket.nanosUntilAvailable() / 1_000_000);
-            pumpTimer = vertx.setTimer(delayMs, t -> {
-              synchronized (this) {
-                pumpTimer = -1;
-              }
-              pump();
-              wake(Duration.ZERO);
-            });
-          }
-          return;
-        }
-        item = queue.poll();
-        inFlight++;
+  private final class ReplayLane implements AttemptPipeline.Lane<ClaimedItem, ReplayOutcome> {
+
+    @Override
+    public boolean mayStart() {
+      if (bucket == null || bucket.tryAcquire()) {
+        return true;
       }
-      attempt(item);
-    }
-  }
-
-  private void attempt(ClaimedItem claimed) {
-    DeliveryItem item = claimed.delivery();
-    ResolvedRoute route = plan.route(item.route());
-    ResolvedPolicy policy = plan.policy(item.route());
-    String destination = plan.destination(item.route(), item.url(), item.pathSuffix());
-    attempts.attempt(item, route, destination, policy.timeout(), name, options.responseBodyLimit())
-        .subscribe().with(
-            result -> {
-              record(outcome(claimed, item, policy, destination, result));
-              attemptEnded();
-            },
-            failure -> {
-              // AttemptRunner turns every transport failure into an outcome; reaching here is a defect. The
-              // item's lease runs out and it is attempted again.
-              LOG.errorf(failure, "Replay %s/%s: attempt of event %s failed unexpectedly", namespace, name,
-                  item.id());
-              attemptEnded();
-            });
-  }
-
-  private ReplayOutcome outcome(ClaimedItem claimed, DeliveryItem item, ResolvedPolicy policy, String destination,
-      AttemptResult result) {
-    // maxAge counts from the start of the replay: the events are old by definition, and the policy bounds how
-    // long the replay keeps trying, not how old an event may be.
-    RetryDecision decision = RetryDecider.decide(policy, claimed.itemAttempts(), result.outcome(), startedAt,
-        clock.instant(), () -> ThreadLocalRandom.current().nextDouble());
-    AttemptRecord attempt = attempts.record(item, result, AttemptRecord.REPLAY, id, name, options.worker(),
-        destination);
-    if (decision.kind() == RetryDecision.Kind.DEAD && decision.reason() != null && attempt.error() == null) {
-      attempt = new AttemptRecord(attempt.eventId(), attempt.number(), attempt.trigger(), attempt.replayId(),
-          attempt.replayName(), attempt.worker(), attempt.destination(), attempt.startedAt(), attempt.durationMs(),
-          attempt.statusCode(), attempt.errorClass(), decision.reason(), attempt.outcome(),
-          attempt.responseHeaders(), attempt.responseBody());
-    }
-    metrics.attempt(item.route(), AttemptRecord.REPLAY, attempt.outcome(), result.durationMs());
-    EventState state = switch (decision.kind()) {
-      case DELIVERED -> EventState.DELIVERED;
-      case RETRY -> EventState.FAILED;
-      case DEAD -> EventState.DEAD;
-    };
-    return new ReplayOutcome(attempt, item.leaseToken(), state, decision.delay());
-  }
-
-  private void attemptEnded() {
-    synchronized (this) {
-      inFlight--;
-    }
-    pump();
-    wake(Duration.ZERO);
-    finishIfStoppedAndIdle();
-  }
-
-  // ---- recording
-
-  private void record(ReplayOutcome outcome) {
-    synchronized (this) {
-      recording++;
-    }
-    submit(outcome);
-  }
-
-  private void submit(ReplayOutcome outcome) {
-    outcomes.submit(outcome).subscribe().with(
-        changed -> {
-          synchronized (this) {
-            recording--;
-          }
-          pump();
-          wake(outcome.newState() == EventState.FAILED ? outcome.retryDelay() : Duration.ZERO);
-          finishIfStoppedAndIdle();
-        },
-        failure -> {
-          LOG.warnf("Replay %s/%s: could not journal attempt %d of event %s (%s); will try again", namespace, name,
-              outcome.attempt().number(), outcome.attempt().eventId(), failure.getMessage());
-          keepForLater(outcome);
-        });
-  }
-
-  private void keepForLater(ReplayOutcome outcome) {
-    synchronized (this) {
-      if (unrecorded.size() >= MAX_UNRECORDED) {
-        // Dropping an outcome is safe: the item's lease runs out and it is attempted again, same event id.
-        unrecorded.poll();
-        recording--;
-      }
-      unrecorded.add(outcome);
-      if (retryTimer != -1) {
-        return;
-      }
-      retryTimer = vertx.setTimer(1000, t -> {
-        List<ReplayOutcome> again;
-        synchronized (this) {
-          retryTimer = -1;
-          again = new ArrayList<>(unrecorded);
-          unrecorded.clear();
+      synchronized (ReplayRun.this) {
+        if (pumpTimer == -1 && claiming) {
+          long delayMs = Math.max(1, bucket.nanosUntilAvailable() / 1_000_000);
+          pumpTimer = vertx.setTimer(delayMs, t -> {
+            synchronized (ReplayRun.this) {
+              pumpTimer = -1;
+            }
+            pipeline.pump();
+            wake(Duration.ZERO);
+          });
         }
-        again.forEach(this::submit);
-      });
+      }
+      return false;
     }
+
+    @Override
+    public Uni<AttemptResult> attempt(ClaimedItem claimed) {
+      DeliveryItem item = claimed.delivery();
+      return attempts.attempt(item, plan.route(item.route()), destination(item),
+          plan.policy(item.route()).timeout(), name, options.responseBodyLimit());
+    }
+
+    @Override
+    public Duration deadline(ClaimedItem claimed) {
+      return options.attemptDeadline(plan.policy(claimed.delivery().route()).timeout());
+    }
+
+    @Override
+    public ReplayOutcome skip(ClaimedItem claimed) {
+      DeliveryItem item = claimed.delivery();
+      if (claimed.itemAttempts() <= plan.policy(item.route()).maxAttempts()) {
+        return null;
+      }
+      // Earlier attempts of this replay, interrupted ones included, already used up its policy.
+      return new ReplayOutcome(item.id(), item.attempt(), null, item.leaseToken(), EventState.DEAD, null);
+    }
+
+    @Override
+    public ReplayOutcome outcome(ClaimedItem claimed, AttemptResult result) {
+      DeliveryItem item = claimed.delivery();
+      // maxAge counts from the start of the replay: the events are old by definition, and the policy bounds how
+      // long the replay keeps trying, not how old an event may be.
+      RetryDecision decision = RetryDecider.decide(plan.policy(item.route()), claimed.itemAttempts(),
+          result.outcome(), startedAt, clock.instant(), () -> ThreadLocalRandom.current().nextDouble());
+      AttemptRecord attempt = attempts.record(item, result, AttemptRecord.REPLAY, id, name, options.worker(),
+          destination(item), decision);
+      metrics.attempt(item.route(), AttemptRecord.REPLAY, attempt.outcome(), result.durationMs());
+      return new ReplayOutcome(attempt, item.leaseToken(), decision.state(), decision.delay());
+    }
+
+    @Override
+    public Uni<?> write(List<ReplayOutcome> batch) {
+      return claims.recordOutcomes(id, name, namespace, batch);
+    }
+
+    @Override
+    public void ended(ClaimedItem claimed) {
+      wake(Duration.ZERO);
+      finishIfStoppedAndIdle();
+    }
+
+    @Override
+    public void committed(ReplayOutcome outcome) {
+      wake(outcome.newState() == EventState.FAILED ? outcome.retryDelay() : Duration.ZERO);
+      finishIfStoppedAndIdle();
+    }
+
+    @Override
+    public String describe(ClaimedItem claimed) {
+      return "event " + claimed.delivery().id() + " (replay " + namespace + "/" + name + ")";
+    }
+
+    @Override
+    public String describeWrite(ReplayOutcome outcome) {
+      return (outcome.attempt() == null ? "the end" : "attempt " + outcome.number()) + " of event "
+          + outcome.eventId() + " (replay " + namespace + "/" + name + ")";
+    }
+  }
+
+  private String destination(DeliveryItem item) {
+    return plan.destination(item.route(), item.url(), item.pathSuffix());
   }
 
   // ---- scheduling and stopping
-
-  private synchronized boolean idle() {
-    return inFlight == 0 && queue.isEmpty() && recording == 0;
-  }
 
   /** Polls within {@code delay} (sooner if already scheduled sooner). */
   private void wake(Duration delay) {
@@ -419,8 +372,7 @@ final class ReplayRun {
         vertx.cancelTimer(pumpTimer);
         pumpTimer = -1;
       }
-      giveBack = new ArrayList<>(queue);
-      queue.clear();
+      giveBack = pipeline.stop();
       if (!giveBack.isEmpty()) {
         releasing++;
       }
@@ -434,7 +386,7 @@ final class ReplayRun {
     if (items.isEmpty()) {
       return;
     }
-    store.release(id, items).subscribe().with(
+    claims.release(id, items).subscribe().with(
         n -> {
           LOG.debugf("Replay %s/%s: gave back %d unstarted items", namespace, name, n);
           released();
@@ -456,7 +408,8 @@ final class ReplayRun {
   private void finishIfStoppedAndIdle() {
     boolean finished;
     synchronized (this) {
-      finished = !claiming && !polling && inFlight == 0 && recording == 0 && releasing == 0;
+      finished = !claiming && !polling && releasing == 0 && pipeline.inFlight() == 0
+          && pipeline.recording() == 0;
     }
     if (finished) {
       done.complete(null);

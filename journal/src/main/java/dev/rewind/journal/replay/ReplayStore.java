@@ -7,9 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rewind.api.v1alpha1.replay.ReplayPhase;
 import dev.rewind.api.v1alpha1.replay.ReplaySpec;
 import dev.rewind.api.v1alpha1.retrypolicy.RetryPolicySpec;
-import dev.rewind.journal.store.AttemptColumns;
-import dev.rewind.journal.delivery.DeliveryItem;
-import dev.rewind.journal.store.Header;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -21,20 +18,15 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
 /**
- * The replays and replay_items tables: a replay's phase and counts, its fixed matched set, and the claims and
- * outcome writes of its runners. Every phase change is checked against {@link ReplayStateMachine} and written with
- * the expected current phase in its WHERE clause, so concurrent processes cannot move a replay along two edges.
- *
- * <p>Claims work like live delivery's ({@code FOR UPDATE SKIP LOCKED}, a lease, a fencing token): concurrent
- * runners of the same replay never hold the same item, and an item recorded delivered or dead is never claimed
- * again. An item whose runner died mid-attempt is claimed again when its lease runs out; that attempt carries the
- * same event id, which consumers deduplicate on.
+ * The replays table and the fixing of a replay's matched set: a replay's phase and counts, from registration to
+ * its end. Every phase change is checked against {@link ReplayStateMachine} and written with the expected current
+ * phase in its WHERE clause, so concurrent processes cannot move a replay along two edges. Claims and outcome
+ * writes of the items, once the set is fixed, are {@link ReplayClaims}'.
  */
 public final class ReplayStore {
 
@@ -45,7 +37,7 @@ public final class ReplayStore {
   private static final String COLUMNS = "id, namespace, name, phase, matched, delivered, failed, sample, message,"
       + " created_at, started_at, completed_at, retry_policy::text AS retry_policy";
 
-  private static final String OPEN = "('pending', 'delivering', 'failed')";
+  static final String OPEN = "('pending', 'delivering', 'failed')";
 
   private static final String REGISTER = """
       WITH ins AS (
@@ -74,68 +66,6 @@ public final class ReplayStore {
       WITH m AS MATERIALIZED (SELECT e.id FROM rewind.events e WHERE %s)
       SELECT (SELECT count(*) FROM m) AS matched,
           (SELECT array_agg(s.id::text ORDER BY s.id) FROM (SELECT id FROM m ORDER BY id LIMIT %d) s) AS sample
-      """;
-
-  private static final String CLAIM = """
-      WITH c AS (
-          UPDATE rewind.replay_items i
-          SET state = 'delivering', attempts = i.attempts + 1, lease_owner = $2, lease_token = i.lease_token + 1,
-              next_attempt_at = now() + $4 * interval '1 millisecond'
-          WHERE i.replay_id = $1 AND i.event_id IN (
-              SELECT event_id FROM rewind.replay_items
-              WHERE replay_id = $1 AND state IN %s AND next_attempt_at <= now()
-              ORDER BY next_attempt_at
-              LIMIT $3
-              FOR UPDATE SKIP LOCKED)
-            AND EXISTS (SELECT 1 FROM rewind.replays r WHERE r.id = $1 AND r.phase = 'Running')
-          RETURNING i.event_id, i.attempts, i.lease_token)
-      UPDATE rewind.events e SET attempts = e.attempts + 1
-      FROM c
-      WHERE e.id = c.event_id AND e.namespace = $5
-      RETURNING e.id, e.route, e.event_id, e.method, e.url, e.path_suffix, e.headers, e.body, e.received_at,
-          e.attempts AS event_attempt, c.attempts AS item_attempts, c.lease_token AS item_token
-      """.formatted(OPEN);
-
-  // The attempt row is always written (it happened); the item, the event and the counters move only if this
-  // runner still holds the item's lease. A delivered event's lease token is bumped, so an outcome of a live
-  // attempt that was under way meanwhile cannot turn it back into failed.
-  private static final String OUTCOMES = """
-      WITH o AS (
-          SELECT * FROM unnest($4::uuid[], $5::int[], $6::text[], $7::text[], $8::timestamptz[], $9::float8[],
-              $10::int[], $11::text[], $12::text[], $13::text[], $14::text[], $15::bytea[], $16::bigint[],
-              $17::text[], $18::bigint[])
-              AS o(id, num, worker, dest, started, dur, code, eclass, err, outcome, rh, rb, tok, st, delay)),
-      a AS (
-          INSERT INTO rewind.attempts (event_id, number, trigger, replay_id, replay_name, worker, destination,
-              started_at, duration_ms, status_code, error_class, error, outcome, response_headers, response_body)
-          SELECT id, num, 'replay', $1, $2, worker, dest, started, dur, code, eclass, err, outcome, rh::jsonb, rb
-          FROM o
-          ON CONFLICT (event_id, number) DO NOTHING),
-      items AS (
-          UPDATE rewind.replay_items i SET
-              state = o.st,
-              lease_owner = NULL,
-              last_outcome = o.outcome,
-              next_attempt_at = CASE WHEN o.st = 'failed' THEN now() + o.delay * interval '1 millisecond' END,
-              completed_at = CASE WHEN o.st IN ('delivered', 'dead') THEN now() END
-          FROM o
-          WHERE i.replay_id = $1 AND i.event_id = o.id AND i.lease_token = o.tok AND i.state = 'delivering'
-          RETURNING i.event_id, i.state),
-      ev AS (
-          UPDATE rewind.events e SET
-              state = CASE WHEN items.state = 'delivered' THEN 'delivered' ELSE e.state END,
-              lease_token = CASE WHEN items.state = 'delivered' THEN e.lease_token + 1 ELSE e.lease_token END,
-              lease_owner = CASE WHEN items.state = 'delivered' THEN NULL ELSE e.lease_owner END,
-              next_attempt_at = CASE WHEN items.state = 'delivered' THEN NULL ELSE e.next_attempt_at END,
-              completed_at = CASE WHEN items.state = 'delivered' THEN now() ELSE e.completed_at END,
-              last_outcome = CASE WHEN e.state = 'delivered' THEN e.last_outcome ELSE o.outcome END,
-              last_attempt_at = CASE WHEN e.state = 'delivered' THEN e.last_attempt_at ELSE o.started END
-          FROM items JOIN o ON o.id = items.event_id
-          WHERE e.id = items.event_id AND e.namespace = $3)
-      UPDATE rewind.replays r SET
-          delivered = r.delivered + (SELECT count(*) FROM items WHERE items.state = 'delivered'),
-          failed = r.failed + (SELECT count(*) FROM items WHERE items.state = 'dead')
-      WHERE r.id = $1
       """;
 
   private static final String PROGRESS = """
@@ -284,48 +214,6 @@ public final class ReplayStore {
         + " (or narrow the selection)";
   }
 
-  /** Claims up to {@code limit} due items of a Running replay; nothing once it is no longer Running. */
-  Uni<List<ClaimedItem>> claim(UUID id, String namespace, String worker, int limit, Duration lease) {
-    // A claim need not wait for its own WAL flush: the outcome write that follows the attempt commits durably,
-    // and flushing its commit record flushes every earlier record, the claim's included. Only a store crash
-    // between the two can lose a claim, and then the item is simply due again (the attempt it covered was never
-    // recorded, so its number is reused and the destination may see it twice: same event id, deduplicated).
-    return pool.withTransaction(conn -> conn.query("SET LOCAL synchronous_commit = off").execute()
-            .chain(() -> conn.preparedQuery(CLAIM).execute(Tuple.of(id, worker, limit, lease.toMillis(),
-                namespace))))
-        .map(rows -> {
-          List<ClaimedItem> items = new ArrayList<>(rows.size());
-          for (Row r : rows) {
-            io.vertx.mutiny.core.buffer.Buffer body = r.getBuffer("body");
-            items.add(new ClaimedItem(new DeliveryItem(r.getUUID("id"), namespace, r.getString("route"),
-                r.getString("event_id"), r.getString("method"), r.getString("url"), r.getString("path_suffix"),
-                Header.fromJson(r.getValue("headers")), body == null ? new byte[0] : body.getBytes(),
-                instant(r, "received_at"), r.getInteger("event_attempt"), r.getLong("item_token")),
-                r.getInteger("item_attempts")));
-          }
-          return items;
-        });
-  }
-
-  /** Journals finished attempts and moves their items, events and the replay's counts on, in one commit. */
-  Uni<Integer> recordOutcomes(UUID id, String name, String namespace, List<ReplayOutcome> outcomes) {
-    AttemptColumns a = AttemptColumns.of(outcomes.stream().map(ReplayOutcome::attempt).toList());
-    int n = outcomes.size();
-    Long[] tokens = new Long[n];
-    String[] states = new String[n];
-    Long[] delays = new Long[n];
-    for (int i = 0; i < n; i++) {
-      ReplayOutcome o = outcomes.get(i);
-      tokens[i] = o.itemToken();
-      states[i] = o.newState().wireName();
-      delays[i] = o.retryDelay() == null ? 0L : o.retryDelay().toMillis();
-    }
-    Tuple params = Tuple.tuple(Arrays.asList(id, name, namespace, a.eventIds(), a.numbers(), a.workers(),
-        a.destinations(), a.started(), a.durations(), a.codes(), a.errorClasses(), a.errors(), a.outcomes(),
-        a.responseHeaders(), a.responseBodies(), tokens, states, delays));
-    return pool.preparedQuery(OUTCOMES).execute(params).map(RowSet::rowCount);
-  }
-
   /** The replay with whether anything is left to attempt and when the next item falls due. */
   Uni<Progress> progress(UUID id) {
     return pool.preparedQuery(PROGRESS).execute(Tuple.of(id)).map(rows -> {
@@ -367,16 +255,6 @@ public final class ReplayStore {
             + " WHERE id = $1 AND phase IN ('Pending', 'Running')")
         .execute(Tuple.of(id))
         .chain(() -> find(id));
-  }
-
-  /** Gives back claimed items that were never attempted, due at once, their claim not counted as an attempt. */
-  Uni<Integer> release(UUID id, List<ClaimedItem> items) {
-    if (items.isEmpty()) {
-      return Uni.createFrom().item(0);
-    }
-    UUID[] ids = items.stream().map(i -> i.delivery().id()).toArray(UUID[]::new);
-    Long[] tokens = items.stream().map(i -> i.delivery().leaseToken()).toArray(Long[]::new);
-    return pool.preparedQuery(RELEASE).execute(Tuple.of(id, ids, tokens)).map(RowSet::rowCount);
   }
 
   /** Removes a replay and its items (its attempts stay in the events' logs). */

@@ -31,7 +31,8 @@ public record Outcome(Integer statusCode, ErrorClass errorClass, Duration retryA
   /**
    * The outcome as retryOn and a replay's lastOutcome name it: delivered, the status code, timeout,
    * connect-failure (DNS included: a name that does not resolve yet, during a rollout, is transient),
-   * tls-failure, or blocked-destination and config-error (which no retryOn pattern selects).
+   * tls-failure, or blocked-destination, config-error, internal-error and interrupted (which no retryOn pattern
+   * selects).
    */
   public String token() {
     if (delivered()) {
@@ -46,6 +47,8 @@ public record Outcome(Integer statusCode, ErrorClass errorClass, Duration retryA
       case TLS -> "tls-failure";
       case BLOCKED -> "blocked-destination";
       case CONFIG -> "config-error";
+      case INTERNAL -> "internal-error";
+      case INTERRUPTED -> "interrupted";
       case HTTP -> throw new IllegalStateException("an HTTP failure has a status code");
     };
   }

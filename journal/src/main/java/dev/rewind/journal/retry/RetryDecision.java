@@ -1,5 +1,6 @@
 package dev.rewind.journal.retry;
 
+import dev.rewind.api.v1alpha1.common.EventState;
 import java.time.Duration;
 
 /**
@@ -20,5 +21,14 @@ public record RetryDecision(Kind kind, Duration delay, String reason) {
 
   public static RetryDecision dead(String reason) {
     return new RetryDecision(Kind.DEAD, null, reason);
+  }
+
+  /** The state the event (or replay item) takes: delivered, failed (a retry is scheduled) or dead. */
+  public EventState state() {
+    return switch (kind) {
+      case DELIVERED -> EventState.DELIVERED;
+      case RETRY -> EventState.FAILED;
+      case DEAD -> EventState.DEAD;
+    };
   }
 }

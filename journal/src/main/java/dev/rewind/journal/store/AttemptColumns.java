@@ -7,7 +7,8 @@ import java.util.UUID;
 
 /**
  * Attempt records as column arrays, for the batched {@code INSERT … SELECT FROM unnest(…)} that live delivery and
- * replays both use to journal attempts: one array per column, one element per attempt.
+ * replays both use to journal attempts: one array per column, one element per attempt (all null for a write that
+ * carries no attempt).
  */
 public record AttemptColumns(
     UUID[] eventIds,
@@ -33,6 +34,9 @@ public record AttemptColumns(
         new String[n], new String[n], new String[n], new Buffer[n]);
     for (int i = 0; i < n; i++) {
       AttemptRecord a = attempts.get(i);
+      if (a == null) {
+        continue; // a write without an attempt: every column stays null
+      }
       c.eventIds[i] = a.eventId();
       c.numbers[i] = a.number();
       c.triggers[i] = a.trigger();

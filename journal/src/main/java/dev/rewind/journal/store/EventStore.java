@@ -29,26 +29,33 @@ import java.util.UUID;
 public final class EventStore {
 
   private static final String INSERT = """
-      INSERT INTO rewind.events (id, namespace, route, route_generation, event_id, correlation_id, event_type,
-          sender_workload, sender_pod, method, url, path_suffix, headers, body, received_at, state, attempts,
-          next_attempt_at, lease_owner, lease_token)
-      SELECT t.id, t.ns, t.route, t.gen, t.eid, t.cid, t.typ, t.sw, t.sp, t.m, t.u, t.sfx, t.h::jsonb, t.b, t.r,
+      INSERT INTO rewind.events (id, namespace, route, route_generation, event_id, event_source, correlation_id,
+          event_type, sender_workload, sender_pod, method, url, path_suffix, headers, body, received_at, state,
+          attempts, next_attempt_at, lease_owner, lease_token, leased_at)
+      SELECT t.id, t.ns, t.route, t.gen, t.eid, t.src, t.cid, t.typ, t.sw, t.sp, t.m, t.u, t.sfx, t.h::jsonb, t.b,
+          t.r,
           CASE WHEN t.c THEN 'delivering' ELSE 'pending' END,
           CASE WHEN t.c THEN 1 ELSE 0 END,
           CASE WHEN t.c THEN now() + $18 * interval '1 millisecond' ELSE now() END,
           CASE WHEN t.c THEN $17 END,
-          CASE WHEN t.c THEN 1 ELSE 0 END
+          CASE WHEN t.c THEN 1 ELSE 0 END,
+          CASE WHEN t.c THEN now() END
       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::text[], $7::text[],
           $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::bytea[],
-          $15::timestamptz[], $16::bool[])
-          AS t(id, ns, route, gen, eid, cid, typ, sw, sp, m, u, sfx, h, b, r, c)
-      ON CONFLICT (namespace, route, event_id) DO NOTHING
+          $15::timestamptz[], $16::bool[], $19::text[])
+          AS t(id, ns, route, gen, eid, cid, typ, sw, sp, m, u, sfx, h, b, r, c, src)
+      ON CONFLICT DO NOTHING
       RETURNING id
       """;
 
+  // Why an event was not inserted: the same (source, id) on the route, with the same body or not; or no such
+  // event at all, when the conflict was on Rewind's own id (a Rewind-Event-Id reused on another route).
   private static final String EXISTING = """
-      SELECT e.id, t.idx FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS t(ns, route, eid, idx)
-      JOIN rewind.events e ON e.namespace = t.ns AND e.route = t.route AND e.event_id = t.eid
+      SELECT e.id, t.idx, sha256(e.body) = t.hash AS same_body
+      FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bytea[])
+          WITH ORDINALITY AS t(ns, route, src, eid, hash, idx)
+      JOIN rewind.events e ON e.namespace = t.ns AND e.route = t.route AND e.event_source = t.src
+          AND e.event_id = t.eid
       """;
 
   /*
@@ -58,10 +65,11 @@ public final class EventStore {
    */
   private static final String CLAIM = """
       WITH locked AS (
-          SELECT d.id, d.size, d.next_attempt_at
+          SELECT d.id, d.size, d.next_attempt_at, d.state, d.attempts, d.lease_owner, d.leased_at, d.url
           FROM unnest($3::text[]) AS r(route)
           CROSS JOIN LATERAL (
-              SELECT id, octet_length(body) AS size, next_attempt_at FROM rewind.events
+              SELECT id, octet_length(body) AS size, next_attempt_at, state, attempts, lease_owner, leased_at, url
+              FROM rewind.events
               WHERE namespace = $2 AND route = r.route AND state IN ('pending', 'delivering', 'failed')
                 AND next_attempt_at <= now() - $7 * interval '1 millisecond'
               ORDER BY next_attempt_at
@@ -72,37 +80,77 @@ public final class EventStore {
               SELECT id, sum(size) OVER (ORDER BY next_attempt_at, id) AS running,
                      row_number() OVER (ORDER BY next_attempt_at, id) AS n
               FROM locked) w
-          WHERE w.n <= $4 AND (w.running <= $6 OR w.n = 1))
+          WHERE w.n <= $4 AND (w.running <= $6 OR w.n = 1)),
+      interrupted AS (%s)
       UPDATE rewind.events e
       SET state = 'delivering', attempts = e.attempts + 1, lease_owner = $1, lease_token = e.lease_token + 1,
-          next_attempt_at = now() + $5 * interval '1 millisecond'
+          next_attempt_at = now() + $5 * interval '1 millisecond', leased_at = now()
       FROM chosen
       WHERE e.id = chosen.id
       RETURNING e.*
-      """;
+      """.formatted(interrupted("locked l JOIN chosen c ON c.id = l.id"));
 
+  /**
+   * Records, as interrupted, the attempt of every chosen event that is still leased ({@code delivering}) although
+   * its lease ran out: its worker stopped before recording an outcome. Numbered as the claim that leased it; it
+   * counts against the policy. A real outcome that arrives later replaces it (see {@link #OUTCOMES}).
+   */
+  static String interrupted(String from) {
+    return """
+        INSERT INTO rewind.attempts (event_id, number, trigger, worker, destination, started_at, duration_ms,
+            error_class, error, outcome)
+        SELECT l.id, l.attempts, CASE WHEN l.attempts = 1 THEN 'initial' ELSE 'retry' END,
+            coalesce(l.lease_owner, 'unknown'), l.url, coalesce(l.leased_at, l.next_attempt_at), 0,
+            'interrupted', 'no outcome recorded: ' || coalesce(l.lease_owner, 'the worker') || ' stopped before'
+                || ' the attempt ended; the destination may or may not have received it (duration unknown)',
+            'interrupted'
+        FROM %s
+        WHERE l.state = 'delivering' AND l.attempts > 0
+        ON CONFLICT (event_id, number) DO NOTHING
+        """.formatted(from);
+  }
+
+  // An attempt row with the same number may exist already only as interrupted (its lease ran out before this
+  // outcome arrived): the real outcome replaces it. A write without an attempt (num null) finishes an event whose
+  // interrupted attempts used up its policy: its claim made no attempt, so it is not counted (unless another
+  // claim counted past it meanwhile: a gap in the numbers is harmless, a number used twice would lose a row).
   private static final String OUTCOMES = """
       WITH o AS (
           SELECT * FROM unnest($1::uuid[], $2::int[], $3::text[], $4::uuid[], $5::text[], $6::text[], $7::text[],
               $8::timestamptz[], $9::float8[], $10::int[], $11::text[], $12::text[], $13::text[], $14::text[],
-              $15::bytea[], $16::bigint[], $17::text[], $18::bigint[])
+              $15::bytea[], $16::bigint[], $17::text[], $18::bigint[], $19::int[])
               AS o(id, num, trig, rid, rname, worker, dest, started, dur, code, eclass, err, outcome, rh, rb,
-                   tok, st, delay)),
+                   tok, st, delay, claimed)),
       a AS (
-          INSERT INTO rewind.attempts (event_id, number, trigger, replay_id, replay_name, worker, destination,
+          INSERT INTO rewind.attempts AS x (event_id, number, trigger, replay_id, replay_name, worker, destination,
               started_at, duration_ms, status_code, error_class, error, outcome, response_headers, response_body)
           SELECT id, num, trig, rid, rname, worker, dest, started, dur, code, eclass, err, outcome, rh::jsonb, rb
-          FROM o
-          ON CONFLICT (event_id, number) DO NOTHING)
+          FROM o WHERE num IS NOT NULL
+          ON CONFLICT (event_id, number) DO UPDATE SET started_at = EXCLUDED.started_at,
+              duration_ms = EXCLUDED.duration_ms, status_code = EXCLUDED.status_code,
+              error_class = EXCLUDED.error_class, error = EXCLUDED.error, outcome = EXCLUDED.outcome,
+              response_headers = EXCLUDED.response_headers, response_body = EXCLUDED.response_body
+          WHERE x.error_class = 'interrupted')
       UPDATE rewind.events e SET
           state = o.st,
+          attempts = CASE WHEN o.num IS NULL AND e.attempts = o.claimed THEN e.attempts - 1 ELSE e.attempts END,
           next_attempt_at = CASE WHEN o.st = 'failed' THEN now() + o.delay * interval '1 millisecond' END,
           lease_owner = NULL,
-          last_outcome = o.outcome,
-          last_attempt_at = o.started,
+          last_outcome = coalesce(o.outcome, e.last_outcome),
+          last_attempt_at = coalesce(o.started, e.last_attempt_at),
           completed_at = CASE WHEN o.st IN ('delivered', 'dead') THEN now() END
       FROM o
       WHERE e.id = o.id AND e.lease_token = o.tok AND o.st IS NOT NULL
+      """;
+
+  // The claim is uncounted only if no other claim (a replay's) counted past it meanwhile.
+  private static final String RELEASE = """
+      UPDATE rewind.events e SET
+          state = CASE WHEN e.attempts <= 1 THEN 'pending' ELSE 'failed' END,
+          attempts = CASE WHEN e.attempts = t.num THEN e.attempts - 1 ELSE e.attempts END,
+          lease_owner = NULL, next_attempt_at = now()
+      FROM unnest($1::uuid[], $2::bigint[], $3::int[]) AS t(id, tok, num)
+      WHERE e.id = t.id AND e.lease_token = t.tok AND e.state = 'delivering'
       """;
 
   private final Pool pool;
@@ -135,6 +183,7 @@ public final class EventStore {
     Buffer[] bodies = new Buffer[n];
     OffsetDateTime[] received = new OffsetDateTime[n];
     Boolean[] claims = new Boolean[n];
+    String[] sources = new String[n];
     for (int i = 0; i < n; i++) {
       NewEvent e = events.get(i);
       ids[i] = e.id();
@@ -153,9 +202,11 @@ public final class EventStore {
       bodies[i] = Buffer.buffer(e.body());
       received[i] = Rows.offset(e.receivedAt());
       claims[i] = claim.get(i);
+      sources[i] = e.eventSource() == null ? "" : e.eventSource();
     }
     Tuple params = Tuple.tuple(List.of(ids, namespaces, routes, generations, eventIds, correlations, types,
-        workloads, pods, methods, urls, suffixes, headers, bodies, received, claims, worker, lease.toMillis()));
+        workloads, pods, methods, urls, suffixes, headers, bodies, received, claims, worker, lease.toMillis(),
+        sources));
     return pool.preparedQuery(INSERT).execute(params).chain(rows -> {
       Set<UUID> inserted = new HashSet<>();
       rows.forEach(r -> inserted.add(r.getUUID("id")));
@@ -163,7 +214,7 @@ public final class EventStore {
       List<Integer> duplicates = new ArrayList<>();
       for (int i = 0; i < n; i++) {
         if (inserted.contains(ids[i])) {
-          result.add(new Appended(ids[i], false, claims[i], claims[i] ? 1 : 0));
+          result.add(Appended.stored(ids[i], claims[i], claims[i] ? 1 : 0));
         } else {
           result.add(null);
           duplicates.add(i);
@@ -172,35 +223,61 @@ public final class EventStore {
       if (duplicates.isEmpty()) {
         return Uni.createFrom().item(result);
       }
-      return resolveDuplicates(duplicates, namespaces, routes, eventIds, result);
+      return resolveDuplicates(duplicates, events, result);
     });
   }
 
-  private Uni<List<Appended>> resolveDuplicates(List<Integer> duplicates, String[] namespaces, String[] routes,
-      String[] eventIds, List<Appended> result) {
+  /**
+   * Says, for each event that was not inserted, why: the route already holds the same event (same source, id and
+   * body: a duplicate, acknowledged again without being stored twice), or a different one under the same key,
+   * which is refused — acknowledging it as a duplicate would lose it.
+   */
+  private Uni<List<Appended>> resolveDuplicates(List<Integer> duplicates, List<NewEvent> events,
+      List<Appended> result) {
     int d = duplicates.size();
     String[] ns = new String[d];
     String[] rt = new String[d];
+    String[] src = new String[d];
     String[] eid = new String[d];
+    Buffer[] hashes = new Buffer[d];
     for (int j = 0; j < d; j++) {
-      int i = duplicates.get(j);
-      ns[j] = namespaces[i];
-      rt[j] = routes[i];
-      eid[j] = eventIds[i];
+      NewEvent e = events.get(duplicates.get(j));
+      ns[j] = e.namespace();
+      rt[j] = e.route();
+      src[j] = e.eventSource() == null ? "" : e.eventSource();
+      eid[j] = e.eventId();
+      hashes[j] = Buffer.buffer(sha256(e.body()));
     }
-    return pool.preparedQuery(EXISTING).execute(Tuple.of(ns, rt, eid)).map(rows -> {
-      Map<Long, UUID> byIndex = new HashMap<>();
-      rows.forEach(r -> byIndex.put(r.getLong("idx"), r.getUUID("id")));
+    return pool.preparedQuery(EXISTING).execute(Tuple.of(ns, rt, src, eid, hashes)).map(rows -> {
+      Map<Long, Row> byIndex = new HashMap<>();
+      rows.forEach(r -> byIndex.put(r.getLong("idx"), r));
       for (int j = 0; j < d; j++) {
-        UUID existing = byIndex.get((long) j + 1);
+        Row existing = byIndex.get((long) j + 1);
+        NewEvent e = events.get(duplicates.get(j));
+        String key = "event id " + e.eventId() + (src[j].isEmpty() ? "" : " from source " + src[j]);
+        Appended answer;
         if (existing == null) {
-          // The conflicting row vanished between the two statements (retention); nothing is stored for it.
-          throw new IllegalStateException("event " + eid[j] + " of route " + rt[j] + " conflicted but is gone");
+          answer = Appended.refused("Rewind id " + e.id() + " (header Rewind-Capture-Id) belongs to another"
+              + " event, or to one removed meanwhile; send the event again with the id this route answered, or"
+              + " without the header");
+        } else if (Boolean.TRUE.equals(existing.getBoolean("same_body"))) {
+          answer = Appended.duplicate(existing.getUUID("id"));
+        } else {
+          answer = Appended.refused(key + " was already captured on route " + e.route() + " (Rewind id "
+              + existing.getUUID("id") + ") with a different body; a different event needs its own id");
         }
-        result.set(duplicates.get(j), new Appended(existing, true, false, 0));
+        result.set(duplicates.get(j), answer);
       }
       return result;
     });
+  }
+
+  static byte[] sha256(byte[] body) {
+    try {
+      return java.security.MessageDigest.getInstance("SHA-256").digest(body);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is unavailable", e);
+    }
   }
 
   /**
@@ -217,12 +294,12 @@ public final class EventStore {
     if (routes.isEmpty()) {
       return Uni.createFrom().item(List.of());
     }
-    // A claim need not be durable: lost in a crash, the event is simply due again. The outcome write that follows
-    // commits durably and flushes the claim with it, so claims cost no fsync of their own.
-    return pool.withTransaction(conn -> conn.query("SET LOCAL synchronous_commit = off").execute()
-        .chain(() -> conn.preparedQuery(CLAIM)
-            .execute(Tuple.tuple(List.of(worker, namespace, routes.toArray(String[]::new), limit,
-                lease.toMillis(), maxBytes, overdueBy.toMillis())))))
+    // The claim commits durably before any attempt starts: it is the record that the attempt may have been
+    // made. Were it lost in a store crash, the attempt's number would be reused and a send that reached the
+    // destination would be missing from the log.
+    return pool.preparedQuery(CLAIM)
+        .execute(Tuple.tuple(List.of(worker, namespace, routes.toArray(String[]::new), limit, lease.toMillis(),
+            maxBytes, overdueBy.toMillis())))
         .map(EventStore::events);
   }
 
@@ -242,15 +319,32 @@ public final class EventStore {
     Long[] tokens = new Long[n];
     String[] states = new String[n];
     Long[] delays = new Long[n];
+    Integer[] claimed = new Integer[n];
     for (int i = 0; i < n; i++) {
       OutcomeWrite o = outcomes.get(i);
+      a.eventIds()[i] = o.eventId();
+      claimed[i] = o.number();
       tokens[i] = o.leaseToken();
       states[i] = o.newState() == null ? null : o.newState().wireName();
       delays[i] = o.retryDelay() == null ? 0L : o.retryDelay().toMillis();
     }
     return Tuple.tuple(List.of(a.eventIds(), a.numbers(), a.triggers(), a.replayIds(), a.replayNames(),
         a.workers(), a.destinations(), a.started(), a.durations(), a.codes(), a.errorClasses(), a.errors(),
-        a.outcomes(), a.responseHeaders(), a.responseBodies(), tokens, states, delays));
+        a.outcomes(), a.responseHeaders(), a.responseBodies(), tokens, states, delays, claimed));
+  }
+
+  /**
+   * Gives back events this worker claimed and never attempted (it is stopping): due at once, their claim not
+   * counted as an attempt, so they are not later mistaken for interrupted attempts.
+   */
+  public Uni<Integer> release(List<UUID> ids, List<Long> leaseTokens, List<Integer> numbers) {
+    if (ids.isEmpty()) {
+      return Uni.createFrom().item(0);
+    }
+    return pool.preparedQuery(RELEASE)
+        .execute(Tuple.of(ids.toArray(UUID[]::new), leaseTokens.toArray(Long[]::new),
+            numbers.toArray(Integer[]::new)))
+        .map(RowSet::rowCount);
   }
 
   /**
@@ -259,7 +353,7 @@ public final class EventStore {
    */
   public Uni<Optional<StoredEvent>> claimOne(UUID id, String worker, Duration lease) {
     return pool.preparedQuery("UPDATE rewind.events e SET state = 'delivering', attempts = e.attempts + 1,"
-            + " lease_owner = $2, lease_token = e.lease_token + 1, completed_at = NULL,"
+            + " lease_owner = $2, lease_token = e.lease_token + 1, completed_at = NULL, leased_at = now(),"
             + " next_attempt_at = now() + $3 * interval '1 millisecond' WHERE e.id = $1 RETURNING e.*")
         .execute(Tuple.of(id, worker, lease.toMillis()))
         .map(rows -> events(rows).stream().findFirst());

@@ -9,6 +9,8 @@ import java.util.UUID;
  *
  * @param eventId the id every attempt carries: the source's own id when the route says where it is, else
  *     {@code id} as text
+ * @param eventSource the CloudEvents source the id belongs to, or null when the id is not a CloudEvents id: the
+ *     journal keeps one event per route, source and id
  * @param url the destination URL at capture time (route destination plus capture suffix)
  */
 public record NewEvent(
@@ -17,6 +19,7 @@ public record NewEvent(
     String route,
     long routeGeneration,
     String eventId,
+    String eventSource,
     String correlationId,
     String eventType,
     String senderWorkload,

@@ -31,29 +31,30 @@ class EventAttributesTest {
             ValueSource.jsonPointer("/kind")),
         List.of(new Header("idempotency-key", " k-1 ")),
         json("{\"order\":{\"id\":4711},\"kind\":\"order.created\"}"));
-    assertThat(a).isEqualTo(new EventAttributes("k-1", "4711", "order.created"));
+    assertThat(a).isEqualTo(new EventAttributes("k-1", null, "4711", "order.created"));
   }
 
   @Test
   void cloudEventsBinaryModeByDefault() {
     EventAttributes a = EventAttributes.extract(new RouteSpec(),
-        List.of(new Header("ce-id", "ce-1"), new Header("ce-type", "com.shop.order")), json("{\"id\":\"no\"}"));
-    assertThat(a).isEqualTo(new EventAttributes("ce-1", null, "com.shop.order"));
+        List.of(new Header("ce-id", "ce-1"), new Header("ce-source", "/erp"), new Header("ce-type",
+            "com.shop.order")), json("{\"id\":\"no\"}"));
+    assertThat(a).isEqualTo(new EventAttributes("ce-1", "/erp", null, "com.shop.order"));
   }
 
   @Test
   void cloudEventsStructuredModeByDefault() {
     EventAttributes a = EventAttributes.extract(new RouteSpec(),
         List.of(new Header("Content-Type", "application/cloudevents+json; charset=utf-8")),
-        json("{\"specversion\":\"1.0\",\"id\":\"s-9\",\"type\":\"com.shop.paid\"}"));
-    assertThat(a).isEqualTo(new EventAttributes("s-9", null, "com.shop.paid"));
+        json("{\"specversion\":\"1.0\",\"id\":\"s-9\",\"source\":\"/billing\",\"type\":\"com.shop.paid\"}"));
+    assertThat(a).isEqualTo(new EventAttributes("s-9", "/billing", null, "com.shop.paid"));
   }
 
   @Test
   void aPlainJsonBodyIsNotMistakenForACloudEvent() {
     EventAttributes a = EventAttributes.extract(new RouteSpec(),
         List.of(new Header("Content-Type", "application/json")), json("{\"id\":\"x\",\"type\":\"y\"}"));
-    assertThat(a).isEqualTo(new EventAttributes(null, null, null));
+    assertThat(a).isEqualTo(new EventAttributes(null, null, null, null));
   }
 
   @Test
@@ -61,11 +62,11 @@ class EventAttributesTest {
     RouteSpec spec = route(ValueSource.jsonPointer("/id"), ValueSource.header("X-Corr"),
         ValueSource.jsonPointer("/nested"));
     assertThat(EventAttributes.extract(spec, List.of(), json("not json"))).isEqualTo(new EventAttributes(null, null,
-        null));
+        null, null));
     assertThat(EventAttributes.extract(spec, List.of(new Header("X-Corr", "  ")), json("{\"id\":\"\","
-        + "\"nested\":{\"a\":1}}"))).isEqualTo(new EventAttributes(null, null, null));
+        + "\"nested\":{\"a\":1}}"))).isEqualTo(new EventAttributes(null, null, null, null));
     assertThat(EventAttributes.extract(spec, List.of(), new byte[0])).isEqualTo(new EventAttributes(null, null,
-        null));
+        null, null));
   }
 
   @Test

@@ -344,7 +344,7 @@ class DeliveryEngineIT {
 
     worker = new Worker(store, "w-restart", route);
 
-    traceWhen(new Appended(event.id(), false, true, 1), "delivered");
+    traceWhen(Appended.stored(event.id(), true, 1), "delivered");
     assertThat(sink.count()).isEqualTo(1);
   }
 

@@ -2,7 +2,10 @@ package dev.rewind.journal.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class WebhookSignerTest {
@@ -28,5 +31,28 @@ class WebhookSignerTest {
     assertThat(WebhookSigner.sign(key, "id", 2, "b".getBytes(StandardCharsets.UTF_8))).isNotEqualTo(a);
     assertThat(WebhookSigner.sign(key, "id", 1, "c".getBytes(StandardCharsets.UTF_8))).isNotEqualTo(a);
     assertThat(WebhookSigner.sign(key, "id", 1, "b".getBytes(StandardCharsets.UTF_8))).isEqualTo(a);
+  }
+
+  @Test
+  void duringARotationEverySecretSignsAndTheSignaturesAreSpaceSeparated() {
+    byte[] body = "{}".getBytes(StandardCharsets.UTF_8);
+    List<byte[]> keys = WebhookSigner.keys("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw  old-raw-secret\n");
+    assertThat(keys).hasSize(2);
+    String both = WebhookSigner.signAll(keys, "id", 7, body);
+    assertThat(both.split(" ")).containsExactly(
+        WebhookSigner.sign(WebhookSigner.key("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"), "id", 7, body),
+        WebhookSigner.sign("old-raw-secret".getBytes(StandardCharsets.UTF_8), "id", 7, body));
+  }
+
+  @Test
+  void aSecretThatDoesNotDecodeIsRefusedNamingWhichOneWithoutItsValue() {
+    assertThatThrownBy(() -> WebhookSigner.keys("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw whsec_not*base64"))
+        .isInstanceOf(WebhookSigner.UnusableSecret.class)
+        .hasMessageStartingWith("secret 2 of 2 is not valid base64 after whsec_")
+        .hasMessageNotContaining("not*base64");
+    assertThatThrownBy(() -> WebhookSigner.keys("whsec_"))
+        .isInstanceOf(WebhookSigner.UnusableSecret.class).hasMessage("the secret is empty after whsec_");
+    assertThatThrownBy(() -> WebhookSigner.keys(" \n"))
+        .isInstanceOf(WebhookSigner.UnusableSecret.class).hasMessage("the value is empty");
   }
 }

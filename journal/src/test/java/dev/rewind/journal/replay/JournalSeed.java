@@ -95,7 +95,7 @@ public final class JournalSeed {
       Instant at = base.plusMillis(i);
       UUID id = Uuids.v7(at);
       String source = sourceId.apply(i);
-      events.add(new NewEvent(id, namespace, route, 1, source != null ? source : id.toString(),
+      events.add(new NewEvent(id, namespace, route, 1, source != null ? source : id.toString(), null,
           correlation.apply(i), type, workload, workload + "-0", "POST", url, "",
           List.of(new Header("Content-Type", "application/json")),
           ("{\"n\":" + i + "}").getBytes(StandardCharsets.UTF_8), at));

@@ -25,7 +25,7 @@ public final class Events {
     List<Header> list = new ArrayList<>(List.of(new Header("Content-Type", "application/json")));
     list.addAll(List.of(headers));
     return new NewEvent(id, route.namespace(), route.name(), route.generation(),
-        sourceId != null ? sourceId : id.toString(), null, "order.created", "erp", "erp-0", "POST",
+        sourceId != null ? sourceId : id.toString(), null, null, "order.created", "erp", "erp-0", "POST",
         route.destination(), "", list, body.getBytes(StandardCharsets.UTF_8), now);
   }
 }

@@ -1,6 +1,7 @@
 package dev.rewind.operator.replay;
 
 import dev.rewind.journal.delivery.SecretSource;
+import io.smallrye.mutiny.Uni;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -24,9 +25,11 @@ import org.jboss.logging.Logger;
  * engine records the attempt as {@code config-error} naming the Secret.
  *
  * <p>Values are kept for a short time ({@code rewind.replay.secret-cache-ttl}) so a replay of thousands of events
- * reads each Secret once, not once per attempt. Attempts run on the event loop, so a value that aged past the TTL
- * is still used while a background read refreshes it; only the first use blocks, and the replay runtime makes
- * that first use itself before delivery starts. A rotated Secret takes effect within the TTL.
+ * reads each Secret once, not once per attempt. Attempts run on the event loop and use {@link #lookup}, which
+ * never blocks: a cached value answers at once (one that aged past the TTL is still used while a background read
+ * refreshes it), and a first read runs on this source's own thread. A failed read (the API server unreachable)
+ * is remembered for a few seconds too, so a burst of attempts does not become a burst of API calls; those
+ * attempts end config-error with the reason. A rotated Secret takes effect within the TTL.
  */
 public final class ApiSecretSource implements SecretSource, AutoCloseable {
 
@@ -39,8 +42,18 @@ public final class ApiSecretSource implements SecretSource, AutoCloseable {
     }
   }
 
-  /** A read value, or null for a Secret or key that does not exist, and when it was read. */
-  private record Entry(String value, long readAtNanos) {}
+  /**
+   * A read value, or null for a Secret or key that does not exist, and when it was read; or why it could not be
+   * read ({@code failure}), remembered for {@link #FAILURE_TTL}.
+   */
+  private record Entry(String value, long readAtNanos, String failure) {
+    Entry(String value, long readAtNanos) {
+      this(value, readAtNanos, null);
+    }
+  }
+
+  /** How long a failed read is answered from memory before the API server is asked again. */
+  static final Duration FAILURE_TTL = Duration.ofSeconds(5);
 
   private final KubernetesClient client;
   private final Predicate<String> optedIn;
@@ -66,6 +79,30 @@ public final class ApiSecretSource implements SecretSource, AutoCloseable {
     this.nanos = nanos;
   }
 
+  /** Never blocks the caller: see the class comment. */
+  @Override
+  public Uni<String> lookup(String namespace, String name, String key) {
+    if (!optedIn.test(namespace)) {
+      return Uni.createFrom().item(get(namespace, name, key));
+    }
+    Key k = new Key(namespace, name, key);
+    Entry entry = cache.get(k);
+    if (entry != null && entry.failure() != null
+        && nanos.getAsLong() - entry.readAtNanos() <= FAILURE_TTL.toNanos()) {
+      return Uni.createFrom().failure(new IllegalStateException(entry.failure()));
+    }
+    if (entry != null && entry.failure() == null) {
+      return Uni.createFrom().item(get(namespace, name, key));
+    }
+    return Uni.createFrom().item(() -> get(namespace, name, key)).runSubscriptionOn(refresher)
+        .chain(value -> {
+          Entry now = cache.get(k);
+          return now != null && now.failure() != null && value == null
+              ? Uni.createFrom().failure(new IllegalStateException(now.failure()))
+              : Uni.createFrom().item(value);
+        });
+  }
+
   @Override
   public String get(String namespace, String name, String key) {
     if (!optedIn.test(namespace)) {
@@ -76,7 +113,7 @@ public final class ApiSecretSource implements SecretSource, AutoCloseable {
     }
     Key k = new Key(namespace, name, key);
     Entry entry = cache.get(k);
-    if (entry == null) {
+    if (entry == null || entry.failure() != null) {
       return read(k, null);
     }
     if (nanos.getAsLong() - entry.readAtNanos() > ttlNanos && refreshing.add(k)) {
@@ -113,9 +150,13 @@ public final class ApiSecretSource implements SecretSource, AutoCloseable {
             + " RBAC). Secret %s is treated as missing.", k.namespace(), k.name());
         return null;
       }
-      LOG.warnf(e, "Could not read signing Secret %s; %s", k,
+      LOG.warnf("Could not read signing Secret %s (%s); %s", k, e.getMessage(),
           previous != null ? "using the value read before" : "attempts that need it end config-error meanwhile");
-      return previous == null ? null : previous.value();
+      if (previous != null) {
+        return previous.value();
+      }
+      cache.put(k, new Entry(null, nanos.getAsLong(), "the API server did not answer: " + e.getMessage()));
+      return null;
     }
   }
 

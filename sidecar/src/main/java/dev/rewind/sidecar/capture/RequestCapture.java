@@ -4,6 +4,7 @@ import dev.rewind.api.v1alpha1.route.spec.Mode;
 import dev.rewind.api.v1alpha1.route.spec.OnStoreUnavailable;
 import dev.rewind.journal.capture.CaptureMetrics;
 import dev.rewind.journal.capture.CapturePipeline;
+import dev.rewind.journal.capture.CaptureRefused;
 import dev.rewind.journal.capture.EventAttributes;
 import dev.rewind.journal.capture.HopByHop;
 import dev.rewind.journal.capture.StoreUnavailable;
@@ -38,6 +39,8 @@ public final class RequestCapture {
   private static final Logger LOG = Logger.getLogger(RequestCapture.class);
   /** A sender that got 503 should come back soon: the store is usually back within seconds. */
   static final String RETRY_AFTER_SECONDS = "1";
+  /** Sent back by a sender retrying a capture that was answered 503, with the id that answer gave. */
+  public static final String CAPTURE_ID_HEADER = "Rewind-Capture-Id";
 
   private final CapturePipeline pipeline;
   private final HttpDeliverer direct;
@@ -94,12 +97,16 @@ public final class RequestCapture {
     byte[] bytes = body.getBytes();
     EventAttributes attributes = EventAttributes.extract(route.spec(), headers, bytes);
     Instant now = Instant.now();
-    UUID id = Uuids.v7(now);
+    UUID id = attributes.eventId() == null ? resent(headers) : null;
+    if (id == null) {
+      id = Uuids.v7(now);
+    }
+    headers = headers.stream().filter(h -> !h.is(CAPTURE_ID_HEADER)).toList();
     String url = Urls.join(route.destination(), suffix, request.query());
     NewEvent event = new NewEvent(id, identity.namespace(), route.name(), route.generation(),
-        attributes.eventId() != null ? attributes.eventId() : id.toString(), attributes.correlationId(),
-        attributes.eventType(), identity.workload(), identity.pod(), request.method().name(), url,
-        suffix == null ? "" : suffix, headers, bytes, now);
+        attributes.eventId() != null ? attributes.eventId() : id.toString(), attributes.eventSource(),
+        attributes.correlationId(), attributes.eventType(), identity.workload(), identity.pod(),
+        request.method().name(), url, suffix == null ? "" : suffix, headers, bytes, now);
     if (route.mode() == Mode.PASSTHROUGH) {
       passthrough(request, route, event);
     } else {
@@ -107,18 +114,44 @@ public final class RequestCapture {
     }
   }
 
+  /**
+   * The id Rewind gave this event on an earlier try, when the sender sends it again with that id
+   * ({@value #CAPTURE_ID_HEADER}, as the 503 answer asks): the retry is then the same journal event whether or
+   * not the first write landed. Only for events without an id of their own; anything but a UUID is refused. A
+   * header of its own, not {@code Rewind-Event-Id}: a service that forwards what it received would otherwise
+   * hand the previous hop's id to the next hop's event.
+   */
+  private static UUID resent(List<Header> headers) {
+    String value = Header.first(headers, CAPTURE_ID_HEADER);
+    if (value == null) {
+      return null;
+    }
+    try {
+      return UUID.fromString(value.trim());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("header " + CAPTURE_ID_HEADER + " must be the id Rewind answered for"
+          + " this event (a UUID), got \"" + value + "\"");
+    }
+  }
+
   private void storeAndForward(HttpServerRequest request, ResolvedRoute route, NewEvent event) {
     pipeline.capture(event, route).subscribe().with(
-        appended -> request.response()
-            .setStatusCode(202)
-            .putHeader("Content-Type", "application/json")
-            .putHeader(AttemptRunner.EVENT_ID_HEADER, appended.id().toString())
-            .end(new JsonObject()
-                .put("id", appended.id().toString())
-                .put("eventId", event.eventId())
-                .put("route", route.name())
-                .put("duplicate", appended.duplicate())
-                .encode()),
+        appended -> {
+          if (appended.refused()) {
+            refused(request, route, appended.refusal());
+            return;
+          }
+          request.response()
+              .setStatusCode(202)
+              .putHeader("Content-Type", "application/json")
+              .putHeader(AttemptRunner.EVENT_ID_HEADER, appended.id().toString())
+              .end(new JsonObject()
+                  .put("id", appended.id().toString())
+                  .put("eventId", event.eventId())
+                  .put("route", route.name())
+                  .put("duplicate", appended.duplicate())
+                  .encode());
+        },
         failure -> storeUnavailable(request, route, event, failure));
   }
 
@@ -128,7 +161,17 @@ public final class RequestCapture {
         failure -> storeUnavailable(request, route, event, failure));
   }
 
+  /** A different event under an id the route already holds: never acknowledged, or it would be lost. */
+  private void refused(HttpServerRequest request, ResolvedRoute route, String why) {
+    metrics.rejected(route.name(), "conflict");
+    error(request.response(), 409, why);
+  }
+
   private void storeUnavailable(HttpServerRequest request, ResolvedRoute route, NewEvent event, Throwable failure) {
+    if (failure instanceof CaptureRefused) {
+      refused(request, route, failure.getMessage());
+      return;
+    }
     if (!(failure instanceof StoreUnavailable)) {
       LOG.errorf(failure, "Capture for route %s failed", route.name());
       error(request.response(), 500, "capture failed: " + failure.getMessage());
@@ -144,9 +187,24 @@ public final class RequestCapture {
       return;
     }
     metrics.rejected(route.name(), "store-unavailable");
-    request.response().putHeader("Retry-After", RETRY_AFTER_SECONDS);
-    error(request.response(), 503, "the journal store is unavailable; nothing was captured, send again later ("
-        + failure.getMessage() + ")");
+    // The write may still land after this answer. Sent again with the same id, the event is captured once
+    // whether it did or not: the sender's own id, or the one Rewind gave it, returned here.
+    boolean ownId = !event.eventId().equals(event.id().toString());
+    HttpServerResponse response = request.response()
+        .putHeader("Retry-After", RETRY_AFTER_SECONDS)
+        .putHeader(AttemptRunner.EVENT_ID_HEADER, event.id().toString());
+    if (response.ended() || response.closed()) {
+      return;
+    }
+    response.setStatusCode(503).putHeader("Content-Type", "application/json").end(new JsonObject()
+        .put("status", 503)
+        .put("error", "the journal store did not confirm the write (" + failure.getMessage() + "); send the"
+            + " event again later" + (ownId ? " with the same event id" : " with header "
+            + CAPTURE_ID_HEADER + ": " + event.id()) + ", so it is captured once even if this"
+            + " write lands")
+        .put("id", event.id().toString())
+        .put("eventId", event.eventId())
+        .encode());
   }
 
   /** The destination's exact answer, or a gateway error when there was none. */

@@ -1,5 +1,6 @@
 package dev.rewind.sidecar.health;
 
+import dev.rewind.journal.delivery.DeliveryEngine;
 import dev.rewind.journal.store.StoreHealth;
 import dev.rewind.sidecar.Sidecar;
 import io.quarkus.vertx.http.ManagementInterface;
@@ -16,7 +17,9 @@ import jakarta.inject.Inject;
  *
  * <p>Ready means: the store answers and commits durably (not ready while it is unreachable, or with
  * synchronous_commit or fsync off — such a sidecar could not keep the promise an acknowledgement makes), and the
- * routes are loaded. Live means the process serves requests; a store outage must not get the pod restarted.
+ * routes are loaded, and delivery is moving: not stalled with work waiting for longer than any attempt may take
+ * (a stalled engine would acknowledge events it never delivers). Live means the process serves requests; a store
+ * outage must not get the pod restarted.
  */
 @ApplicationScoped
 public class HealthRoutes {
@@ -38,9 +41,17 @@ public class HealthRoutes {
       respond(ctx, false, new JsonArray().add(routes).add(check("journal-store", false)));
       return;
     }
+    DeliveryEngine engine = sidecar.engine();
+    boolean moving = engine == null || !engine.stalled();
+    JsonObject delivery = check("delivery", moving);
+    if (engine != null) {
+      delivery.put("data", new JsonObject()
+          .put("backlog", engine.backlog())
+          .put("stalled_seconds", engine.stalledFor().toSeconds()));
+    }
     sidecar.store().health().subscribe().with(health -> {
       JsonObject store = store(health);
-      respond(ctx, routesLoaded && health.ready(), new JsonArray().add(routes).add(store));
+      respond(ctx, routesLoaded && moving && health.ready(), new JsonArray().add(routes).add(store).add(delivery));
     });
   }
 
