@@ -343,8 +343,19 @@ final class ReplayRun {
     }
   }
 
+  /**
+   * Where the item goes. A route destination that cannot be combined with the captured URL falls back to the
+   * captured URL rather than throw: the attempt must still be made and recorded (and the address policy and URL
+   * checks still apply to it).
+   */
   private String destination(DeliveryItem item) {
-    return plan.destination(item.route(), item.url(), item.pathSuffix());
+    try {
+      return plan.destination(item.route(), item.url(), item.pathSuffix());
+    } catch (RuntimeException e) {
+      LOG.warnf("Replay %s/%s: the destination of event %s could not be worked out (%s); using its captured URL",
+          namespace, name, item.id(), e.getMessage());
+      return item.url();
+    }
   }
 
   // ---- scheduling and stopping

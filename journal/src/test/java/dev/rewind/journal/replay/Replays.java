@@ -49,10 +49,15 @@ public final class Replays {
     public final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
     public Engine(TestStore store, String worker) {
+      this(store, worker, SecretSource.NONE, Duration.ofSeconds(60));
+    }
+
+    /** With these signing secrets, and claims leased for {@code lease} (or the attempt's floor, if longer). */
+    public Engine(TestStore store, String worker, SecretSource secrets, Duration lease) {
       deliverer = new HttpDeliverer(store.vertx.getDelegate(), AddressPolicy.standalone(), 64);
-      AttemptRunner runner = new AttemptRunner(deliverer, SecretSource.NONE, Clock.systemUTC(), 4096);
+      AttemptRunner runner = new AttemptRunner(deliverer, secrets, Clock.systemUTC(), 4096);
       engine = new ReplayEngine(store.store, runner, new DeliveryMetrics(meters),
-          new ReplayOptions(worker, Duration.ofSeconds(60), Duration.ofMillis(100), 256, 4096), Clock.systemUTC());
+          new ReplayOptions(worker, lease, Duration.ofMillis(100), 256, 4096), Clock.systemUTC());
     }
 
     public ReplayStatusView start(ReplayRequest request) {

@@ -42,7 +42,7 @@ public final class Worker implements AutoCloseable {
     this(store, worker, AddressPolicy.standalone(), SecretSource.NONE, DEFAULT_BUDGET, overdueBy, served);
   }
 
-  private Worker(TestStore store, String worker, AddressPolicy addresses, SecretSource secrets, long memoryBudget,
+  public Worker(TestStore store, String worker, AddressPolicy addresses, SecretSource secrets, long memoryBudget,
       Duration overdueBy, ResolvedRoute... served) {
     java.util.Map<String, ResolvedRoute> table = new java.util.HashMap<>();
     for (ResolvedRoute r : served) {
