@@ -124,6 +124,19 @@ class CrashIT {
       await().atMost(Duration.ofSeconds(30)).until(() -> store.count(
           "SELECT count(*) FROM rewind.events WHERE state = 'delivered'") == EVENTS);
       assertThat(store.count("SELECT count(*) FROM rewind.events")).isEqualTo(EVENTS);
+      // Every send that may have reached the destination is in the attempt log: per event, the attempts recorded
+      // with an outcome were all received, and the destination received no more than the log holds (interrupted
+      // attempts are the ones whose request may or may not have arrived).
+      Map<String, Long> receivedPerId = received.stream().collect(Collectors.groupingBy(
+          r -> r.header("Rewind-Event-Id"), Collectors.counting()));
+      for (String row : store.column("SELECT e.id || ' ' || count(a.number) FILTER (WHERE a.error_class IS NULL"
+          + " OR a.error_class <> 'interrupted') || ' ' || count(a.number) FROM rewind.events e JOIN rewind.attempts"
+          + " a ON a.event_id = e.id GROUP BY e.id")) {
+        String[] parts = row.split(" ");
+        long sent = receivedPerId.getOrDefault(parts[0], 0L);
+        assertThat(sent).as("requests received for %s against its attempt log", parts[0])
+            .isBetween(Long.parseLong(parts[1]), Long.parseLong(parts[2]));
+      }
       long duplicates = received.size() - idsPerKey.size();
       System.out.printf("crash test: %d events acknowledged, %d kills, %d deliveries, %d duplicates"
           + " (same event id), 0 lost%n", acked.size(), KILLS, received.size(), duplicates);
