@@ -3,6 +3,7 @@ package dev.rewind.sidecar;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 
@@ -238,6 +239,67 @@ class StandaloneCaptureIT {
     given().header("Idempotency-Key", "dup-1").body("{}").post(capture("/v1/routes/orders"))
         .then().statusCode(202).body("id", equalTo(first)).body("duplicate", equalTo(true));
     assertThat(store.count("SELECT count(*) FROM rewind.events WHERE event_id = 'dup-1'")).isEqualTo(1);
+  }
+
+  @Test
+  void anIdempotencyKeyReusedWithADifferentBodyIsRefusedNotAcknowledgedAsADuplicate() {
+    String first = given().header("Idempotency-Key", "reused-1").body("{\"orderId\":1}")
+        .post(capture("/v1/routes/orders")).then().statusCode(202).extract().jsonPath().getString("id");
+    given().header("Idempotency-Key", "reused-1").body("{\"orderId\":2}").post(capture("/v1/routes/orders"))
+        .then().statusCode(409)
+        .body("error", containsString("event id reused-1 was already captured on route orders (Rewind id " + first
+            + ") with a different body"));
+    assertThat(store.column("SELECT convert_from(body, 'UTF8') FROM rewind.events WHERE event_id = 'reused-1'"))
+        .containsExactly("{\"orderId\":1}");
+  }
+
+  @Test
+  void aCaptureAnswered503AfterItsWriteTimedOutIsCapturedOnceWhenSentAgainWithTheIdItWasGiven() {
+    // The store commits this event only after the sidecar's write timeout (2 s): the sender is told 503, and the
+    // write lands anyway.
+    store.column("""
+        CREATE OR REPLACE FUNCTION rewind.slow_commit() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          IF convert_from(NEW.body, 'UTF8') LIKE '%slow-commit%' THEN
+            PERFORM pg_sleep(3);
+          END IF;
+          RETURN NEW;
+        END $$""");
+    store.column("CREATE TRIGGER slow_commit BEFORE INSERT ON rewind.events FOR EACH ROW"
+        + " EXECUTE FUNCTION rewind.slow_commit()");
+    try {
+      Response first = given().body("{\"note\":\"slow-commit\"}").post(capture("/v1/routes/orders"));
+      first.then().statusCode(503).body("error", containsString("Rewind-Capture-Id"));
+      String id = first.jsonPath().getString("id");
+      assertThat(first.header("Rewind-Event-Id")).isEqualTo(id);
+      await().atMost(WAIT).until(() -> store.count("SELECT count(*) FROM rewind.events WHERE id = $1::uuid", id)
+          == 1);
+
+      store.column("DROP TRIGGER slow_commit ON rewind.events");
+      given().header("Rewind-Capture-Id", id).body("{\"note\":\"slow-commit\"}").post(capture("/v1/routes/orders"))
+          .then().statusCode(202).body("id", equalTo(id)).body("duplicate", equalTo(true));
+      assertThat(store.count("SELECT count(*) FROM rewind.events WHERE convert_from(body, 'UTF8') LIKE"
+          + " '%slow-commit%'")).isEqualTo(1);
+    } finally {
+      store.column("DROP TRIGGER IF EXISTS slow_commit ON rewind.events");
+    }
+  }
+
+  @Test
+  void cloudEventsFromTwoSourcesWithTheSameIdAreTwoEvents() {
+    String erp = given().header("ce-id", "ce-shared-1").header("ce-source", "/erp").header("ce-type", "t")
+        .header("ce-specversion", "1.0").body("{}").post(capture("/v1/routes/cloudevents"))
+        .then().statusCode(202).body("duplicate", equalTo(false)).extract().jsonPath().getString("id");
+    String shop = given().header("ce-id", "ce-shared-1").header("ce-source", "/shop").header("ce-type", "t")
+        .header("ce-specversion", "1.0").body("{}").post(capture("/v1/routes/cloudevents"))
+        .then().statusCode(202).body("duplicate", equalTo(false)).extract().jsonPath().getString("id");
+    given().header("ce-id", "ce-shared-1").header("ce-source", "/shop").header("ce-type", "t")
+        .header("ce-specversion", "1.0").body("{}").post(capture("/v1/routes/cloudevents"))
+        .then().statusCode(202).body("duplicate", equalTo(true)).body("id", equalTo(shop));
+
+    assertThat(erp).isNotEqualTo(shop);
+    assertThat(store.column("SELECT event_source FROM rewind.events WHERE event_id = 'ce-shared-1'"
+        + " ORDER BY event_source")).containsExactly("/erp", "/shop");
   }
 
   @Test
