@@ -10,7 +10,7 @@ import dev.rewind.journal.route.RouteTable;
 import dev.rewind.journal.store.AttemptRecord;
 import dev.rewind.journal.store.EventStore;
 import dev.rewind.journal.store.OutcomeWrite;
-import dev.rewind.journal.store.StoredEvent;
+import dev.rewind.journal.store.ClaimedEvent;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 import java.time.Clock;
@@ -200,7 +200,7 @@ public final class DeliveryEngine implements AutoCloseable {
     public OutcomeWrite skip(Work work) {
       DeliveryItem item = work.item();
       ResolvedPolicy policy = current(work.route()).policy();
-      if (item.attempt() <= policy.maxAttempts()) {
+      if (!item.afterInterruption() || item.attempt() <= policy.maxAttempts()) {
         return null;
       }
       // The earlier attempts, interrupted ones included, already used up the policy.
@@ -286,20 +286,21 @@ public final class DeliveryEngine implements AutoCloseable {
         .subscribe().with(
         claimed -> {
           List<Work> work = new ArrayList<>(claimed.size());
-          List<StoredEvent> unserved = new ArrayList<>();
+          List<DeliveryItem> unserved = new ArrayList<>();
           synchronized (this) {
             polling = false;
-            for (StoredEvent event : claimed) {
-              ResolvedRoute route = routes.get(event.route());
+            for (ClaimedEvent c : claimed) {
+              DeliveryItem item = DeliveryItem.of(c.event(), c.afterInterruption());
+              ResolvedRoute route = routes.get(item.route());
               if (route != null) {
-                work.add(new Work(DeliveryItem.of(event), route, options.responseBodyLimit()));
-                buffered += event.body().length;
+                work.add(new Work(item, route, options.responseBodyLimit()));
+                buffered += item.body().length;
               } else {
-                unserved.add(event);
+                unserved.add(item);
               }
             }
           }
-          giveBack(unserved.stream().map(DeliveryItem::of).toList());
+          giveBack(unserved);
           pipeline.enqueueAll(work);
           wake(claimed.size() == limit ? Duration.ZERO : options.pollInterval());
         },

@@ -55,9 +55,10 @@ final class ReplayClaims {
       SET state = 'delivering', attempts = i.attempts + 1, lease_owner = $2, lease_token = i.lease_token + 1,
           next_attempt_at = now() + $4 * interval '1 millisecond', leased_at = now(),
           attempt_number = ev.event_attempt
-      FROM ev
+      FROM ev JOIN due p ON p.event_id = ev.id
       WHERE i.replay_id = $1 AND i.event_id = ev.id
-      RETURNING ev.*, i.attempts AS item_attempts, i.lease_token AS item_token
+      RETURNING ev.*, i.attempts AS item_attempts, i.lease_token AS item_token,
+          p.state = 'delivering' AS after_interruption
       """.formatted(ReplayStore.OPEN);
 
   // The attempt row is always written (it happened), replacing an interrupted row of the same number; the item,
@@ -156,7 +157,7 @@ final class ReplayClaims {
                 r.getString("event_id"), r.getString("method"), r.getString("url"), r.getString("path_suffix"),
                 Header.fromJson(r.getValue("headers")), body == null ? new byte[0] : body.getBytes(),
                 received == null ? null : received.toInstant(), r.getInteger("event_attempt"),
-                r.getLong("item_token")), r.getInteger("item_attempts")));
+                r.getLong("item_token"), r.getBoolean("after_interruption")), r.getInteger("item_attempts")));
           }
           return items;
         });

@@ -294,7 +294,7 @@ final class ReplayRun {
     @Override
     public ReplayOutcome skip(ClaimedItem claimed) {
       DeliveryItem item = claimed.delivery();
-      if (claimed.itemAttempts() <= plan.policy(item.route()).maxAttempts()) {
+      if (!item.afterInterruption() || claimed.itemAttempts() <= plan.policy(item.route()).maxAttempts()) {
         return null;
       }
       // Earlier attempts of this replay, interrupted ones included, already used up its policy.

@@ -85,9 +85,9 @@ public final class EventStore {
       UPDATE rewind.events e
       SET state = 'delivering', attempts = e.attempts + 1, lease_owner = $1, lease_token = e.lease_token + 1,
           next_attempt_at = now() + $5 * interval '1 millisecond', leased_at = now()
-      FROM chosen
+      FROM chosen JOIN locked p ON p.id = chosen.id
       WHERE e.id = chosen.id
-      RETURNING e.*
+      RETURNING e.*, p.state = 'delivering' AS after_interruption
       """.formatted(interrupted("locked l JOIN chosen c ON c.id = l.id"));
 
   /**
@@ -289,7 +289,7 @@ public final class EventStore {
    * @param overdueBy only events due at least this long ago: zero for a route's own sidecars; the operator's
    *     takeover waits, so that it only delivers what no sidecar is there to deliver
    */
-  public Uni<List<StoredEvent>> claimDue(String worker, String namespace, List<String> routes, int limit,
+  public Uni<List<ClaimedEvent>> claimDue(String worker, String namespace, List<String> routes, int limit,
       Duration lease, long maxBytes, Duration overdueBy) {
     if (routes.isEmpty()) {
       return Uni.createFrom().item(List.of());
@@ -300,7 +300,11 @@ public final class EventStore {
     return pool.preparedQuery(CLAIM)
         .execute(Tuple.tuple(List.of(worker, namespace, routes.toArray(String[]::new), limit, lease.toMillis(),
             maxBytes, overdueBy.toMillis())))
-        .map(EventStore::events);
+        .map(rows -> {
+          List<ClaimedEvent> claimed = new ArrayList<>(rows.size());
+          rows.forEach(r -> claimed.add(new ClaimedEvent(Rows.event(r), r.getBoolean("after_interruption"))));
+          return claimed;
+        });
   }
 
   /**

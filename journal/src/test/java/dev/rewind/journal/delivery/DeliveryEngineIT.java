@@ -281,6 +281,39 @@ class DeliveryEngineIT {
   }
 
   @Test
+  void duringASecretRotationEachDeliveryCarriesASignaturePerSecretAndEitherVerifies(@TempDir Path secrets)
+      throws Exception {
+    byte[] oldKey = "the-old-key-of-the-consumer-0001".getBytes(StandardCharsets.UTF_8);
+    byte[] newKey = "the-new-key-of-the-consumer-0002".getBytes(StandardCharsets.UTF_8);
+    Files.createDirectories(secrets.resolve("hooks"));
+    Files.writeString(secrets.resolve("hooks").resolve("secret"), "whsec_"
+        + Base64.getEncoder().encodeToString(newKey) + " whsec_" + Base64.getEncoder().encodeToString(oldKey) + "\n");
+    ResolvedRoute route = Routes.one("""
+        apiVersion: rewind.dev/v1alpha1
+        kind: Route
+        metadata: {name: rotating}
+        spec:
+          destination: {url: "%s"}
+          signing: {secretRef: {name: hooks, key: secret}}
+        """.formatted(sink.url("/hook")));
+    worker = new Worker(store, "w-rotate", AddressPolicy.standalone(), new DirectorySecretSource(secrets), route);
+
+    Appended appended = capture(route, Events.of(route, "{\"amount\":3}"));
+    traceWhen(appended, "delivered");
+
+    HttpSink.Received r = sink.receivedFor(appended.id().toString()).get(0);
+    String[] signatures = r.header("webhook-signature").split(" ");
+    assertThat(signatures).hasSize(2);
+    String signed = r.header("webhook-id") + "." + r.header("webhook-timestamp") + "." + r.bodyText();
+    for (byte[] key : List.of(newKey, oldKey)) {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(key, "HmacSHA256"));
+      String expected = "v1," + Base64.getEncoder().encodeToString(mac.doFinal(signed.getBytes(StandardCharsets.UTF_8)));
+      assertThat(signatures).as("a consumer holding one of the secrets verifies the delivery").contains(expected);
+    }
+  }
+
+  @Test
   void passthroughReturnsTheDestinationsExactAnswer() {
     ResolvedRoute route = Routes.to("pass", sink.url("/orders"), FAST_RETRIES);
     worker = new Worker(store, "w-pass", route);

@@ -1,6 +1,7 @@
 package dev.rewind.operator.replay;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.rewind.testbed.KubeApiTest;
@@ -11,10 +12,13 @@ import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReviewBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -62,6 +66,54 @@ class ApiSecretSourceIT {
       kube.deleteNamespace(granted);
       kube.deleteNamespace(notGranted);
       kube.deleteNamespace(notListed);
+    }
+  }
+
+  @Test
+  void lookupsForAttemptsNeverBlockTheCallerAndAnUnreachableApiServerIsRememberedAndNamed(KubeTestBed kube)
+      throws Exception {
+    KubernetesClient admin = kube.adminClient();
+    String ns = kube.newNamespace("secrets-lookup");
+    AtomicLong nanos = new AtomicLong();
+    try (KubeUser operator = kube.serviceAccount(ns, "rewind-operator");
+        ApiSecretSource secrets = new ApiSecretSource(operator.client(), Set.of(ns)::contains, TTL, nanos::get);
+        KubernetesClient unreachable = new KubernetesClientBuilder().withConfig(new ConfigBuilder()
+            .withMasterUrl("https://127.0.0.1:" + dev.rewind.journal.testing.Processes.freePort())
+            .withRequestRetryBackoffLimit(0).withConnectionTimeout(2000).build()).build();
+        ApiSecretSource down = new ApiSecretSource(unreachable, Set.of(ns)::contains, TTL, nanos::get)) {
+      grantGet(admin, ns);
+      put(admin, ns, "webhook-key", "value");
+      await().atMost(Duration.ofSeconds(20)).until(() -> mayGetSecrets(operator.client(), ns));
+
+      // The first read goes to the API server on the source's own thread, never on the caller's (an event loop).
+      AtomicReference<String> thread = new AtomicReference<>();
+      String first = secrets.lookup(ns, "webhook-key", "k").invoke(v -> thread.set(Thread.currentThread().getName()))
+          .await().atMost(Duration.ofSeconds(20));
+      assertThat(first).isEqualTo("value");
+      assertThat(thread.get()).isEqualTo("rewind-signing-secrets");
+      // Cached: answered at once, on the caller's thread.
+      secrets.lookup(ns, "webhook-key", "k").invoke(v -> thread.set(Thread.currentThread().getName()))
+          .await().atMost(Duration.ofSeconds(1));
+      assertThat(thread.get()).isEqualTo(Thread.currentThread().getName());
+
+      // Unreachable: the attempt learns why, and for a few seconds the failure is answered from memory.
+      assertThatThrownBy(() -> down.lookup(ns, "webhook-key", "k").await().atMost(Duration.ofSeconds(30)))
+          .hasMessageContaining("the API server did not answer");
+      AtomicReference<String> failedOn = new AtomicReference<>();
+      assertThatThrownBy(() -> down.lookup(ns, "webhook-key", "k")
+          .onFailure().invoke(e -> failedOn.set(Thread.currentThread().getName()))
+          .await().atMost(Duration.ofSeconds(1))).hasMessageContaining("the API server did not answer");
+      assertThat(failedOn.get()).as("a remembered failure is answered without a new read")
+          .isEqualTo(Thread.currentThread().getName());
+      nanos.addAndGet(ApiSecretSource.FAILURE_TTL.toNanos() + 1);
+      AtomicReference<String> retriedOn = new AtomicReference<>();
+      assertThatThrownBy(() -> down.lookup(ns, "webhook-key", "k")
+          .onFailure().invoke(e -> retriedOn.set(Thread.currentThread().getName()))
+          .await().atMost(Duration.ofSeconds(30))).hasMessageContaining("the API server did not answer");
+      assertThat(retriedOn.get()).as("past the failure TTL the API server is asked again")
+          .isEqualTo("rewind-signing-secrets");
+    } finally {
+      kube.deleteNamespace(ns);
     }
   }
 
