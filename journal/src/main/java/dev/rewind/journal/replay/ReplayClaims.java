@@ -3,6 +3,8 @@ package dev.rewind.journal.replay;
 import dev.rewind.journal.delivery.DeliveryItem;
 import dev.rewind.journal.store.AttemptColumns;
 import dev.rewind.journal.store.Header;
+import dev.rewind.journal.store.OutcomeColumns;
+import dev.rewind.journal.store.OutcomeWrite;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -163,25 +165,16 @@ final class ReplayClaims {
         });
   }
 
-  /** Journals finished attempts and moves their items, events and the replay's counts on, in one commit. */
-  Uni<Integer> recordOutcomes(UUID id, String name, String namespace, List<ReplayOutcome> outcomes) {
-    AttemptColumns a = AttemptColumns.of(outcomes.stream().map(ReplayOutcome::attempt).toList());
-    int n = outcomes.size();
-    Long[] tokens = new Long[n];
-    String[] states = new String[n];
-    Long[] delays = new Long[n];
-    Integer[] claimed = new Integer[n];
-    for (int i = 0; i < n; i++) {
-      ReplayOutcome o = outcomes.get(i);
-      a.eventIds()[i] = o.eventId();
-      tokens[i] = o.itemToken();
-      states[i] = o.newState().wireName();
-      delays[i] = o.retryDelay() == null ? 0L : o.retryDelay().toMillis();
-      claimed[i] = o.number();
-    }
+  /**
+   * Journals finished attempts and moves their items, events and the replay's counts on, in one commit. Each
+   * write's lease token is its item's.
+   */
+  Uni<Integer> recordOutcomes(UUID id, String name, String namespace, List<OutcomeWrite> outcomes) {
+    OutcomeColumns o = OutcomeColumns.of(outcomes);
+    AttemptColumns a = o.attempts();
     Tuple params = Tuple.tuple(Arrays.asList(id, name, namespace, a.eventIds(), a.numbers(), a.workers(),
         a.destinations(), a.started(), a.durations(), a.codes(), a.errorClasses(), a.errors(), a.outcomes(),
-        a.responseHeaders(), a.responseBodies(), tokens, states, delays, claimed));
+        a.responseHeaders(), a.responseBodies(), o.tokens(), o.states(), o.delays(), o.claimed()));
     return pool.preparedQuery(OUTCOMES).execute(params).map(RowSet::rowCount);
   }
 

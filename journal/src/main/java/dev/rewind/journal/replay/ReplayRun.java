@@ -13,6 +13,7 @@ import dev.rewind.journal.retry.RetryDecider;
 import dev.rewind.journal.retry.RetryDecision;
 import dev.rewind.journal.route.ResolvedRoute;
 import dev.rewind.journal.store.AttemptRecord;
+import dev.rewind.journal.store.OutcomeWrite;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 import java.time.Clock;
@@ -59,7 +60,7 @@ final class ReplayRun {
   private final TokenBucket bucket;
   private final int depth;
   private final Duration lease;
-  private final AttemptPipeline<ClaimedItem, ReplayOutcome> pipeline;
+  private final AttemptPipeline<ClaimedItem, OutcomeWrite> pipeline;
   private final CompletableFuture<Void> done = new CompletableFuture<>();
 
   private int releasing;
@@ -257,7 +258,7 @@ final class ReplayRun {
 
   // ---- attempting: the replay's part of the shared pipeline
 
-  private final class ReplayLane implements AttemptPipeline.Lane<ClaimedItem, ReplayOutcome> {
+  private final class ReplayLane implements AttemptPipeline.Lane<ClaimedItem, OutcomeWrite> {
 
     @Override
     public boolean mayStart() {
@@ -292,17 +293,17 @@ final class ReplayRun {
     }
 
     @Override
-    public ReplayOutcome skip(ClaimedItem claimed) {
+    public OutcomeWrite skip(ClaimedItem claimed) {
       DeliveryItem item = claimed.delivery();
       if (!item.afterInterruption() || claimed.itemAttempts() <= plan.policy(item.route()).maxAttempts()) {
         return null;
       }
       // Earlier attempts of this replay, interrupted ones included, already used up its policy.
-      return new ReplayOutcome(item.id(), item.attempt(), null, item.leaseToken(), EventState.DEAD, null);
+      return new OutcomeWrite(item.id(), item.attempt(), null, item.leaseToken(), EventState.DEAD, null);
     }
 
     @Override
-    public ReplayOutcome outcome(ClaimedItem claimed, AttemptResult result) {
+    public OutcomeWrite outcome(ClaimedItem claimed, AttemptResult result) {
       DeliveryItem item = claimed.delivery();
       // maxAge counts from the start of the replay: the events are old by definition, and the policy bounds how
       // long the replay keeps trying, not how old an event may be.
@@ -311,11 +312,11 @@ final class ReplayRun {
       AttemptRecord attempt = attempts.record(item, result, AttemptRecord.REPLAY, id, name, options.worker(),
           destination(item), decision);
       metrics.attempt(item.route(), AttemptRecord.REPLAY, attempt.outcome(), result.durationMs());
-      return new ReplayOutcome(attempt, item.leaseToken(), decision.state(), decision.delay());
+      return new OutcomeWrite(attempt, item.leaseToken(), decision.state(), decision.delay());
     }
 
     @Override
-    public Uni<?> write(List<ReplayOutcome> batch) {
+    public Uni<?> write(List<OutcomeWrite> batch) {
       return claims.recordOutcomes(id, name, namespace, batch);
     }
 
@@ -326,7 +327,7 @@ final class ReplayRun {
     }
 
     @Override
-    public void committed(ReplayOutcome outcome) {
+    public void committed(OutcomeWrite outcome) {
       wake(outcome.newState() == EventState.FAILED ? outcome.retryDelay() : Duration.ZERO);
       finishIfStoppedAndIdle();
     }
@@ -337,7 +338,7 @@ final class ReplayRun {
     }
 
     @Override
-    public String describeWrite(ReplayOutcome outcome) {
+    public String describeWrite(OutcomeWrite outcome) {
       return (outcome.attempt() == null ? "the end" : "attempt " + outcome.number()) + " of event "
           + outcome.eventId() + " (replay " + namespace + "/" + name + ")";
     }

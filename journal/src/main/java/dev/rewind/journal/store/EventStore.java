@@ -318,23 +318,11 @@ public final class EventStore {
   }
 
   static Tuple outcomeParams(List<OutcomeWrite> outcomes) {
-    AttemptColumns a = AttemptColumns.of(outcomes.stream().map(OutcomeWrite::attempt).toList());
-    int n = outcomes.size();
-    Long[] tokens = new Long[n];
-    String[] states = new String[n];
-    Long[] delays = new Long[n];
-    Integer[] claimed = new Integer[n];
-    for (int i = 0; i < n; i++) {
-      OutcomeWrite o = outcomes.get(i);
-      a.eventIds()[i] = o.eventId();
-      claimed[i] = o.number();
-      tokens[i] = o.leaseToken();
-      states[i] = o.newState() == null ? null : o.newState().wireName();
-      delays[i] = o.retryDelay() == null ? 0L : o.retryDelay().toMillis();
-    }
+    OutcomeColumns o = OutcomeColumns.of(outcomes);
+    AttemptColumns a = o.attempts();
     return Tuple.tuple(List.of(a.eventIds(), a.numbers(), a.triggers(), a.replayIds(), a.replayNames(),
         a.workers(), a.destinations(), a.started(), a.durations(), a.codes(), a.errorClasses(), a.errors(),
-        a.outcomes(), a.responseHeaders(), a.responseBodies(), tokens, states, delays, claimed));
+        a.outcomes(), a.responseHeaders(), a.responseBodies(), o.tokens(), o.states(), o.delays(), o.claimed()));
   }
 
   /**
