@@ -30,8 +30,8 @@ import org.jboss.logging.Logger;
  * {@code internal} and is decided like any other outcome (the policy cannot retry it, so the event ends dead,
  * visible and replayable, instead of leased for ever). Nothing on this path waits for anything unbounded.
  *
- * <p>Outcomes ride in group commits. A batch the store refuses is split: each write is tried alone, so one write
- * the store will never accept (a poison row) cannot hold back the others; a write refused alone
+ * <p>Outcomes ride in group commits. A batch the store refuses (or that cannot be encoded) is split: each write is
+ * tried alone, so one write the store will never accept (a poison row) cannot hold back the others; a write refused alone
  * {@value #MAX_REFUSALS} times is dropped, counted and logged as an error, and its job's lease runs out, so it is
  * claimed again and the interruption is recorded. A store that cannot be reached is retried every second, keeping
  * at most {@value #MAX_UNRECORDED} writes.
@@ -259,8 +259,8 @@ public final class AttemptPipeline<J, W> {
     commits.submit(write).subscribe().with(
         done -> committed(write),
         failure -> {
-          if (failure instanceof PgException) {
-            // The store answered and refused: find out whether this write is the one it refuses.
+          if (refused(failure)) {
+            // The store answered and refused, or the batch could not be encoded: find out which write it is.
             LOG.warnf("The store refused a batch of attempt outcomes (%s); writing them one by one",
                 failure.getMessage());
             writeAlone(write, 1);
@@ -276,7 +276,7 @@ public final class AttemptPipeline<J, W> {
     Uni.createFrom().deferred(() -> lane.write(List.of(write))).subscribe().with(
         done -> committed(write),
         failure -> {
-          if (!(failure instanceof PgException)) {
+          if (!refused(failure)) {
             keepForLater(write);
           } else if (tries >= MAX_REFUSALS) {
             LOG.errorf("The store refuses to journal %s (%s); dropping it. Its lease runs out and the job is"
@@ -288,6 +288,16 @@ public final class AttemptPipeline<J, W> {
             vertx.setTimer(1000L * tries, t -> writeAlone(write, tries + 1));
           }
         });
+  }
+
+  /**
+   * Whether a failed write was refused (the store answered with an error, or the write could not even be encoded:
+   * trying the same write again will fail the same way) rather than not delivered (a connection lost or timed
+   * out: the same write may well succeed later).
+   */
+  static boolean refused(Throwable failure) {
+    return failure instanceof PgException
+        || failure instanceof RuntimeException && !(failure instanceof io.vertx.core.VertxException);
   }
 
   private void committed(W write) {

@@ -135,17 +135,23 @@ class AttemptPipelineTest {
 
   @Test
   void aWriteTheStoreRefusesIsIsolatedAndTheRestOfItsBatchCommits() {
-    ScriptedLane lane = new ScriptedLane(job -> ok(), batch -> batch.stream().anyMatch(w -> w.startsWith("poison"))
-        ? Uni.createFrom().failure(new PgException("refused", "ERROR", "P0001", null))
-        : stored(batch));
+    ScriptedLane lane = new ScriptedLane(job -> ok(), batch -> {
+      if (batch.stream().anyMatch(w -> w.startsWith("garbled"))) {
+        throw new IllegalArgumentException("cannot encode");
+      }
+      return batch.stream().anyMatch(w -> w.startsWith("poison"))
+          ? Uni.createFrom().failure(new PgException("refused", "ERROR", "P0001", null))
+          : stored(batch);
+    });
     AttemptPipeline<String, String> pipeline = pipeline(lane, 8);
 
-    pipeline.enqueueAll(List.of("a", "poison", "b", "c"));
+    pipeline.enqueueAll(List.of("a", "poison", "b", "garbled", "c"));
 
     await().atMost(WAIT).until(pipeline::idle);
     assertThat(lane.committed).containsExactlyInAnyOrder("a:delivered", "b:delivered", "c:delivered");
     assertThat(meters.counter("rewind.outcomes.unrecorded").count())
-        .as("the poison write, dropped after " + AttemptPipeline.MAX_REFUSALS + " refusals").isEqualTo(1);
+        .as("the poison and the garbled write, each dropped after " + AttemptPipeline.MAX_REFUSALS + " refusals")
+        .isEqualTo(2);
   }
 
   @Test
