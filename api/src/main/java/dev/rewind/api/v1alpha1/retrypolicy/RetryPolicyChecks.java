@@ -62,7 +62,7 @@ public final class RetryPolicyChecks {
       }
       if (outcome.length() == 7 && outcome.charAt(3) == '-'
           && outcome.substring(0, 3).compareTo(outcome.substring(4)) > 0) {
-        return RetryPolicySpec.RANGES_FORWARD_MESSAGE + ", not " + outcome;
+        return "retryOn: range \"" + outcome + "\" runs backwards; " + RetryPolicySpec.RANGES_FORWARD_MESSAGE;
       }
     }
     return null;

@@ -93,7 +93,8 @@ class RetryPolicyChecksTest {
   @Test
   void retryOnRangesRunForward() {
     assertThat(RetryPolicyChecks.problem(spec(s -> s.setRetryOn(List.of("504-500")))))
-        .isEqualTo("retryOn ranges must run from low to high, for example 500-504, not 504-500");
+        .isEqualTo("retryOn: range \"504-500\" runs backwards; retryOn ranges must run from low to high, for"
+            + " example 500-504");
     assertThat(RetryPolicyChecks.problem(spec(s -> s.setRetryOn(List.of("500-500"))))).isNull();
   }
 
