@@ -23,10 +23,11 @@ public final class Durations {
 
   /** What the grammar allows, in words, for every message that refuses a value. */
   public static final String SYNTAX = "hours, minutes, seconds and milliseconds in that order, each at most once,"
-      + " each a number of at most 6 digits with at most 9 decimals followed by h, m, s or ms"
-      + " (for example 500ms, 10s, 1m30s, 1.5h)";
+      + " each a number of at most " + MAX_INTEGER_DIGITS + " digits with at most " + MAX_FRACTION_DIGITS
+      + " decimals followed by h, m, s or ms (for example 500ms, 10s, 1m30s, 1.5h)";
 
-  private static final String NUMBER = "[0-9]{1,6}(\\.[0-9]{1,9})?";
+  private static final String NUMBER =
+      "[0-9]{1," + MAX_INTEGER_DIGITS + "}(\\.[0-9]{1," + MAX_FRACTION_DIGITS + "})?";
   private static final String H = NUMBER + "h";
   private static final String M = NUMBER + "m";
   private static final String S = NUMBER + "s";
@@ -45,7 +46,8 @@ public final class Durations {
   /** The schema pattern of every duration field. */
   public static final String PATTERN = "^" + GRAMMAR + "$";
 
-  private static final String PART = "([0-9]{1,6}(?:\\.[0-9]{1,9})?)";
+  private static final String PART =
+      "([0-9]{1," + MAX_INTEGER_DIGITS + "}(?:\\.[0-9]{1," + MAX_FRACTION_DIGITS + "})?)";
   private static final Pattern PARTS = Pattern.compile(
       "(?:" + PART + "h)?(?:" + PART + "m(?!s))?(?:" + PART + "s)?(?:" + PART + "ms)?");
   private static final Pattern WHOLE = Pattern.compile(PATTERN);

@@ -19,11 +19,6 @@ public final class InstantOrAgo {
     return Timestamps.isTimestamp(text) || Durations.isDuration(text);
   }
 
-  /** Whether {@code text} is written as a timestamp (rather than a duration): it holds a t or T. */
-  public static boolean isTimestampForm(String text) {
-    return text.indexOf('T') >= 0 || text.indexOf('t') >= 0;
-  }
-
   /**
    * @param text RFC 3339 timestamp or duration; null yields null
    * @param reference the instant a duration counts back from (when the replay fixed its matched set)
