@@ -12,16 +12,17 @@ import java.util.regex.Pattern;
  *
  * <p>The schema pattern alone decides: a string it accepts is a real instant for this parser, for Go's
  * time.Parse behind CEL's timestamp() (given the value upper-cased, since Go refuses RFC 3339's lower-case t and
- * z) and within CEL's timestamp range. That is why it spells out the days of each month and the leap years, keeps
- * years to 1970-2999 (an offset cannot push a value out of CEL's years 1-9999), and seconds to 00-59 (no leap
- * second, which Go refuses).
+ * z) and within CEL's timestamp range, and for CEL-Java's timestamp() in standalone mode. That is why it spells
+ * out the days of each month and the leap years, keeps years to 1970-2999 (an offset cannot push a value out of
+ * CEL's years 1-9999), seconds to 00-59 (no leap second, which Go refuses) and offsets to -18:00..+18:00 (Java's
+ * ZoneOffset range, behind CEL-Java; RFC 3339 would allow 23:59, no time zone uses more than 14 hours).
  */
 public final class Timestamps {
 
   /** What the grammar allows, in words, for every message that refuses a value. */
   public static final String SYNTAX = "an RFC 3339 timestamp such as 2026-11-27T10:00:00Z or"
       + " 2026-11-27T12:00:00.5+02:00: a real date from year 1970 to 2999, hour 00-23, minute and second 00-59,"
-      + " at most 9 decimals, and Z or an offset of -23:59 to +23:59";
+      + " at most 9 decimals, and Z or an offset from -18:00 to +18:00";
 
   private static final String YEAR = "(19[7-9][0-9]|2[0-9]{3})";
   /** 1972-1996 by fours, then every multiple of 4 that is not a century, and the centuries 2000, 2400, 2800. */
@@ -31,7 +32,7 @@ public final class Timestamps {
       + "|02-(0[1-9]|1[0-9]|2[0-8]))";
   private static final String DATE = "(" + YEAR + "-" + MONTH_DAY + "|" + LEAP_YEAR + "-02-29)";
   private static final String TIME = "([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,9})?";
-  private static final String OFFSET = "([Zz]|[+-]([01][0-9]|2[0-3]):[0-5][0-9])";
+  private static final String OFFSET = "([Zz]|[+-]((0[0-9]|1[0-7]):[0-5][0-9]|18:00))";
 
   /** The grammar without anchors, to embed in other patterns. */
   public static final String GRAMMAR = "(" + DATE + "[Tt]" + TIME + OFFSET + ")";
@@ -53,7 +54,7 @@ public final class Timestamps {
 
   /**
    * Parses a timestamp in the grammar. Done field by field rather than with OffsetDateTime.parse, which refuses
-   * lower-case t and z and offsets beyond 18 hours, both of which RFC 3339 (and Go) allow.
+   * the lower-case t and z that RFC 3339 allows.
    *
    * @throws IllegalArgumentException naming the value and saying what is allowed when it is not in the grammar
    */
