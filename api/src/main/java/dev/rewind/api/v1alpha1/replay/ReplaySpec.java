@@ -67,17 +67,17 @@ public class ReplaySpec {
   @ValidationRule(value = DurationLimits.AGO_RULE, message = DurationLimits.SINCE_MESSAGE)
   @JsonPropertyDescription(
       "Only events captured at or after this instant: an RFC 3339 timestamp (2026-11-27T10:00:00Z; a real date"
-          + " from year 1970 to 2999, lower-case t and z allowed) or a duration of at most 87600h (10 years)"
-          + " before the replay starts (2h). Earlier than until. Default: no lower bound.")
+          + " from year 1970 to 2999, an offset of at most 18 hours, lower-case t and z allowed) or a duration of at"
+          + " most 87600h (10 years) before the replay starts (2h). Earlier than until. Default: no lower bound.")
   private String since;
 
   @Size(min = 1, max = 40)
   @Pattern(INSTANT_OR_AGO_PATTERN)
   @ValidationRule(value = DurationLimits.AGO_RULE, message = DurationLimits.UNTIL_MESSAGE)
   @JsonPropertyDescription(
-      "Only events captured before this instant: an RFC 3339 timestamp (a real date from year 1970 to 2999) or a"
-          + " duration of at most 87600h (10 years) before the replay starts (30m). Later than since. Default: no"
-          + " upper bound.")
+      "Only events captured before this instant: an RFC 3339 timestamp (a real date from year 1970 to 2999, an"
+          + " offset of at most 18 hours) or a duration of at most 87600h (10 years) before the replay starts (30m)."
+          + " Later than since. Default: no upper bound.")
   private String until;
 
   @Default("[\"failed\", \"dead\"]")
