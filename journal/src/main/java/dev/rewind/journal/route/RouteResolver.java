@@ -14,8 +14,8 @@ import java.util.Map;
  * Resolves a Route against the RetryPolicies of its namespace and checks what the CRD schema cannot: that the
  * policy exists and parses, and that the destination is not in a blocked address range. It also applies the CRD's
  * own rules for the destination URL and the policy again, for routes that never went through admission (the
- * sidecar's files) or were stored under an older schema. Pure, so the operator's
- * reconciler and standalone mode give the same verdict.
+ * sidecar's files) or were stored under an older schema. Pure, so the operator's reconciler and standalone mode
+ * give the same verdict.
  */
 public final class RouteResolver {
 
