@@ -104,7 +104,7 @@ class GrammarAdmissionIT {
 
   /**
    * Sends each text through admission in {@code object} and compares with {@code java}'s verdict. A batch where the
-   * server accepted (or refused) almost everything would prove little, so both must be common.
+   * server accepted (or refused) everything would prove little, so each verdict must occur a few times.
    */
   private static <T extends HasMetadata> List<String> disagreements(List<String> texts, Function<String, T> object,
       Function<String, Boolean> java, Function<T, String> afterAdmission) {
@@ -124,7 +124,7 @@ class GrammarAdmissionIT {
         }
       }
     }
-    assertThat(accepted).as("accepted of %s", texts.size()).isBetween(texts.size() / 20, texts.size() * 19 / 20);
+    assertThat(accepted).as("accepted of %s", texts.size()).isBetween(5, texts.size() - 5);
     return disagreements;
   }
 
