@@ -5,6 +5,7 @@ import dev.cel.common.CelValidationException;
 import dev.cel.common.types.SimpleType;
 import dev.cel.compiler.CelCompiler;
 import dev.cel.compiler.CelCompilerFactory;
+import dev.cel.extensions.CelExtensions;
 import dev.cel.parser.CelStandardMacro;
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelRuntime;
@@ -14,7 +15,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Evaluates the CEL rules ({@code x-kubernetes-validations}) of the CRDs outside a cluster, with the same standard
- * CEL library (RE2 regular expressions, duration() and timestamp()) the API server offers. Rules are compiled once.
+ * CEL library (RE2 regular expressions, duration() and timestamp()) and strings extension (upperAscii(),
+ * substring()) the API server offers. Rules are compiled once.
  */
 final class CelRules {
 
@@ -22,8 +24,10 @@ final class CelRules {
       CelCompilerFactory.standardCelCompilerBuilder()
           .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
           .addVar("self", SimpleType.DYN)
+          .addLibraries(CelExtensions.strings())
           .build();
-  private static final CelRuntime RUNTIME = CelRuntimeFactory.standardCelRuntimeBuilder().build();
+  private static final CelRuntime RUNTIME =
+      CelRuntimeFactory.standardCelRuntimeBuilder().addLibraries(CelExtensions.strings()).build();
 
   private final Map<String, CelRuntime.Program> programs = new ConcurrentHashMap<>();
 

@@ -3,6 +3,7 @@ package dev.rewind.api.manifest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.re2j.Pattern;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaProps;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.ValidationRule;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -11,7 +12,6 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -23,6 +23,7 @@ final class SchemaCheck {
 
   private final CelRules cel;
   private final List<Violation> violations = new ArrayList<>();
+  /** RE2 (as the API server's Go regexp), not java.util.regex: "$" then matches only at the very end. */
   private final Map<String, Pattern> patterns = new LinkedHashMap<>();
 
   SchemaCheck(CelRules cel) {

@@ -1,5 +1,7 @@
 package dev.rewind.api.v1alpha1;
 
+import dev.rewind.api.time.Durations;
+
 /** Names shared by every rewind.dev/v1alpha1 kind, kept in one place so the model, the CRDs and the tools agree. */
 public final class Rewind {
 
@@ -12,8 +14,11 @@ public final class Rewind {
   /** A DNS-1123 subdomain, the form Kubernetes requires of object names. */
   public static final String NAME_PATTERN = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$";
 
-  /** A Go-style duration such as {@code 500ms}, {@code 10s}, {@code 1m30s} or {@code 24h}. */
-  public static final String DURATION_PATTERN = "^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$";
+  /**
+   * A duration such as {@code 500ms}, {@code 10s}, {@code 1m30s} or {@code 24h}: the one grammar of
+   * {@link Durations}, which parses exactly what this matches.
+   */
+  public static final String DURATION_PATTERN = Durations.PATTERN;
 
   private Rewind() {}
 }

@@ -1,7 +1,9 @@
 package dev.rewind.journal.route;
 
 import dev.rewind.api.v1alpha1.retrypolicy.RetryPolicy;
+import dev.rewind.api.v1alpha1.retrypolicy.RetryPolicyChecks;
 import dev.rewind.api.v1alpha1.route.Route;
+import dev.rewind.api.v1alpha1.route.spec.DestinationUrls;
 import dev.rewind.journal.delivery.AddressPolicy;
 import dev.rewind.journal.retry.OutcomeSelector;
 import dev.rewind.journal.retry.ResolvedPolicy;
@@ -10,8 +12,10 @@ import java.util.Map;
 
 /**
  * Resolves a Route against the RetryPolicies of its namespace and checks what the CRD schema cannot: that the
- * policy exists and parses, and that the destination is not in a blocked address range. Pure, so the operator's
- * reconciler and standalone mode give the same verdict.
+ * policy exists and parses, and that the destination is not in a blocked address range. It also applies the CRD's
+ * own rules for the destination URL and the policy again, for routes that never went through admission (the
+ * sidecar's files) or were stored under an older schema. Pure, so the operator's reconciler and standalone mode
+ * give the same verdict.
  */
 public final class RouteResolver {
 
@@ -35,7 +39,13 @@ public final class RouteResolver {
   /** @param policies the RetryPolicies of the Route's namespace, by name */
   public Result resolve(Route route, Map<String, RetryPolicy> policies) {
     String namespace = route.getMetadata().getNamespace();
-    String url = route.getSpec().getDestination().getUrl();
+    String url = route.getSpec().getDestination() == null ? null : route.getSpec().getDestination().getUrl();
+    // The CRD's own grammar first: it guarantees URI below finds a host and a port in range, which URI alone does
+    // not (a_b or port 99999 parse, with a null host or an unusable port).
+    String malformed = DestinationUrls.problem(url);
+    if (malformed != null) {
+      return new Result(null, Reason.InvalidDestination, malformed);
+    }
     String host;
     try {
       host = URI.create(url).getHost();
@@ -60,6 +70,10 @@ public final class RouteResolver {
     if (policy == null) {
       return new Result(null, Reason.RetryPolicyNotFound, "RetryPolicy \"" + policyName + "\" not found in"
           + " namespace " + namespace);
+    }
+    String invalid = RetryPolicyChecks.problem(policy.getSpec());
+    if (invalid != null) {
+      return new Result(null, Reason.InvalidRetryPolicy, "RetryPolicy \"" + policyName + "\": " + invalid);
     }
     try {
       ResolvedPolicy.from(policy.getSpec());

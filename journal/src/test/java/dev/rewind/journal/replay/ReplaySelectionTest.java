@@ -116,4 +116,23 @@ class ReplaySelectionTest {
     assertThatThrownBy(() -> ReplaySelection.of("shop", new ReplaySpec(), START))
         .hasMessageContaining("set routeRef or routes");
   }
+
+  @Test
+  void anOverflowingSinceIsRefusedNamingTheFieldNotAnArithmeticError() {
+    ReplaySpec huge = spec("orders");
+    huge.setSince("99999999999h");
+    assertThatThrownBy(() -> ReplaySelection.of("shop", huge, START))
+        .isExactlyInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("spec.since: \"99999999999h\" is neither");
+  }
+
+  @Test
+  void lowerCaseTimestampsAreRfc3339Too() {
+    ReplaySpec lower = spec("orders");
+    lower.setSince("2026-11-27t09:00:00z");
+    lower.setUntil("2026-11-27t12:00:00+02:00");
+    ReplaySelection selection = ReplaySelection.of("shop", lower, START);
+    assertThat(selection.since()).isEqualTo(Instant.parse("2026-11-27T09:00:00Z"));
+    assertThat(selection.until()).isEqualTo(Instant.parse("2026-11-27T10:00:00Z"));
+  }
 }

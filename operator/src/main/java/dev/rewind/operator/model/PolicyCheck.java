@@ -1,6 +1,7 @@
 package dev.rewind.operator.model;
 
 import dev.rewind.api.v1alpha1.retrypolicy.RetryPolicy;
+import dev.rewind.api.v1alpha1.retrypolicy.RetryPolicyChecks;
 import dev.rewind.api.v1alpha1.retrypolicy.RetryPolicySpec;
 import dev.rewind.api.v1alpha1.route.Route;
 import dev.rewind.journal.retry.ResolvedPolicy;
@@ -44,8 +45,10 @@ public record PolicyCheck(boolean resolved, String reason, String message, Long 
 
   /** What is wrong with a policy spec that the CRD schema let through, if anything. */
   public static Optional<String> problem(RetryPolicySpec spec) {
-    if (spec == null) {
-      return Optional.of("the policy has no spec");
+    // The CRD's rules first, so a policy stored before a bound existed gets a message naming its field.
+    String invalid = RetryPolicyChecks.problem(spec);
+    if (invalid != null) {
+      return Optional.of(invalid);
     }
     try {
       ResolvedPolicy.from(spec);

@@ -55,6 +55,59 @@ class RetryPolicyStatusesTest {
   }
 
   @Test
+  void aStoredPolicyWithAnOverflowingTimeoutGetsAConditionNamingTheField() {
+    // Used to throw ArithmeticException: the policy got no status at all.
+    RetryPolicySpec spec = new RetryPolicySpec();
+    spec.setTimeout("99999999999h");
+
+    RetryPolicyStatus status = RetryPolicyStatuses.desired(policy("ns", "huge", 1, spec), 0, NOW);
+
+    assertThat(status.getConditions()).singleElement().satisfies(c -> {
+      assertThat(c.getStatus()).isEqualTo("False");
+      assertThat(c.getReason()).isEqualTo("InvalidRetryPolicy");
+      assertThat(c.getMessage()).startsWith("timeout: \"99999999999h\" is not a duration: write hours, minutes");
+    });
+  }
+
+  @Test
+  void aZeroTimeoutIsNotReady() {
+    // Used to be Ready, and every attempt then ended as a timeout.
+    RetryPolicySpec spec = new RetryPolicySpec();
+    spec.setTimeout("0s");
+
+    RetryPolicyStatus status = RetryPolicyStatuses.desired(policy("ns", "zero", 1, spec), 0, NOW);
+
+    assertThat(status.getConditions()).singleElement()
+        .extracting(Condition::getStatus, Condition::getReason, Condition::getMessage)
+        .containsExactly("False", "InvalidRetryPolicy", "timeout must be more than 0s and at most 1h, not 0s");
+  }
+
+  @Test
+  void retryingOnSuccessIsNotReady() {
+    RetryPolicySpec spec = new RetryPolicySpec();
+    spec.setRetryOn(List.of("5xx", "2xx"));
+
+    RetryPolicyStatus status = RetryPolicyStatuses.desired(policy("ns", "success", 1, spec), 0, NOW);
+
+    assertThat(status.getConditions()).singleElement().satisfies(c -> {
+      assertThat(c.getStatus()).isEqualTo("False");
+      assertThat(c.getMessage()).startsWith("retryOn: \"2xx\" is not a failure outcome");
+    });
+  }
+
+  @Test
+  void aMaxAgeShorterThanTheTimeoutIsNotReady() {
+    RetryPolicySpec spec = new RetryPolicySpec();
+    spec.setTimeout("30s");
+    spec.setMaxAge("10s");
+
+    RetryPolicyStatus status = RetryPolicyStatuses.desired(policy("ns", "short", 1, spec), 0, NOW);
+
+    assertThat(status.getConditions().get(0).getMessage())
+        .isEqualTo("maxAge must be at least timeout, or no attempt could complete");
+  }
+
+  @Test
   void aNewRouteCountIsAStatusChangeButNotATransition() {
     RetryPolicy policy = policy("ns", "quick", 1, 3);
     policy.setStatus(RetryPolicyStatuses.desired(policy, 1, NOW));

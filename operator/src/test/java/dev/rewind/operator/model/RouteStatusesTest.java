@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rewind.api.v1alpha1.common.Condition;
 import dev.rewind.api.v1alpha1.retrypolicy.RetryPolicy;
+import dev.rewind.api.v1alpha1.retrypolicy.RetryPolicySpec;
 import dev.rewind.api.v1alpha1.route.Route;
 import dev.rewind.api.v1alpha1.route.RouteStatus;
 import dev.rewind.journal.delivery.AddressPolicy;
@@ -139,6 +140,42 @@ class RouteStatusesTest {
     assertThat(status.getRetryPolicyGeneration()).isEqualTo(8L);
     assertThat(ready(status).getLastTransitionTime()).isEqualTo("2026-11-27T10:00:00Z");
     assertThat(ready(status).getMessage()).contains("(generation 8)");
+  }
+
+  @Test
+  void aDestinationPortOutOfRangeIsAnInvalidDestination() {
+    // Used to be published Ready; the port cannot be connected to.
+    RouteStatus status = desired(route("ns", "orders", 1, "http://b.ns.svc:99999/orders", null), null, T1);
+
+    assertThat(status.getPublishedGeneration()).isNull();
+    assertThat(ready(status)).extracting(Condition::getStatus, Condition::getReason)
+        .containsExactly("False", "InvalidDestination");
+    assertThat(ready(status).getMessage()).startsWith("destination.url must be an absolute http or https URL")
+        .contains("port from 1 to 65535").endsWith("got \"http://b.ns.svc:99999/orders\"");
+  }
+
+  @Test
+  void aHostWithAnUnderscoreIsAnInvalidDestination() {
+    // java.net.URI quietly gives such a host as null.
+    RouteStatus status = desired(route("ns", "orders", 1, "http://service_b.ns.svc/orders", null), null, T1);
+
+    assertThat(ready(status)).extracting(Condition::getStatus, Condition::getReason)
+        .containsExactly("False", "InvalidDestination");
+    assertThat(ready(status).getMessage()).contains("a host of letters, digits, dots and hyphens");
+  }
+
+  @Test
+  void aPolicyWithAnOverflowingDurationIsReportedOnBothConditions() {
+    RetryPolicySpec spec = new RetryPolicySpec();
+    spec.setMaxAge("99999999999h");
+    RetryPolicy huge = policy("ns", "huge", 2, spec);
+
+    RouteStatus status = desired(route("ns", "orders", 1, "http://b.ns.svc/", "huge"), huge, T1);
+
+    assertThat(ready(status).getReason()).isEqualTo("InvalidRetryPolicy");
+    assertThat(refs(status)).extracting(Condition::getStatus, Condition::getReason)
+        .containsExactly("False", "InvalidRetryPolicy");
+    assertThat(refs(status).getMessage()).startsWith("RetryPolicy \"huge\": maxAge: \"99999999999h\" is not a");
   }
 
   /** What the reconciler computes when publishing succeeds (or is not attempted). */

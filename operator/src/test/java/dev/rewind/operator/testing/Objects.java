@@ -56,7 +56,10 @@ public final class Objects {
     return policy;
   }
 
-  /** A spec that passes the CRD schema (each entry matches its pattern) but not the resolver. */
+  /**
+   * A spec whose entries each match their pattern but whose range runs backwards: admission's range rule refuses
+   * it, the resolver too when one was stored before that rule existed.
+   */
   public static RetryPolicySpec backwardsRange() {
     RetryPolicySpec spec = new RetryPolicySpec();
     spec.setRetryOn(List.of("504-500"));

@@ -2,11 +2,12 @@ package dev.rewind.api.v1alpha1.replay;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import dev.rewind.api.time.DurationLimits;
+import dev.rewind.api.time.InstantOrAgo;
 import dev.rewind.api.v1alpha1.Rewind;
 import dev.rewind.api.v1alpha1.common.EventState;
 import dev.rewind.api.v1alpha1.common.LocalObjectReference;
 import dev.rewind.api.v1alpha1.replay.spec.ReplayOverride;
-import dev.rewind.api.v1alpha1.retrypolicy.RetryPolicySpec;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
@@ -27,18 +28,32 @@ import java.util.Objects;
 @ValidationRule(
     value = "has(self.routeRef) != has(self.routes)",
     message = "set exactly one of routeRef or routes")
+// Compared only when both are timestamps or both durations: a timestamp against a duration depends on when the
+// replay starts (TimeWindow checks it then). The field pattern admits only values timestamp() and duration()
+// convert, so the rule never fails on a conversion and the user sees the real problem. upperAscii() because RFC
+// 3339 allows a lower-case t and z that Go's parser behind timestamp() refuses.
 @ValidationRule(
-    value = "!has(self.since) || !has(self.until) || (self.since.contains('T') != self.until.contains('T'))"
-        + " || (self.since.contains('T') ? timestamp(self.until) > timestamp(self.since)"
+    value = "!has(self.since) || !has(self.until)"
+        + " || (self.since.upperAscii().contains('T') != self.until.upperAscii().contains('T'))"
+        + " || (self.since.upperAscii().contains('T')"
+        + " ? timestamp(self.until.upperAscii()) > timestamp(self.since.upperAscii())"
         + " : duration(self.until) < duration(self.since))",
     message = "until must be later than since",
     fieldPath = ".until")
 public class ReplaySpec {
 
-  /** An RFC 3339 timestamp (2026-11-27T10:00:00Z) or a duration back from the start of the replay (2h). */
-  public static final String INSTANT_OR_AGO_PATTERN =
-      "^([0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})"
-          + "|([0-9]+(\\.[0-9]+)?(ms|s|m|h))+)$";
+  /**
+   * An RFC 3339 timestamp (2026-11-27T10:00:00Z) or a duration back from the start of the replay (2h), in the
+   * grammars of {@link InstantOrAgo}.
+   */
+  public static final String INSTANT_OR_AGO_PATTERN = InstantOrAgo.PATTERN;
+
+  /**
+   * Matches one lastOutcome entry: any status code (1xx to 5xx), class or range, or a failure kind. Unlike
+   * retryOn, a replay may select events whose last attempt succeeded.
+   */
+  public static final String LAST_OUTCOME_PATTERN =
+      "^([1-5]xx|[1-5][0-9][0-9]|[1-5][0-9][0-9]-[1-5][0-9][0-9]|connect-failure|timeout|tls-failure)$";
 
   @JsonPropertyDescription("The Route (same namespace) whose events are replayed. Set this or routes.")
   private LocalObjectReference routeRef;
@@ -49,16 +64,20 @@ public class ReplaySpec {
 
   @Size(min = 1, max = 40)
   @Pattern(INSTANT_OR_AGO_PATTERN)
+  @ValidationRule(value = DurationLimits.AGO_RULE, message = DurationLimits.SINCE_MESSAGE)
   @JsonPropertyDescription(
-      "Only events captured at or after this instant: RFC 3339 (2026-11-27T10:00:00Z) or a duration before the"
-          + " replay starts (2h). Default: no lower bound.")
+      "Only events captured at or after this instant: an RFC 3339 timestamp (2026-11-27T10:00:00Z; a real date"
+          + " from year 1970 to 2999, an offset of at most 18 hours, lower-case t and z allowed) or a duration of at"
+          + " most 87600h (10 years) before the replay starts (2h). Earlier than until. Default: no lower bound.")
   private String since;
 
   @Size(min = 1, max = 40)
   @Pattern(INSTANT_OR_AGO_PATTERN)
+  @ValidationRule(value = DurationLimits.AGO_RULE, message = DurationLimits.UNTIL_MESSAGE)
   @JsonPropertyDescription(
-      "Only events captured before this instant: RFC 3339 or a duration before the replay starts (30m)."
-          + " Default: no upper bound.")
+      "Only events captured before this instant: an RFC 3339 timestamp (a real date from year 1970 to 2999, an"
+          + " offset of at most 18 hours) or a duration of at most 87600h (10 years) before the replay starts (30m)."
+          + " Later than since. Default: no upper bound.")
   private String until;
 
   @Default("[\"failed\", \"dead\"]")
@@ -83,7 +102,7 @@ public class ReplaySpec {
   @JsonPropertyDescription(
       "Only events whose last attempt ended so: status codes (503), classes (5xx), ranges (500-504),"
           + " connect-failure, timeout, tls-failure. Default: any outcome, including none yet.")
-  private List<@Pattern(RetryPolicySpec.OUTCOME_PATTERN) @Size(min = 3, max = 15) String> lastOutcome;
+  private List<@Pattern(LAST_OUTCOME_PATTERN) @Size(min = 3, max = 15) String> lastOutcome;
 
   @Size(min = 1, max = 253)
   @Pattern(Rewind.NAME_PATTERN)

@@ -2,6 +2,7 @@ package dev.rewind.api.v1alpha1.retrypolicy.spec;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import dev.rewind.api.time.DurationLimits;
 import dev.rewind.api.v1alpha1.Rewind;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
@@ -48,7 +49,9 @@ public class Backoff {
   @Default("1s")
   @Size(min = 1, max = 32)
   @Pattern(Rewind.DURATION_PATTERN)
-  @JsonPropertyDescription("Delay before the first retry, as a duration (500ms, 1s, 1m30s). Default: 1s.")
+  @ValidationRule(value = DurationLimits.BACKOFF_DELAY_RULE, message = DurationLimits.INITIAL_DELAY_MESSAGE)
+  @JsonPropertyDescription(
+      "Delay before the first retry, as a duration (500ms, 1s, 1m30s) of at most 24h. Default: 1s.")
   private String initialDelay;
 
   @Default("2")
@@ -60,8 +63,10 @@ public class Backoff {
   @Default("5m")
   @Size(min = 1, max = 32)
   @Pattern(Rewind.DURATION_PATTERN)
+  @ValidationRule(value = DurationLimits.BACKOFF_DELAY_RULE, message = DurationLimits.MAX_DELAY_MESSAGE)
   @JsonPropertyDescription(
-      "Cap on any delay, applied after jitter and to Retry-After; at least initialDelay. Default: 5m.")
+      "Cap on any delay, applied after jitter and to Retry-After: a duration of at least initialDelay and at most"
+          + " 24h. Default: 5m.")
   private String maxDelay;
 
   @Default("0.2")

@@ -10,15 +10,14 @@ import java.util.Objects;
 public class Destination {
 
   @Required
-  @Size(min = 1, max = 2048)
-  @ValidationRule(
-      value = "self.matches('^https?://[^/?#@\\\\s]+([/?#][^\\\\s]*)?$')",
-      message = "destination.url must be an absolute http or https URL with a host, for example"
-          + " http://service-b.orders.svc:8080/orders")
+  @Size(min = 1, max = DestinationUrls.MAX_LENGTH)
+  @ValidationRule(value = DestinationUrls.RULE, message = DestinationUrls.MESSAGE)
   @JsonPropertyDescription(
-      "Absolute http or https URL events are delivered to. For explicit capture (POST /v1/routes/{route}/suffix)"
-          + " the suffix is appended to this path. Hosts in blocked ranges (link-local, cloud metadata addresses)"
-          + " are refused.")
+      "Absolute http or https URL events are delivered to, at most 2048 characters: a host name of letters,"
+          + " digits, dots and hyphens (the last label starting with a letter), an IPv4 address or a bracketed"
+          + " IPv6 literal; an optional port from 1 to 65535; no user name or password. For explicit capture"
+          + " (POST /v1/routes/{route}/suffix) the suffix is appended to this path. Hosts in blocked ranges"
+          + " (link-local, cloud metadata addresses) are refused.")
   private String url;
 
   public Destination() {}

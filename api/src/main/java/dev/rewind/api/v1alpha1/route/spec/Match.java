@@ -13,12 +13,16 @@ import java.util.Objects;
  */
 public class Match {
 
+  /** A lower-case DNS name, optionally starting with '*.', and an optional port from 1 to 65535. */
+  public static final String HOST_PATTERN =
+      "^(\\*\\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:" + DestinationUrls.PORT + ")?$";
+
   @Required
   @Size(min = 1, max = 253)
-  @Pattern("^(\\*\\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]{1,5})?$")
+  @Pattern(HOST_PATTERN)
   @JsonPropertyDescription(
-      "Host the application calls, lower case, optionally with a port (service-b.orders.svc:8080). A leading"
-          + " '*.' matches any subdomain. Without a port, any port matches.")
+      "Host the application calls, lower case, optionally with a port from 1 to 65535"
+          + " (service-b.orders.svc:8080). A leading '*.' matches any subdomain. Without a port, any port matches.")
   private String host;
 
   @Size(min = 1, max = 1024)
