@@ -23,6 +23,8 @@ import dev.rewind.sidecar.capture.CaptureServer;
 import dev.rewind.sidecar.capture.Identity;
 import dev.rewind.sidecar.capture.ProxyServer;
 import dev.rewind.sidecar.capture.RequestCapture;
+import dev.rewind.sidecar.config.KnownSettings;
+import dev.rewind.sidecar.config.SettingBounds;
 import dev.rewind.sidecar.config.SidecarConfig;
 import dev.rewind.sidecar.identity.SenderReport;
 import dev.rewind.sidecar.routes.FileRouteSource;
@@ -76,6 +78,9 @@ public class Sidecar {
   private long senderTimer = -1;
 
   void start(@Observes StartupEvent startup) {
+    // Before anything starts: a misspelt variable or a value out of bounds stops the start naming the setting.
+    KnownSettings.checkEnvironment(System.getenv());
+    SettingBounds.check(config);
     boolean cluster = config.mode() == SidecarConfig.Mode.cluster;
     String worker = config.pod().orElseGet(Sidecar::hostName);
     store = new Store(vertx, storeConfig(cluster));
