@@ -81,6 +81,23 @@ public class Sidecar {
     // Before anything starts: a misspelt variable or a value out of bounds stops the start naming the setting.
     KnownSettings.checkEnvironment(System.getenv());
     SettingBounds.check(config);
+    try {
+      startServices();
+    } catch (RuntimeException e) {
+      // Quarkus fires no ShutdownEvent after a failed start: stop what did start, above all the embedded
+      // PostgreSQL, which would otherwise outlive this process.
+      try {
+        stop(null);
+      } catch (RuntimeException alsoFailed) {
+        e.addSuppressed(alsoFailed);
+      } finally {
+        stopEmbeddedStore();
+      }
+      throw e;
+    }
+  }
+
+  private void startServices() {
     boolean cluster = config.mode() == SidecarConfig.Mode.cluster;
     String worker = config.pod().orElseGet(Sidecar::hostName);
     store = new Store(vertx, storeConfig(cluster));
@@ -163,7 +180,8 @@ public class Sidecar {
       if (cluster) {
         throw new IllegalStateException("rewind.store.url is required in cluster mode (REWIND_STORE_URL)");
       }
-      embedded = EmbeddedStore.start(Path.of(s.embeddedDataDir()));
+      // Stopped by stop(), after everything that uses it: no shutdown hook of its own racing Quarkus'.
+      embedded = EmbeddedStore.start(Path.of(s.embeddedDataDir()), s.embeddedPort(), false);
       url = embedded.url();
       embedded.advertise(storeUrlFile());
       LOG.infof("No store configured: started an embedded PostgreSQL (data in %s)", s.embeddedDataDir());
@@ -197,9 +215,16 @@ public class Sidecar {
     if (store != null) {
       store.close();
     }
+    stopEmbeddedStore();
+  }
+
+  /** Last, once nothing uses it; at most once, as a failed start may end here twice. */
+  private void stopEmbeddedStore() {
     if (embedded != null) {
-      embedded.close();
+      EmbeddedStore stopping = embedded;
+      embedded = null;
       EmbeddedStore.withdraw(storeUrlFile());
+      stopping.close();
     }
   }
 

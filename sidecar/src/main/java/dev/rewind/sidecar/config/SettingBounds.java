@@ -24,6 +24,7 @@ public final class SettingBounds {
     notBlank(problems, "rewind.workload", config.workload());
     atLeast(problems, "rewind.store.pool-size", store.poolSize(), 1);
     positive(problems, "rewind.store.write-timeout", store.writeTimeout());
+    port(problems, "rewind.store.embedded-port", store.embeddedPort());
     port(problems, "rewind.capture.port", config.capture().port());
     atLeast(problems, "rewind.capture.max-body-size", config.capture().maxBodySize(), 1);
     port(problems, "rewind.proxy.port", config.proxy().port());

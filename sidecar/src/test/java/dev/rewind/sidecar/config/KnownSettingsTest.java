@@ -13,8 +13,9 @@ class KnownSettingsTest {
 
   @Test
   void theKnownSettingsAreTheMappingsOwn() {
+    // Read from SidecarConfig: a setting added there is known at once, the embedded store's port included.
     assertThat(KnownSettings.properties()).contains("rewind.mode", "rewind.store.url", "rewind.store.password",
-        "rewind.delivery.concurrency", "rewind.retention.interval");
+        "rewind.store.embedded-port", "rewind.delivery.concurrency", "rewind.retention.interval");
     assertThat(KnownSettings.properties()).allMatch(p -> p.startsWith("rewind."));
   }
 

@@ -31,6 +31,8 @@ class SettingBoundsTest {
         Arguments.of("rewind.capture.port", "65536", "must be a port in 0..65535 (0: any free one), not 65536"),
         Arguments.of("rewind.capture.port", "-1", "must be a port in 0..65535 (0: any free one), not -1"),
         Arguments.of("rewind.proxy.port", "70000", "must be a port in 0..65535 (0: any free one), not 70000"),
+        Arguments.of("rewind.store.embedded-port", "65536",
+            "must be a port in 0..65535 (0: any free one), not 65536"),
         Arguments.of("rewind.capture.max-body-size", "0", "must be at least 1, not 0"),
         Arguments.of("rewind.store.pool-size", "0", "must be at least 1, not 0"),
         Arguments.of("rewind.store.write-timeout", "0s", "must be longer than zero, not PT0S"),
@@ -78,6 +80,7 @@ class SettingBoundsTest {
         Map.entry("rewind.delivery.memory-budget", "1"),
         Map.entry("rewind.capture.port", "0"),
         Map.entry("rewind.proxy.port", "65535"),
+        Map.entry("rewind.store.embedded-port", "65535"),
         Map.entry("rewind.capture.max-body-size", "1"),
         Map.entry("rewind.store.pool-size", "1"),
         Map.entry("rewind.store.write-timeout", "1ms")));
