@@ -90,8 +90,6 @@ public class Sidecar {
         stop(null);
       } catch (RuntimeException alsoFailed) {
         e.addSuppressed(alsoFailed);
-      } finally {
-        stopEmbeddedStore();
       }
       throw e;
     }
@@ -190,6 +188,15 @@ public class Sidecar {
   }
 
   void stop(@Observes ShutdownEvent shutdown) {
+    try {
+      stopServices();
+    } finally {
+      // Whatever failed above, PostgreSQL must not outlive this process: it has no shutdown hook of its own.
+      stopEmbeddedStore();
+    }
+  }
+
+  private void stopServices() {
     if (retentionTimer != -1) {
       vertx.cancelTimer(retentionTimer);
     }
@@ -215,10 +222,9 @@ public class Sidecar {
     if (store != null) {
       store.close();
     }
-    stopEmbeddedStore();
   }
 
-  /** Last, once nothing uses it; at most once, as a failed start may end here twice. */
+  /** Last, once nothing uses it; at most once. */
   private void stopEmbeddedStore() {
     if (embedded != null) {
       EmbeddedStore stopping = embedded;
