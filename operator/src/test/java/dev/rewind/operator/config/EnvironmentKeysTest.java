@@ -31,15 +31,20 @@ class EnvironmentKeysTest {
     assertThat(EnvironmentKeys.unknown(env, EnvironmentKeys.known()))
         .isEqualTo(List.of("REWIND_RETENTION_DEAD_", "REWIND_TAKEOVER_AFTR"));
     assertThatThrownBy(() -> EnvironmentKeys.check(env))
-        .hasMessageStartingWith("unknown Rewind settings in the environment: REWIND_RETENTION_DEAD_, "
-            + "REWIND_TAKEOVER_AFTR");
+        .hasMessageStartingWith("unknown Rewind settings in the environment: REWIND_RETENTION_DEAD_ (did you mean "
+            + "REWIND_RETENTION_DEAD?), REWIND_TAKEOVER_AFTR (did you mean REWIND_TAKEOVER_AFTER?)");
   }
 
   @Test
-  void environmentNamesFollowSmallRyesRule() {
-    assertThat(EnvironmentKeys.environmentName("rewind.replay.signing-secret-namespaces"))
-        .isEqualTo("REWIND_REPLAY_SIGNING_SECRET_NAMESPACES");
-    assertThat(EnvironmentKeys.environmentName("rewind.operator.blocked-cidrs[*]"))
-        .isEqualTo("REWIND_OPERATOR_BLOCKED_CIDRS");
+  void theServiceLinksOfTheChartsInjectorServiceDoNotStopTheOperator() {
+    // The kubelet writes these into the operator's pod for the chart's Service rewind-sidecar-injector.
+    Map<String, String> env = Map.of("REWIND_STORE_URL", "x",
+        "REWIND_SIDECAR_INJECTOR_SERVICE_HOST", "10.96.4.2", "REWIND_SIDECAR_INJECTOR_SERVICE_PORT", "443",
+        "REWIND_SIDECAR_INJECTOR_SERVICE_PORT_WEBHOOK", "443", "REWIND_SIDECAR_INJECTOR_PORT", "tcp://10.96.4.2:443",
+        "REWIND_SIDECAR_INJECTOR_PORT_443_TCP", "tcp://10.96.4.2:443",
+        "REWIND_SIDECAR_INJECTOR_PORT_443_TCP_PROTO", "tcp", "REWIND_SIDECAR_INJECTOR_PORT_443_TCP_PORT", "443",
+        "REWIND_SIDECAR_INJECTOR_PORT_443_TCP_ADDR", "10.96.4.2");
+
+    assertThat(EnvironmentKeys.unknown(env, EnvironmentKeys.known())).isEmpty();
   }
 }

@@ -95,6 +95,14 @@ public interface SidecarConfig {
     /** Where the embedded PostgreSQL keeps its data, so a restart keeps the journal. */
     @WithDefault(".rewind/pgdata")
     String embeddedDataDir();
+
+    /**
+     * The loopback port the embedded PostgreSQL listens on; 0 (the default) for a free one. The running store's
+     * URL is written to {@code store.url} beside the data directory either way; a fixed port is for other tools
+     * (psql, a SQL client) that should find it at the same address after every restart.
+     */
+    @WithDefault("0")
+    int embeddedPort();
   }
 
   interface Capture {
