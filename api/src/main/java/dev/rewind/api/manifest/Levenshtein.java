@@ -1,11 +1,14 @@
 package dev.rewind.api.manifest;
 
-/** Edit distance between two short strings, for "did you mean" hints. */
-final class Levenshtein {
+/**
+ * Edit distance between two short strings (letters inserted, deleted or replaced), for "did you mean" hints in
+ * manifests and settings.
+ */
+public final class Levenshtein {
 
   private Levenshtein() {}
 
-  static int distance(String a, String b) {
+  public static int distance(String a, String b) {
     int[] previous = new int[b.length() + 1];
     int[] current = new int[b.length() + 1];
     for (int j = 0; j <= b.length(); j++) {

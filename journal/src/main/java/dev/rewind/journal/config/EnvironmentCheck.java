@@ -1,5 +1,6 @@
 package dev.rewind.journal.config;
 
+import dev.rewind.api.manifest.Levenshtein;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -76,7 +77,7 @@ public final class EnvironmentCheck {
     String best = null;
     int bestDistance = Integer.MAX_VALUE;
     for (String candidate : names) {
-      int distance = distance(unknown, candidate);
+      int distance = Levenshtein.distance(unknown, candidate);
       if (distance < bestDistance) {
         bestDistance = distance;
         best = candidate;
@@ -145,25 +146,5 @@ public final class EnvironmentCheck {
   private static boolean isServiceLink(String name, Set<String> prefixes) {
     return prefixes.stream().anyMatch(p -> name.startsWith(p)
         && SERVICE_LINK.matcher(name.substring(p.length())).matches());
-  }
-
-  /** Levenshtein distance: letters inserted, deleted or replaced to turn one name into the other. */
-  static int distance(String a, String b) {
-    int[] previous = new int[b.length() + 1];
-    int[] current = new int[b.length() + 1];
-    for (int j = 0; j <= b.length(); j++) {
-      previous[j] = j;
-    }
-    for (int i = 1; i <= a.length(); i++) {
-      current[0] = i;
-      for (int j = 1; j <= b.length(); j++) {
-        int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
-        current[j] = Math.min(substitution, Math.min(previous[j] + 1, current[j - 1] + 1));
-      }
-      int[] swap = previous;
-      previous = current;
-      current = swap;
-    }
-    return previous[b.length()];
   }
 }

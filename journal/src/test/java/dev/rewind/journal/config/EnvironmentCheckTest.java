@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatNoException;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.rewind.api.manifest.Levenshtein;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -140,12 +141,12 @@ class EnvironmentCheckTest {
 
   @Test
   void distanceCountsInsertionsDeletionsAndReplacements() {
-    assertThat(EnvironmentCheck.distance("", "")).isZero();
-    assertThat(EnvironmentCheck.distance("abc", "abc")).isZero();
-    assertThat(EnvironmentCheck.distance("", "abc")).isEqualTo(3);
-    assertThat(EnvironmentCheck.distance("abc", "")).isEqualTo(3);
-    assertThat(EnvironmentCheck.distance("abc", "abd")).isEqualTo(1);
-    assertThat(EnvironmentCheck.distance("abc", "abxc")).isEqualTo(1);
-    assertThat(EnvironmentCheck.distance("kitten", "sitting")).isEqualTo(3);
+    assertThat(Levenshtein.distance("", "")).isZero();
+    assertThat(Levenshtein.distance("abc", "abc")).isZero();
+    assertThat(Levenshtein.distance("", "abc")).isEqualTo(3);
+    assertThat(Levenshtein.distance("abc", "")).isEqualTo(3);
+    assertThat(Levenshtein.distance("abc", "abd")).isEqualTo(1);
+    assertThat(Levenshtein.distance("abc", "abxc")).isEqualTo(1);
+    assertThat(Levenshtein.distance("kitten", "sitting")).isEqualTo(3);
   }
 }

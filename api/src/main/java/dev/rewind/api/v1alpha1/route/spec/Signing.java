@@ -6,14 +6,16 @@ import java.util.Objects;
 
 /**
  * Standard Webhooks signing: every attempt carries webhook-id, webhook-timestamp and webhook-signature
- * (v1,base64(HMAC-SHA256(secret, id + "." + timestamp + "." + body))), computed afresh for each attempt.
+ * (v1,base64(HMAC-SHA256(secret, id + "." + timestamp + "." + body))), computed afresh for each attempt; one
+ * signature per secret while a rotation is under way.
  */
 public class Signing {
 
   @Required
   @JsonPropertyDescription(
       "Secret holding the signing key. A value starting with whsec_ is base64-decoded after the prefix (the"
-          + " Standard Webhooks format); any other value is used as raw bytes.")
+          + " Standard Webhooks format); any other value is used as raw bytes. To rotate, put several secrets in"
+          + " the value separated by spaces (new first): every delivery then carries one signature per secret.")
   private SecretKeySelector secretRef;
 
   public Signing() {}
