@@ -152,12 +152,12 @@ public final class ReplayReconciler implements Reconciler<Replay>, Cleaner<Repla
     if (view.phase() == ReplayPhase.Running && replays.runsHere(id)) {
       replays.whenFinishedHere(id, () -> triggerFor(replay));
     }
-    return ReplayStatuses.of(replay, view);
+    return ReplayStatuses.of(replay, view, clock.instant());
   }
 
   /** Reads the counts of a replay this process delivers; one it no longer finds is started again. */
   private ReplayStatus refresh(Replay replay, UUID id, Context<Replay> context) {
-    return replays.status(id).map(view -> ReplayStatuses.of(replay, view))
+    return replays.status(id).map(view -> ReplayStatuses.of(replay, view, clock.instant()))
         .orElseGet(() -> start(replay, id, context));
   }
 
