@@ -45,7 +45,10 @@ import picocli.CommandLine.Spec;
     description = {
         "Re-deliver the events a Replay file selects, from this process, and report how it went.",
         "Running the same file again resumes an interrupted replay; a finished one is only reported (a replay"
-            + " runs once: give it a new metadata.name to replay again)."})
+            + " runs once: give it a new metadata.name to replay again).",
+        "Destinations are checked as the standalone sidecar checks them: rewind.delivery.allow-loopback"
+            + " (REWIND_DELIVERY_ALLOW_LOOPBACK, default true) and rewind.delivery.blocked-cidrs"
+            + " (REWIND_DELIVERY_BLOCKED_CIDRS) beyond the link-local and metadata ranges always refused."})
 final class ReplayCommand implements Callable<Integer> {
 
   @Spec
@@ -63,7 +66,8 @@ final class ReplayCommand implements Callable<Integer> {
   StoreOptions store;
 
   @Option(names = "--secrets-dir", paramLabel = "DIR",
-      description = "Signing secrets for routes that sign, laid out <dir>/<secret>/<key>. Default: none.")
+      description = "Signing secrets for routes that sign, laid out <dir>/<secret>/<key>, as the standalone"
+          + " sidecar's rewind.secrets-dir. Default: none.")
   Path secretsDir;
 
   @Option(names = "--wait", negatable = true, defaultValue = "true", fallbackValue = "true",
@@ -80,13 +84,15 @@ final class ReplayCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     Duration every = parseInterval();
-    ReplayFiles.Input input = ReplayFiles.read(file, configDir, store.namespace);
+    // The standalone sidecar's address policy and settings: what the file may name is checked before anything is
+    // sent, and the deliverer checks every resolved address again when it sends.
+    AddressPolicy addresses = DeliverySettings.addressPolicy();
+    ReplayFiles.Input input = ReplayFiles.read(file, configDir, store.namespace, addresses, secretsDir);
     input.notes().forEach(note -> err.println("note: " + note));
     err.flush();
     try (StoreSession session = StoreSession.open(store, err)) {
       // Connections per destination up to the most concurrency a Replay may ask for, so its own setting rules.
-      HttpDeliverer deliverer = new HttpDeliverer(session.store().vertx().getDelegate(), AddressPolicy.standalone(),
-          256);
+      HttpDeliverer deliverer = new HttpDeliverer(session.store().vertx().getDelegate(), addresses, 256);
       SecretSource secrets = secretsDir == null ? SecretSource.NONE : new DirectorySecretSource(secretsDir);
       ReplayEngine engine = new ReplayEngine(session.store(),
           new AttemptRunner(deliverer, secrets, Clock.systemUTC(), 4096), ReplayOptions.defaults(worker()),

@@ -9,9 +9,12 @@ import dev.rewind.api.v1alpha1.replay.Replay;
 import dev.rewind.api.v1alpha1.retrypolicy.RetryPolicy;
 import dev.rewind.api.v1alpha1.retrypolicy.RetryPolicySpec;
 import dev.rewind.api.v1alpha1.route.Route;
+import dev.rewind.api.v1alpha1.route.spec.SecretKeySelector;
 import dev.rewind.journal.delivery.AddressPolicy;
+import dev.rewind.journal.delivery.DirectorySecretSource;
 import dev.rewind.journal.route.ResolvedRoute;
 import dev.rewind.journal.route.RouteResolver;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,8 +24,17 @@ import java.util.Map;
 
 /**
  * Reads what a standalone replay needs: the Replay file, validated and defaulted against the CRD, and the Routes
- * and RetryPolicies of its namespace from the config directory, resolved as the standalone sidecar resolves them.
- * Every problem names the file and the field.
+ * and RetryPolicies of its namespace from the config directory, resolved as the standalone sidecar resolves them,
+ * under the address policy of this process's delivery settings. Every problem names the file and the field, and
+ * all of them are found before anything is sent:
+ *
+ * <ul>
+ *   <li>a route the Replay names that is not in the config directory (a misspelt name would match nothing);
+ *   <li>an override.retryPolicyRef that is not there either;
+ *   <li>an override.destination.url the address policy refuses (checked on the host as written; the deliverer
+ *       checks every resolved address again when it sends);
+ *   <li>a replayed route that signs with a secret the secrets directory does not hold (every attempt would fail).
+ * </ul>
  */
 final class ReplayFiles {
 
@@ -47,9 +59,11 @@ final class ReplayFiles {
 
   /**
    * @param namespace the namespace of objects whose metadata names none
+   * @param addresses where events may be delivered: the same policy the standalone sidecar applies
+   * @param secretsDir where signing secrets are read, {@code <dir>/<secret>/<key>}; null when none was given
    * @throws ManifestException naming the file, object and field of every problem
    */
-  static Input read(Path file, Path configDir, String namespace) {
+  static Input read(Path file, Path configDir, String namespace, AddressPolicy addresses, Path secretsDir) {
     Manifests manifests = new ManifestReader(namespace).read(file);
     String source = file.toString();
     if (manifests.replays().size() != 1 || !manifests.routes().isEmpty()
@@ -85,23 +99,37 @@ final class ReplayFiles {
               + " (namespace " + replayNamespace + ")")));
     }
 
+    if (override != null && override.getDestination() != null) {
+      String refusal = refusal(override.getDestination().getUrl(), addresses);
+      if (refusal != null) {
+        problems.add(new Problem(source, 0, label, new Violation("spec.override.destination.url",
+            refusal + " (settings " + DeliverySettings.ALLOW_LOOPBACK + ", " + DeliverySettings.BLOCKED_CIDRS
+                + ")")));
+      }
+    }
+
     Map<String, ResolvedRoute> routes = new HashMap<>();
-    RouteResolver resolver = new RouteResolver(AddressPolicy.standalone());
+    RouteResolver resolver = new RouteResolver(addresses);
     List<String> wanted = replay.getSpec().routeNames();
+    String routesField = replay.getSpec().getRouteRef() != null ? "spec.routeRef.name" : "spec.routes";
     for (String name : wanted) {
       Route route = config == null ? null : config.routes().stream()
           .filter(r -> name.equals(r.getMetadata().getName())
               && replayNamespace.equals(r.getMetadata().getNamespace()))
           .findFirst().orElse(null);
       if (route == null) {
-        notes.add("Route \"" + name + "\" is not in " + configDir + ": its events go to the URL they were"
-            + " captured for, " + (override != null && override.getRetryPolicyRef() != null
-            ? "under the override policy" : "one attempt each"));
+        problems.add(new Problem(source, 0, label, new Violation(routesField, "RouteNotFound: Route \"" + name
+            + "\" not found in " + configDir + " (namespace " + replayNamespace + ")")));
         continue;
       }
       RouteResolver.Result result = resolver.resolve(route, policyObjects);
       if (result.ok()) {
         routes.put(name, result.route());
+        String missingSecret = missingSecret(route, replayNamespace, secretsDir);
+        if (missingSecret != null) {
+          problems.add(new Problem(config.sourceOf(route), 0, "Route \"" + name + "\"",
+              new Violation("spec.signing.secretRef", missingSecret)));
+        }
       } else {
         String field = result.reason() == RouteResolver.Reason.RetryPolicyNotFound
             || result.reason() == RouteResolver.Reason.InvalidRetryPolicy
@@ -114,5 +142,42 @@ final class ReplayFiles {
       throw new ManifestException(problems);
     }
     return new Input(replay, source, routes, policies, notes);
+  }
+
+  /** Why the address policy refuses the URL's host as written, or null. */
+  private static String refusal(String url, AddressPolicy addresses) {
+    String host;
+    try {
+      host = URI.create(url).getHost();
+    } catch (IllegalArgumentException e) {
+      return "\"" + url + "\" is not a URL: " + e.getMessage();
+    }
+    if (host == null) {
+      return "\"" + url + "\" names no host";
+    }
+    String refusal = addresses.refusalForHost(host);
+    return refusal == null ? null : "destination " + url + " is refused by the address policy (" + refusal + ")";
+  }
+
+  /**
+   * Why a route that signs cannot be signed for from here, or null: no secrets directory was given, or it holds
+   * no such secret key. Said up front, naming the secret, the key and the directory looked in, rather than by
+   * every attempt failing with a config error.
+   */
+  private static String missingSecret(Route route, String namespace, Path secretsDir) {
+    if (route.getSpec().getSigning() == null || route.getSpec().getSigning().getSecretRef() == null) {
+      return null;
+    }
+    SecretKeySelector ref = route.getSpec().getSigning().getSecretRef();
+    String wanted = "secret \"" + ref.getName() + "\" key \"" + ref.getKey() + "\"";
+    if (secretsDir == null) {
+      return "the route signs with " + wanted + ", but no --secrets-dir was given to read it from"
+          + " (<dir>/" + ref.getName() + "/" + ref.getKey() + ")";
+    }
+    if (new DirectorySecretSource(secretsDir).get(namespace, ref.getName(), ref.getKey()) == null) {
+      return "the route signs with " + wanted + ", which is not in " + secretsDir + " (looked for "
+          + secretsDir.resolve(ref.getName()).resolve(ref.getKey()) + ")";
+    }
+    return null;
   }
 }

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,12 +20,19 @@ class LauncherIT {
   private record Run(int exitCode, String out, String err) {}
 
   private static Run run(Path workDir, String... args) throws IOException, InterruptedException {
+    return run(workDir, Map.of(), args);
+  }
+
+  private static Run run(Path workDir, Map<String, String> environment, String... args)
+      throws IOException, InterruptedException {
     List<String> command = new java.util.ArrayList<>(List.of(LAUNCHER.toAbsolutePath().toString()));
     command.addAll(List.of(args));
     Path out = workDir.resolve("out.txt");
     Path err = workDir.resolve("err.txt");
-    Process process = new ProcessBuilder(command).directory(workDir.toFile())
-        .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile())
+        .redirectOutput(out.toFile()).redirectError(err.toFile());
+    builder.environment().putAll(environment);
+    Process process = builder.start();
     if (!process.waitFor(60, TimeUnit.SECONDS)) {
       process.destroyForcibly();
       throw new IllegalStateException("bin/rewind did not finish within 60 s");
@@ -57,5 +65,36 @@ class LauncherIT {
 
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.err()).contains("replay.yaml (document 1, Replay \"broken\"): spec.maxEvents:");
+  }
+
+  @Test
+  void theSidecarsDeliveryEnvironmentVariablesApply(@TempDir Path dir) throws Exception {
+    Files.createDirectories(dir.resolve("rewind.d"));
+    Files.writeString(dir.resolve("rewind.d").resolve("routes.yaml"), """
+        apiVersion: rewind.dev/v1alpha1
+        kind: Route
+        metadata: {name: orders}
+        spec:
+          destination: {url: "http://127.0.0.1:18080/orders"}
+        """);
+    Files.writeString(dir.resolve("replay.yaml"), """
+        apiVersion: rewind.dev/v1alpha1
+        kind: Replay
+        metadata: {name: local}
+        spec:
+          routeRef: {name: orders}
+          override: {destination: {url: "http://10.1.2.3/orders"}}
+        """);
+
+    // Refused when the file is read, before any store is opened: nothing is sent, nothing is recorded.
+    Run run = run(dir, Map.of("REWIND_DELIVERY_ALLOW_LOOPBACK", "false", "REWIND_DELIVERY_BLOCKED_CIDRS",
+        "10.0.0.0/8"), "replay", "-f", "replay.yaml");
+
+    assertThat(run.exitCode()).as(run.err()).isEqualTo(2);
+    assertThat(run.err()).contains("(Route \"orders\"): spec.destination.url: DestinationBlocked:")
+        .contains("is loopback")
+        .contains("replay.yaml (Replay \"local\"): spec.override.destination.url: destination http://10.1.2.3/orders"
+            + " is refused by the address policy (address 10.1.2.3 is in blocked range 10.0.0.0/8)");
+    assertThat(dir.resolve(".rewind")).doesNotExist();
   }
 }

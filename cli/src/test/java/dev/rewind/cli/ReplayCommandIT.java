@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rewind.api.v1alpha1.common.EventState;
 import dev.rewind.journal.delivery.AttemptRunner;
+import dev.rewind.journal.delivery.WebhookSigner;
 import dev.rewind.journal.replay.JournalSeed;
 import dev.rewind.journal.store.Sender;
 import dev.rewind.journal.store.Senders;
@@ -189,6 +190,128 @@ class ReplayCommandIT {
     assertThat(cli.exitCode()).isEqualTo(2);
     assertThat(cli.err()).contains(file + " (Replay \"nowhere\"): spec.override.retryPolicyRef.name: RetryPolicy"
         + " \"absent\" not found in " + configDir);
+  }
+
+  @Test
+  void aRouteMissingFromTheConfigDirectoryIsRefusedNamingTheFieldAndTheRoute() throws IOException {
+    deadOrders(3);
+    Path one = replayFile("misspelt", "routeRef: {name: ordesr}");
+    Path some = replayFile("some", "routes: [orders, gone]");
+
+    Cli misspelt = replay(one);
+    Cli partly = replay(some);
+
+    assertThat(misspelt.exitCode()).as(misspelt.toString()).isEqualTo(2);
+    assertThat(misspelt.err()).contains(one + " (Replay \"misspelt\"): spec.routeRef.name: RouteNotFound: Route"
+        + " \"ordesr\" not found in " + configDir + " (namespace " + ns + ")");
+    assertThat(partly.exitCode()).as(partly.toString()).isEqualTo(2);
+    assertThat(partly.err()).contains(some + " (Replay \"some\"): spec.routes: RouteNotFound: Route \"gone\"");
+    assertThat(sink.count()).isZero();
+    assertThat(store.count("SELECT count(*) FROM rewind.replays WHERE namespace = $1", ns)).isZero();
+  }
+
+  @Test
+  void anOverrideDestinationTheAddressPolicyRefusesIsAnErrorBeforeAnythingIsSent() throws IOException {
+    deadOrders(4);
+    Path file = replayFile("metadata", "routeRef: {name: orders}\n"
+        + "override: {destination: {url: \"http://169.254.169.254/latest/meta-data\"}}");
+
+    Cli cli = replay(file);
+
+    assertThat(cli.exitCode()).as(cli.toString()).isEqualTo(2);
+    assertThat(cli.err()).contains(file + " (Replay \"metadata\"): spec.override.destination.url: destination"
+        + " http://169.254.169.254/latest/meta-data is refused by the address policy (address 169.254.169.254 is in"
+        + " blocked range 169.254.0.0/16)");
+    assertThat(sink.count()).isZero();
+    assertThat(store.count("SELECT count(*) FROM rewind.replays WHERE namespace = $1", ns)).isZero();
+  }
+
+  @Test
+  void theSidecarsDeliverySettingsApplyToTheReplayToo() throws IOException {
+    deadOrders(2);
+    Path toRoute = replayFile("to-route", "routeRef: {name: orders}\nrateLimit: 0");
+    Path toLoopback = replayFile("to-loopback", "routeRef: {name: orders}\n"
+        + "override: {destination: {url: \"http://localhost:9/elsewhere\"}}");
+
+    Cli loopbackRefused;
+    Cli overrideRefused;
+    Cli rangeBlocked;
+    try {
+      System.setProperty(DeliverySettings.ALLOW_LOOPBACK, "false");
+      loopbackRefused = replay(toRoute);
+      overrideRefused = replay(toLoopback);
+      System.setProperty(DeliverySettings.ALLOW_LOOPBACK, "true");
+      System.setProperty(DeliverySettings.BLOCKED_CIDRS, "10.0.0.0/8, 127.0.0.0/8");
+      rangeBlocked = replay(toRoute);
+    } finally {
+      System.clearProperty(DeliverySettings.ALLOW_LOOPBACK);
+      System.clearProperty(DeliverySettings.BLOCKED_CIDRS);
+    }
+    // With the standalone defaults the same file delivers (the sink listens on loopback).
+    Cli allowed = replay(toRoute);
+
+    assertThat(loopbackRefused.exitCode()).as(loopbackRefused.toString()).isEqualTo(2);
+    assertThat(loopbackRefused.err()).contains("Route \"orders\"): spec.destination.url: DestinationBlocked:")
+        .contains("is loopback");
+    assertThat(overrideRefused.exitCode()).as(overrideRefused.toString()).isEqualTo(2);
+    assertThat(overrideRefused.err()).contains(toLoopback + " (Replay \"to-loopback\"): spec.override.destination.url:"
+        + " destination http://localhost:9/elsewhere is refused by the address policy (host localhost is loopback)");
+    assertThat(rangeBlocked.exitCode()).as(rangeBlocked.toString()).isEqualTo(2);
+    assertThat(rangeBlocked.err()).contains("is in blocked range 127.0.0.0/8");
+    assertThat(allowed.exitCode()).as(allowed.toString()).isZero();
+    assertThat(allowed.out()).contains("Succeeded — matched 2, delivered 2");
+    assertThat(sink.count()).isEqualTo(2);
+  }
+
+  @Test
+  void aSettingThatDoesNotParseIsAnErrorNamingIt() throws IOException {
+    Path file = replayFile("settings", "routeRef: {name: orders}");
+
+    Cli cli;
+    try {
+      System.setProperty(DeliverySettings.BLOCKED_CIDRS, "10.0.0.0");
+      cli = replay(file);
+    } finally {
+      System.clearProperty(DeliverySettings.BLOCKED_CIDRS);
+    }
+
+    assertThat(cli.exitCode()).isEqualTo(2);
+    assertThat(cli.err()).contains("rewind.delivery.blocked-cidrs (REWIND_DELIVERY_BLOCKED_CIDRS): \"10.0.0.0\" is"
+        + " not a CIDR range");
+  }
+
+  @Test
+  void aSigningSecretMissingFromTheSecretsDirectoryIsNamedUpFront() throws IOException {
+    deadOrders(2);
+    Files.writeString(configDir.resolve("signed.yaml"), """
+        apiVersion: rewind.dev/v1alpha1
+        kind: Route
+        metadata: {name: signed}
+        spec:
+          destination: {url: "%s"}
+          retryPolicyRef: {name: quick}
+          signing: {secretRef: {name: webhook-hmac, key: key}}
+        """.formatted(sink.url("/signed")));
+    JournalSeed.in(store).namespace(ns).route("signed", sink.url("/signed")).state(EventState.DEAD, "503", 1)
+        .append(2);
+    Path file = replayFile("signed", "routeRef: {name: signed}\nrateLimit: 0");
+    Path secrets = Files.createDirectories(dir.resolve("secrets"));
+
+    Cli withoutDir = replay(file);
+    Cli emptyDir = replay(file, "--secrets-dir", secrets.toString());
+    Files.createDirectories(secrets.resolve("webhook-hmac"));
+    Files.writeString(secrets.resolve("webhook-hmac").resolve("key"), "s3cret");
+    Cli withSecret = replay(file, "--secrets-dir", secrets.toString());
+
+    assertThat(withoutDir.exitCode()).as(withoutDir.toString()).isEqualTo(2);
+    assertThat(withoutDir.err()).contains("(Route \"signed\"): spec.signing.secretRef: the route signs with secret"
+        + " \"webhook-hmac\" key \"key\", but no --secrets-dir was given");
+    assertThat(emptyDir.exitCode()).as(emptyDir.toString()).isEqualTo(2);
+    assertThat(emptyDir.err()).contains("the route signs with secret \"webhook-hmac\" key \"key\", which is not in "
+        + secrets + " (looked for " + secrets.resolve("webhook-hmac").resolve("key") + ")");
+    assertThat(withSecret.exitCode()).as(withSecret.toString()).isZero();
+    assertThat(sink.received()).hasSize(2)
+        .allSatisfy(r -> assertThat(r.header(WebhookSigner.SIGNATURE)).isNotBlank());
   }
 
   @Test

@@ -7,6 +7,7 @@ import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -49,6 +50,19 @@ public final class AddressPolicy {
 
   public static AddressPolicy cluster() {
     return new AddressPolicy(List.of(), false);
+  }
+
+  /**
+   * The policy of a process configured the way the sidecar is ({@code rewind.delivery.allow-loopback},
+   * {@code rewind.delivery.blocked-cidrs}), with the sidecar's defaults: loopback allowed standalone and refused in
+   * a cluster unless {@code allowLoopback} says otherwise; {@link #DEFAULT_BLOCKED} always, plus
+   * {@code extraBlocked}. One construction for every process that delivers (sidecar, {@code rewind replay}), so
+   * a replay from the command line cannot send events where the sidecar would refuse to.
+   *
+   * @throws IllegalArgumentException naming the entry of {@code extraBlocked} that is not a CIDR range
+   */
+  public static AddressPolicy configured(boolean cluster, Optional<Boolean> allowLoopback, List<String> extraBlocked) {
+    return new AddressPolicy(extraBlocked, allowLoopback.orElse(!cluster));
   }
 
   /** Why the host as written is refused, or null. Resolves nothing: names are checked again at delivery. */

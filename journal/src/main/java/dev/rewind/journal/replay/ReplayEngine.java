@@ -1,7 +1,6 @@
 package dev.rewind.journal.replay;
 
 import dev.rewind.api.v1alpha1.replay.ReplayPhase;
-import dev.rewind.api.v1alpha1.retrypolicy.RetryPolicySpec;
 import dev.rewind.journal.delivery.AttemptRunner;
 import dev.rewind.journal.delivery.DeliveryMetrics;
 import dev.rewind.journal.store.Store;
@@ -57,6 +56,7 @@ public final class ReplayEngine implements AutoCloseable {
   private final ReplayOptions options;
   private final Clock clock;
   private final DeliveryMetrics metrics;
+  private final ReplayFailures failures;
   private final Map<UUID, ReplayRun> runs = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
@@ -75,6 +75,7 @@ public final class ReplayEngine implements AutoCloseable {
     this.vertx = store.vertx().getDelegate();
     this.store = new ReplayStore(store.pool());
     this.claims = new ReplayClaims(store.pool());
+    this.failures = new ReplayFailures(store.pool());
     this.attempts = attempts;
     this.metrics = metrics;
     this.options = options;
@@ -91,9 +92,9 @@ public final class ReplayEngine implements AutoCloseable {
    * delivery is done — with its status:
    *
    * <ul>
-   *   <li>Pending (new): refused (Failed) when override.retryPolicyRef names no RetryPolicy of the namespace or a
-   *       selector does not parse, or when more than maxEvents match; a dry run ends Previewed; otherwise Running
-   *       and delivery starts here.
+   *   <li>Pending (new): refused (Failed) when {@link ReplayAdmission} refuses it (a selector that cannot be
+   *       resolved, a route or override.retryPolicyRef that does not exist), or when more than maxEvents match; a
+   *       dry run ends Previewed; otherwise Running and delivery starts here.
    *   <li>Running: delivery resumes here unless it already runs in this process.
    *   <li>Terminal: nothing happens; a terminal replay never runs again.
    * </ul>
@@ -108,7 +109,7 @@ public final class ReplayEngine implements AutoCloseable {
             resume(request, replay);
           }
         })
-        .map(ReplayStatusView::of);
+        .chain(failures::view);
   }
 
   /**
@@ -116,7 +117,7 @@ public final class ReplayEngine implements AutoCloseable {
    * Running until some process starts it. For recording a selection now and delivering it later.
    */
   public Uni<ReplayStatusView> prepare(ReplayRequest request) {
-    return fixed(request).map(ReplayStatusView::of);
+    return fixed(request).chain(failures::view);
   }
 
   private Uni<ReplayRecord> fixed(ReplayRequest request) {
@@ -125,25 +126,14 @@ public final class ReplayEngine implements AutoCloseable {
   }
 
   private Uni<ReplayRecord> begin(ReplayRequest request) {
-    RetryPolicySpec override = null;
-    String policyName = request.overridePolicyName();
-    if (policyName != null) {
-      override = request.policies().get(policyName);
-      if (override == null) {
-        return store.refuse(request.id(), "override.retryPolicyRef: RetryPolicy \"" + policyName
-            + "\" not found in namespace " + request.namespace());
-      }
-    }
     // Durations in since/until count back from this instant, which is also recorded as the start.
     Instant startedAt = clock.instant();
-    ReplaySelection selection;
-    try {
-      selection = ReplaySelection.of(request.namespace(), request.spec(), startedAt);
-    } catch (IllegalArgumentException e) {
-      return store.refuse(request.id(), e.getMessage());
+    ReplayAdmission admission = ReplayAdmission.of(request, startedAt);
+    if (!admission.admitted()) {
+      return store.refuse(request.id(), admission.refusal().stored());
     }
-    return store.fix(request.id(), selection, ReplayPlan.maxEvents(request.spec()),
-        ReplayPlan.dryRun(request.spec()), override, startedAt);
+    return store.fix(request.id(), admission.selection(), ReplayPlan.maxEvents(request.spec()),
+        ReplayPlan.dryRun(request.spec()), admission.overridePolicy(), startedAt);
   }
 
   private void resume(ReplayRequest request, ReplayRecord replay) {
@@ -162,7 +152,7 @@ public final class ReplayEngine implements AutoCloseable {
 
   /** The replay's status as the store has it now; empty when there is no such replay. */
   public Uni<Optional<ReplayStatusView>> status(UUID id) {
-    return store.find(id).map(found -> found.map(ReplayStatusView::of));
+    return store.find(id).chain(this::view);
   }
 
   /**
@@ -175,7 +165,13 @@ public final class ReplayEngine implements AutoCloseable {
       if (run != null) {
         run.stopClaiming();
       }
-    }).map(found -> found.map(ReplayStatusView::of));
+    }).chain(this::view);
+  }
+
+  /** The view of a replay the store may not hold, with the summary of its failures when it ended with some. */
+  private Uni<Optional<ReplayStatusView>> view(Optional<ReplayRecord> found) {
+    return found.isEmpty() ? Uni.createFrom().item(Optional.empty())
+        : failures.view(found.get()).map(Optional::of);
   }
 
   /** Cancels the replay, waits (up to 10 s) for its attempts here to finish, and removes its rows. */

@@ -18,8 +18,8 @@ import java.util.Map;
  *
  * <ul>
  *   <li>Policy: {@code override.retryPolicyRef}'s (fixed when the replay started), else the policy the event's
- *       Route has now, else one attempt ({@link ResolvedPolicy#NO_RETRIES}: a Route without a policy, or one that
- *       no longer exists).
+ *       Route has now, else one attempt ({@link ResolvedPolicy#NO_RETRIES}: a Route without a policy, or one
+ *       deleted since the replay started — a replay naming a Route that does not exist is refused before).
  *   <li>Destination: {@code override.destination.url} as written (the capture suffix is not re-applied), else
  *       the Route's current destination with the event's capture suffix and query re-applied, so a Route whose
  *       URL was corrected since is honoured; an event whose Route is gone goes to the URL it was captured for.

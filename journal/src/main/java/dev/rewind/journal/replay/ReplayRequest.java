@@ -5,6 +5,7 @@ import dev.rewind.api.v1alpha1.replay.ReplaySpec;
 import dev.rewind.api.v1alpha1.retrypolicy.RetryPolicySpec;
 import dev.rewind.journal.route.ResolvedRoute;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
@@ -17,9 +18,9 @@ import java.util.stream.Collectors;
  * @param id the Replay's metadata.uid (a new UUID for a standalone replay); the store key, so a Replay deleted and
  *     created again under the same name is a new replay
  * @param routes the resolved routes of the replay's namespace, by name (the operator publishes them to the route
- *     catalog; standalone reads them from the config directory). A route the replay names but that no longer
- *     exists is fine: its events go to the URL they were captured for, one attempt each unless the replay
- *     overrides the policy.
+ *     catalog; standalone reads them from the config directory). A new replay naming a route that is not among
+ *     them is refused ({@link #missingRoutes}): a misspelt name would otherwise match nothing and "succeed". A
+ *     route deleted while its replay runs is fine: its events go to the URL they were captured for.
  * @param policies the RetryPolicy specs of the namespace, by name: where override.retryPolicyRef is looked up
  */
 public record ReplayRequest(
@@ -51,6 +52,16 @@ public record ReplayRequest(
   public String overridePolicyName() {
     return spec.getOverride() == null || spec.getOverride().getRetryPolicyRef() == null ? null
         : spec.getOverride().getRetryPolicyRef().getName();
+  }
+
+  /** The route names the spec gives that are not among {@link #routes}, in the spec's order. */
+  public List<String> missingRoutes() {
+    return spec.routeNames().stream().filter(name -> !routes.containsKey(name)).toList();
+  }
+
+  /** The spec field that names the routes: {@code spec.routeRef.name} or {@code spec.routes}. */
+  public String routesField() {
+    return spec.getRouteRef() != null ? "spec.routeRef.name" : "spec.routes";
   }
 
   @Override

@@ -51,7 +51,8 @@ public record ReplaySelection(
       throw new IllegalArgumentException("a replay selection needs a namespace");
     }
     if (routes == null || routes.isEmpty()) {
-      throw new IllegalArgumentException("set routeRef or routes: a replay selects the events of named routes");
+      throw new IllegalArgumentException("spec.routeRef, spec.routes: set one: a replay selects the events of named"
+          + " routes");
     }
     routes = List.copyOf(routes);
     states = states == null || states.isEmpty() ? DEFAULT_STATES : List.copyOf(states);
@@ -61,14 +62,24 @@ public record ReplaySelection(
    * Resolves a spec's selectors.
    *
    * @param reference when the replay starts: durations in since/until count back from it
-   * @throws IllegalArgumentException naming the field when a selector does not parse
+   * @throws IllegalArgumentException naming the field when a selector does not parse or cannot be resolved, or
+   *     when until is not later than since once both are instants
    */
   public static ReplaySelection of(String namespace, ReplaySpec spec, Instant reference) {
+    Instant since = instant("since", spec.getSince(), reference);
+    Instant until = instant("until", spec.getUntil(), reference);
+    // The CRD compares two timestamps or two durations; a timestamp and a duration can only be compared once the
+    // duration is resolved, here, against the start.
+    if (since != null && until != null && !until.isAfter(since)) {
+      throw new IllegalArgumentException("spec.until: " + spec.getUntil() + " (" + until + ") is not later than"
+          + " spec.since " + spec.getSince() + " (" + since + "); durations count back from the start of the"
+          + " replay, " + reference);
+    }
     return new ReplaySelection(
         namespace,
         spec.routeNames(),
-        instant("since", spec.getSince(), reference),
-        instant("until", spec.getUntil(), reference),
+        since,
+        until,
         spec.getStates(),
         spec.getEventIds(),
         spec.getCorrelationIds(),
@@ -77,12 +88,24 @@ public record ReplaySelection(
         spec.getSenderWorkload());
   }
 
+  /**
+   * Resolves since or until. Any failure of it is the spec's: besides a value that does not parse, one the API
+   * server's pattern lets through can still fail to resolve (an ArithmeticException from more hours than a
+   * Duration holds), so every RuntimeException of this step becomes the field's IllegalArgumentException: the
+   * replay is refused naming the field, not retried as if the store had failed.
+   */
   private static Instant instant(String field, String value, Instant reference) {
     try {
       return InstantOrAgo.resolve(value, reference);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("spec." + field + ": " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException("spec." + field + ": " + describe(value, e), e);
     }
+  }
+
+  private static String describe(String value, RuntimeException e) {
+    return e instanceof IllegalArgumentException ? e.getMessage()
+        : "\"" + value + "\" cannot be resolved to an instant (" + e.getClass().getSimpleName()
+            + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")";
   }
 
   /**
@@ -93,8 +116,9 @@ public record ReplaySelection(
     OutcomeSelector selector;
     try {
       selector = OutcomeSelector.of(patterns);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("spec.lastOutcome: " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException("spec.lastOutcome: " + (e.getMessage() == null
+          ? e.getClass().getSimpleName() : e.getMessage()), e);
     }
     List<String> tokens = new ArrayList<>();
     for (int code = 100; code <= 599; code++) {

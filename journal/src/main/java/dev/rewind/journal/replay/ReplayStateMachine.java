@@ -48,8 +48,9 @@ public final class ReplayStateMachine {
     /** Pending → Previewed: a dry run counted the selection and kept a sample of ids; nothing is delivered. */
     PREVIEW(Pending, Previewed),
     /**
-     * Pending → Failed: the replay is refused before any delivery: more events matched than maxEvents (the
-     * message says how many), or a reference it needs (override.retryPolicyRef) does not exist.
+     * Pending → Failed: the replay is refused before any delivery: {@link ReplayAdmission} refused it (a route
+     * or override.retryPolicyRef that does not exist, a selector that cannot be resolved), or more events matched
+     * than maxEvents (the message says how many).
      */
     REFUSE(Pending, Failed),
     /** Pending → Cancelled: cancelled before the matched set was fixed; nothing was delivered. */

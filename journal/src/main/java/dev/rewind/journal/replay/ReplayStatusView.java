@@ -14,8 +14,17 @@ import java.util.Locale;
  * an equal view (condition transition times come from the record's own timestamps, not the clock), so a
  * reconciler that writes status only when it changed does not write on every pass.
  *
- * <p>Conditions: {@code Complete} is True once the phase is terminal, with the phase as reason ({@code kubectl
- * wait --for=condition=Complete}); {@code Failed} is True when the replay ended Failed or PartiallyFailed.
+ * <p>Conditions behave like a Kubernetes Job's, so {@code kubectl wait} means what a script expects:
+ *
+ * <ul>
+ *   <li>{@code Complete} is True only when the replay did what it was asked: Succeeded (reason Succeeded), or a
+ *       dry run Previewed (reason Previewed — also when the preview warns that the real replay would be refused).
+ *   <li>{@code Failed} is True when it ended any other way: Failed (reason AllEventsFailed when it ran and the
+ *       policy gave up on every event, else why it was refused: RouteNotFound, RetryPolicyNotFound, InvalidSpec,
+ *       TooManyEvents), PartiallyFailed (SomeEventsFailed) or Cancelled (Cancelled).
+ *   <li>Never both: while one is True the other is False with the same reason; while the replay is Pending or
+ *       Running both are False with the phase as reason.
+ * </ul>
  *
  * @param remaining items still to be delivered or retried; 0 once the replay ended, except when cancelled
  */
@@ -31,23 +40,58 @@ public record ReplayStatusView(
     List<String> sample,
     List<Condition> conditions) {
 
+  /** Failed's reason for a replay that ran and whose policy gave up on every matched event. */
+  public static final String ALL_EVENTS_FAILED = "AllEventsFailed";
+  /** Failed's reason for a PartiallyFailed replay. */
+  public static final String SOME_EVENTS_FAILED = "SomeEventsFailed";
+
   public static ReplayStatusView of(ReplayRecord r) {
+    return of(r, null);
+  }
+
+  /**
+   * @param failures how the most given-up events failed, for a Failed or PartiallyFailed replay that ran; null
+   *     when unknown
+   */
+  public static ReplayStatusView of(ReplayRecord r, ReplayFailureSummary failures) {
     ReplayPhase phase = r.phase();
     boolean ended = phase.isTerminal();
     long remaining = !ended || phase == ReplayPhase.Cancelled ? r.unfinished() : 0;
-    String message = message(r);
+    String message = message(r, failures);
     Instant since = r.createdAt();
+    String reason = reason(r);
+    boolean complete = phase == ReplayPhase.Succeeded || phase == ReplayPhase.Previewed;
+    boolean failed = ended && !complete;
     List<Condition> conditions = new ArrayList<>(2);
     // While running, the condition's message stays put (the counts live in status.message), so conditions do
     // not change on every progress update.
-    conditions.add(condition(ReplayStatus.COMPLETE, ended, phase.name(),
-        ended ? message : "the replay is " + phase.name().toLowerCase(Locale.ROOT),
-        ended ? r.completedAt() : since));
-    boolean failed = phase == ReplayPhase.Failed || phase == ReplayPhase.PartiallyFailed;
-    conditions.add(condition(ReplayStatus.FAILED, failed, phase.name(), failed ? message : "no failure",
+    String pending = "the replay is " + phase.name().toLowerCase(Locale.ROOT);
+    conditions.add(condition(ReplayStatus.COMPLETE, complete, reason, ended ? message : pending,
+        complete ? r.completedAt() : since));
+    conditions.add(condition(ReplayStatus.FAILED, failed, reason, failed ? message : ended ? "no failure" : pending,
         failed ? r.completedAt() : since));
     return new ReplayStatusView(phase, r.matched(), r.delivered(), r.failed(), remaining, r.startedAt(),
         r.completedAt(), message, r.sample(), List.copyOf(conditions));
+  }
+
+  /** The reason both conditions carry (see the class comment). */
+  static String reason(ReplayRecord r) {
+    return switch (r.phase()) {
+      case PartiallyFailed -> SOME_EVENTS_FAILED;
+      case Failed -> failedReason(r);
+      default -> r.phase().name();
+    };
+  }
+
+  private static String failedReason(ReplayRecord r) {
+    if (r.startedAt() != null) {
+      return ALL_EVENTS_FAILED;
+    }
+    // Refused before it started. The store records a too-large selection with its count and its own message.
+    if (r.matched() > 0) {
+      return ReplayRefusal.TOO_MANY_EVENTS;
+    }
+    return r.message() == null ? ReplayRefusal.REFUSED : ReplayRefusal.parse(r.message()).reason();
   }
 
   public boolean terminal() {
@@ -83,7 +127,8 @@ public record ReplayStatusView(
     return status;
   }
 
-  static String message(ReplayRecord r) {
+  static String message(ReplayRecord r, ReplayFailureSummary failures) {
+    String because = failures == null ? "" : "; " + failures.describe(r.failed());
     long m = r.matched();
     long d = r.delivered();
     long f = r.failed();
@@ -92,13 +137,15 @@ public record ReplayStatusView(
       case Running -> "delivered " + d + " of " + events(m) + "; " + f + " given up on, " + r.unfinished()
           + " remaining";
       case Succeeded -> m == 0 ? "no events matched; nothing to replay" : "delivered all " + events(m);
-      case PartiallyFailed -> "delivered " + d + " of " + events(m) + "; the replay's policy gave up on " + f;
-      case Failed -> r.message() != null ? r.message()
-          : "the replay's policy gave up on all " + events(m) + "; none was delivered";
+      case PartiallyFailed -> "delivered " + d + " of " + events(m) + "; the replay's policy gave up on " + f
+          + because;
+      case Failed -> r.message() != null ? ReplayRefusal.parse(r.message()).message()
+          : "the replay's policy gave up on all " + events(m) + "; none was delivered" + because;
       case Cancelled -> r.message() != null && r.startedAt() == null ? r.message()
           : "cancelled after delivering " + d + " of " + events(m);
       case Previewed -> "dry run: " + events(m) + " match; nothing was delivered"
-          + (r.message() == null ? "" : "; as it is, the replay would fail: " + r.message());
+          + (r.message() == null ? "" : "; as it is, the replay would fail: "
+          + ReplayRefusal.parse(r.message()).message());
     };
   }
 

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rewind.api.v1alpha1.common.EventState;
 import dev.rewind.api.v1alpha1.replay.ReplayPhase;
+import dev.rewind.journal.route.ResolvedRoute;
+import dev.rewind.journal.testing.Routes;
 import dev.rewind.journal.testing.TestStore;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,6 +33,12 @@ class ReplayDryRunIT {
       Instant.now().minus(Duration.ofHours(4)).truncatedTo(ChronoUnit.SECONDS);
   private static final Instant ONE_HOUR_AGO =
       Instant.now().minus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS);
+
+  /** The routes the seeded events were captured for: a replay naming one that does not exist is refused. */
+  private static final ResolvedRoute[] ROUTES = {
+      Routes.to("orders", "http://127.0.0.1:9/orders", "maxAttempts: 1\n"),
+      Routes.to("invoices", "http://127.0.0.1:9/invoices", "maxAttempts: 1\n"),
+      Routes.to("other", "http://127.0.0.1:9/other", "maxAttempts: 1\n")};
 
   @BeforeAll
   static void seed() {
@@ -123,7 +131,7 @@ class ReplayDryRunIT {
         + " ORDER BY id LIMIT 20");
     long attemptsBefore = store.count("SELECT count(*) FROM rewind.attempts");
 
-    ReplayRequest request = Replays.request(yaml);
+    ReplayRequest request = Replays.request(yaml, ROUTES);
     ReplayStatusView view = engine.start(request);
 
     assertThat(expected).as("the seed gives this selector something to find").isPositive();
@@ -146,7 +154,7 @@ class ReplayDryRunIT {
           states: [pending, delivered, failed, dead]
           maxEvents: 30
           dryRun: true
-        """));
+        """, ROUTES));
 
     assertThat(view.phase()).isEqualTo(ReplayPhase.Previewed);
     assertThat(view.matched()).isGreaterThan(30);
@@ -163,7 +171,7 @@ class ReplayDryRunIT {
         kind: Replay
         metadata: {name: again}
         spec: {routeRef: {name: orders}, dryRun: true}
-        """);
+        """, ROUTES);
     ReplayStatusView first = engine.start(request);
     JournalSeed.in(store).route("orders", "http://127.0.0.1:9/orders").age(Duration.ofMinutes(5)).append(2);
 

@@ -114,7 +114,47 @@ class ReplaySelectionTest {
         .hasMessageStartingWith("spec.lastOutcome: ")
         .hasMessageContaining("runs backwards");
     assertThatThrownBy(() -> ReplaySelection.of("shop", new ReplaySpec(), START))
-        .hasMessageContaining("set routeRef or routes");
+        .hasMessageStartingWith("spec.routeRef, spec.routes: set one");
+  }
+
+  @Test
+  void aSinceOrUntilThatOverflowsIsTheFieldsIllegalArgumentNotAnArithmeticFailure() {
+    // The CRD's pattern admits any number of hours; these do not fit in a Duration.
+    ReplaySpec overflow = spec("orders");
+    overflow.setSince("99999999999999h");
+    ReplaySpec beforeTime = spec("orders");
+    beforeTime.setUntil("8000000000000h");
+
+    assertThatThrownBy(() -> ReplaySelection.of("shop", overflow, START))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("spec.since: \"99999999999999h\" cannot be resolved to an instant"
+            + " (ArithmeticException");
+    assertThatThrownBy(() -> ReplaySelection.of("shop", beforeTime, START))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("spec.until: \"8000000000000h\" cannot be resolved to an instant"
+            + " (ArithmeticException");
+  }
+
+  @Test
+  void untilMustBeLaterThanSinceAlsoWhenOneIsADurationAndTheOtherATimestamp() {
+    // START is 12:00; 1h is 11:00. The CRD cannot compare a duration with a timestamp; the start resolves both.
+    ReplaySpec durationSince = spec("orders");
+    durationSince.setSince("1h");
+    durationSince.setUntil("2026-11-27T10:30:00Z");
+    ReplaySpec timestampSince = spec("orders");
+    timestampSince.setSince("2026-11-27T11:30:00Z");
+    timestampSince.setUntil("45m");
+    ReplaySpec fine = spec("orders");
+    fine.setSince("2026-11-27T10:30:00Z");
+    fine.setUntil("1h");
+
+    assertThatThrownBy(() -> ReplaySelection.of("shop", durationSince, START))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("spec.until: 2026-11-27T10:30:00Z (2026-11-27T10:30:00Z) is not later than spec.since 1h"
+            + " (2026-11-27T11:00:00Z); durations count back from the start of the replay, 2026-11-27T12:00:00Z");
+    assertThatThrownBy(() -> ReplaySelection.of("shop", timestampSince, START))
+        .hasMessageStartingWith("spec.until: 45m (2026-11-27T11:15:00Z) is not later than spec.since");
+    assertThat(ReplaySelection.of("shop", fine, START).until()).isEqualTo(Instant.parse("2026-11-27T11:00:00Z"));
   }
 
   @Test

@@ -1,6 +1,7 @@
 package dev.rewind.journal.replay;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.rewind.api.v1alpha1.common.Condition;
 import dev.rewind.api.v1alpha1.replay.ReplayPhase;
@@ -10,7 +11,7 @@ import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class ReplayStatusViewTest {
 
@@ -49,19 +50,69 @@ class ReplayStatusViewTest {
     assertThat(later.conditions()).isEqualTo(early.conditions());
   }
 
-  @ParameterizedTest
-  @EnumSource(value = ReplayPhase.class, names = {"Succeeded", "PartiallyFailed", "Failed", "Cancelled", "Previewed"})
-  void everyTerminalPhaseIsCompleteWithThePhaseAsReason(ReplayPhase phase) {
-    ReplayStatusView view = ReplayStatusView.of(record(phase, 10, 4, 6));
+  /**
+   * Every phase, and every way a Failed replay can have ended: Complete and Failed as a Job's, so kubectl wait
+   * --for=condition=Complete is satisfied only by a replay that did what it was asked.
+   */
+  @ParameterizedTest(name = "{0} {1}")
+  @CsvSource({
+      // phase,          refusal message (| for none),            started, matched, Complete, Failed, reason
+      "Pending,          |,                                        false,   0,       False,    False,  Pending",
+      "Running,          |,                                        true,    10,      False,    False,  Running",
+      "Succeeded,        |,                                        true,    10,      True,     False,  Succeeded",
+      "Succeeded,        |,                                        true,    0,       True,     False,  Succeeded",
+      "Previewed,        |,                                        true,    10,      True,     False,  Previewed",
+      "Previewed,        1200 events matched,                      true,    1200,    True,     False,  Previewed",
+      "PartiallyFailed,  |,                                        true,    10,      False,    True,   SomeEventsFailed",
+      "Failed,           |,                                        true,    10,      False,    True,   AllEventsFailed",
+      "Failed,           1200 events matched,                      false,   1200,    False,    True,   TooManyEvents",
+      "Failed,           'RouteNotFound: spec.routeRef.name: x',   false,   0,       False,    True,   RouteNotFound",
+      "Failed,           'RetryPolicyNotFound: spec.override.x',   false,   0,       False,    True,   RetryPolicyNotFound",
+      "Failed,           'InvalidSpec: spec.since: bad',           false,   0,       False,    True,   InvalidSpec",
+      "Failed,           'override.retryPolicyRef: not found',     false,   0,       False,    True,   Refused",
+      "Cancelled,        |,                                        true,    10,      False,    True,   Cancelled",
+      "Cancelled,        cancelled before it started,              false,   0,       False,    True,   Cancelled"})
+  void conditionsAreAJobsCompleteOnlyOnSuccessFailedOtherwiseNeverBoth(ReplayPhase phase, String message,
+      boolean started, long matched, String complete, String failed, String reason) {
+    boolean ended = phase.isTerminal();
+    ReplayRecord r = new ReplayRecord(UUID.randomUUID(), "shop", "r", phase, matched,
+        phase == ReplayPhase.Succeeded ? matched : phase == ReplayPhase.PartiallyFailed ? 4 : 0,
+        phase == ReplayPhase.Failed && started ? matched : phase == ReplayPhase.PartiallyFailed ? 6 : 0, List.of(),
+        "|".equals(message) ? null : message, CREATED, started ? STARTED : null, ended ? COMPLETED : null, null);
 
-    Condition complete = condition(view, ReplayStatus.COMPLETE);
-    assertThat(complete.getStatus()).isEqualTo(Condition.TRUE);
-    assertThat(complete.getReason()).isEqualTo(phase.name());
-    assertThat(complete.getLastTransitionTime()).isEqualTo("2026-11-27T10:05:00Z");
-    boolean failed = phase == ReplayPhase.Failed || phase == ReplayPhase.PartiallyFailed;
-    assertThat(condition(view, ReplayStatus.FAILED).isTrue()).isEqualTo(failed);
-    assertThat(view.failedOutcome()).isEqualTo(failed);
-    assertThat(view.completedAt()).isEqualTo(COMPLETED);
+    ReplayStatusView view = ReplayStatusView.of(r);
+
+    assertThat(view.conditions()).extracting(Condition::getType, Condition::getStatus, Condition::getReason)
+        .containsExactly(tuple(ReplayStatus.COMPLETE, complete, reason), tuple(ReplayStatus.FAILED, failed, reason));
+    assertThat(view.conditions()).filteredOn(Condition::isTrue).hasSizeLessThanOrEqualTo(1);
+    assertThat(view.conditions()).filteredOn(Condition::isTrue).hasSize(ended ? 1 : 0);
+    // The True condition changed when the replay ended; the False one has not changed since it was created.
+    view.conditions().forEach(c -> assertThat(c.getLastTransitionTime())
+        .isEqualTo(c.isTrue() ? "2026-11-27T10:05:00Z" : "2026-11-27T10:00:00Z"));
+    // The True condition says what the status says; the reason prefix of a stored refusal is never shown.
+    view.conditions().stream().filter(Condition::isTrue)
+        .forEach(c -> assertThat(c.getMessage()).isEqualTo(view.message()));
+    assertThat(view.message()).doesNotStartWith(reason + ":");
+    assertThat(view.failedOutcome()).isEqualTo(phase == ReplayPhase.Failed || phase == ReplayPhase.PartiallyFailed);
+  }
+
+  @Test
+  void aReplayThatGaveUpSaysHowMostOfItsEventsFailed() {
+    ReplayStatusView blocked = ReplayStatusView.of(record(ReplayPhase.Failed, 12, 0, 12),
+        new ReplayFailureSummary(12, "blocked", "169.254.169.254: address 169.254.169.254 is in blocked range"
+            + " 169.254.0.0/16", "http://169.254.169.254/latest/meta-data"));
+    ReplayStatusView answered = ReplayStatusView.of(record(ReplayPhase.PartiallyFailed, 10, 7, 3),
+        new ReplayFailureSummary(2, null, "503", "http://service-b/orders"));
+    ReplayStatusView timedOut = ReplayStatusView.of(record(ReplayPhase.Failed, 1, 0, 1),
+        new ReplayFailureSummary(1, "timeout", "no answer within 5s", "http://slow/x"));
+
+    assertThat(blocked.message()).isEqualTo("the replay's policy gave up on all 12 events; none was delivered;"
+        + " 12 of the 12 failed with: destination http://169.254.169.254/latest/meta-data is refused by the address"
+        + " policy (169.254.169.254: address 169.254.169.254 is in blocked range 169.254.0.0/16)");
+    assertThat(answered.message()).isEqualTo("delivered 7 of 10 events; the replay's policy gave up on 3; 2 of the"
+        + " 3 failed with: HTTP 503 from http://service-b/orders");
+    assertThat(timedOut.message()).endsWith("1 of the 1 failed with: timeout — no answer within 5s (http://slow/x)");
+    assertThat(condition(blocked, ReplayStatus.FAILED).getMessage()).isEqualTo(blocked.message());
   }
 
   @Test

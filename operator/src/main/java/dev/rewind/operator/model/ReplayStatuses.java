@@ -1,10 +1,12 @@
 package dev.rewind.operator.model;
 
+import dev.rewind.api.time.Durations;
 import dev.rewind.api.v1alpha1.common.Condition;
 import dev.rewind.api.v1alpha1.replay.Replay;
 import dev.rewind.api.v1alpha1.replay.ReplayPhase;
 import dev.rewind.api.v1alpha1.replay.ReplayStatus;
 import dev.rewind.journal.replay.ReplayStatusView;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,11 +18,14 @@ import java.util.Locale;
  * status, and the reconciler writes only when that differs from what the object carries.
  *
  * <ul>
- *   <li>{@link #of}: what the store says ({@link ReplayStatusView#toStatus}), stamped with the generation.
+ *   <li>{@link #of}: what the store says ({@link ReplayStatusView#toStatus}), stamped with the generation; its
+ *       conditions (Complete only on success, Failed otherwise, never both — see {@link ReplayStatusView}) go
+ *       through {@link StatusConditions}, so a condition's lastTransitionTime moves only when its status or
+ *       reason does, as every Rewind condition's.
  *   <li>{@link #starting}: the store has not answered yet (its matched set is being fixed, which takes seconds for
  *       a large selection): the status the Replay already carries, or Pending for a new one.
  *   <li>{@link #retrying}: the pass failed (the store did not answer): the status it carries, with a message
- *       saying what failed.
+ *       saying what failed and when it is tried again.
  * </ul>
  */
 public final class ReplayStatuses {
@@ -30,9 +35,21 @@ public final class ReplayStatuses {
 
   private ReplayStatuses() {}
 
-  /** The status the store's view of the replay maps to. */
-  public static ReplayStatus of(Replay replay, ReplayStatusView view) {
-    return view.toStatus(replay.getMetadata().getGeneration());
+  /**
+   * The status the store's view of the replay maps to.
+   *
+   * @param now when a condition that transitions in this pass is stamped as having done so
+   */
+  public static ReplayStatus of(Replay replay, ReplayStatusView view, Instant now) {
+    Long generation = replay.getMetadata().getGeneration();
+    ReplayStatus status = view.toStatus(generation);
+    StatusConditions conditions = StatusConditions.after(replay.getStatus() == null ? null
+        : replay.getStatus().getConditions(), generation, now);
+    for (Condition c : view.conditions()) {
+      conditions.set(c.getType(), c.getStatus(), c.getReason(), c.getMessage());
+    }
+    status.setConditions(conditions.build());
+    return status;
   }
 
   /**
@@ -66,6 +83,13 @@ public final class ReplayStatuses {
   public static ReplayStatus retrying(Replay replay, String problem, Instant now) {
     ReplayStatus status = copy(starting(replay, now));
     status.setMessage(problem + "; retrying");
+    return status;
+  }
+
+  /** {@link #retrying}, saying when: the reconciler backs off exponentially while the failure lasts. */
+  public static ReplayStatus retrying(Replay replay, String problem, Duration in, Instant now) {
+    ReplayStatus status = retrying(replay, problem, now);
+    status.setMessage(problem + "; retrying in " + Durations.format(in));
     return status;
   }
 

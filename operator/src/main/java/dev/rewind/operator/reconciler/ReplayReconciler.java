@@ -1,5 +1,6 @@
 package dev.rewind.operator.reconciler;
 
+import dev.rewind.api.time.Durations;
 import dev.rewind.api.v1alpha1.replay.Replay;
 import dev.rewind.api.v1alpha1.replay.ReplayPhase;
 import dev.rewind.api.v1alpha1.replay.ReplayStatus;
@@ -7,6 +8,7 @@ import dev.rewind.api.v1alpha1.replay.spec.ReplayOverride;
 import dev.rewind.api.v1alpha1.retrypolicy.RetryPolicy;
 import dev.rewind.api.v1alpha1.retrypolicy.RetryPolicySpec;
 import dev.rewind.journal.replay.ReplayStatusView;
+import dev.rewind.operator.model.ReplayBackoff;
 import dev.rewind.operator.model.ReplayDeletionStep;
 import dev.rewind.operator.model.ReplayStatuses;
 import dev.rewind.operator.model.ReplayStep;
@@ -26,9 +28,12 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 
 /**
@@ -38,7 +43,8 @@ import org.jboss.logging.Logger;
  *
  * <pre>
  *   Pending ──► Running ──► Succeeded | PartiallyFailed | Failed | Cancelled
- *      └──────► Previewed (dry run) | Failed (refused: too many events, no such override policy) | Cancelled
+ *      └──────► Previewed (dry run) | Failed (refused: no such route or override policy, a selector that
+ *                                            cannot be resolved, too many events) | Cancelled
  * </pre>
  *
  * <p>Each pass is one {@link ReplayStep}: a terminal Replay is kept as it is, never run again; otherwise the
@@ -47,6 +53,12 @@ import org.jboss.logging.Logger;
  * large selection, so it is never awaited here: the call is tracked in {@link EngineCalls} and its end triggers a
  * reconciliation through the {@value #ENGINE} event source. While the replay is not terminal the pass comes back
  * every status interval; the status is written only when it changed, as a patch of name, namespace and status.
+ *
+ * <p>A start or status read that fails (the store does not answer) is not thrown to JOSDK: the pass that reports
+ * a failed start follows a pass that succeeded (the one that began it), which resets JOSDK's retry, so its backoff
+ * would never grow. The reconciler backs off itself instead ({@link ReplayBackoff}: 1 s doubling to a minute),
+ * says so in the status message, and logs one line per failure. A spec the engine cannot resolve is not such a
+ * failure: the engine refuses the replay (Failed, the condition naming the field) and it is never retried.
  *
  * <p>Only the leader reconciles, so only the leader delivers; a replica that loses the lease stops its replays
  * (they stay Running in the store) and exits, and the next leader resumes them: its first pass of each Running
@@ -68,6 +80,8 @@ public final class ReplayReconciler implements Reconciler<Replay>, Cleaner<Repla
   private final Clock clock;
   private final ReplayEvents events;
   private final SimpleInboundEventSource<Replay> engineCalls = new SimpleInboundEventSource<>(ENGINE);
+  /** Replays whose last start or status read failed, until one succeeds; by replay id. */
+  private final Map<UUID, ReplayBackoff> backoffs = new ConcurrentHashMap<>();
 
   /**
    * @param interval how often a Replay that has not ended is reconciled (its counts refreshed)
@@ -88,16 +102,63 @@ public final class ReplayReconciler implements Reconciler<Replay>, Cleaner<Repla
   @Override
   public UpdateControl<Replay> reconcile(Replay replay, Context<Replay> context) {
     UUID id = id(replay);
-    EngineCalls.Poll<ReplayStatusView> start = replays.starts().poll(id);
-    ReplayStep step = ReplayStep.next(ReplayStatuses.phase(replay), start.state(), replays.runsHere(id));
-    ReplayStatus desired = switch (step) {
-      case KEEP -> replay.getStatus();
-      case REPORT -> report(replay, id, start.answer());
-      case WAIT -> ReplayStatuses.starting(replay, clock.instant());
-      case REFRESH -> refresh(replay, id, context);
-      case START -> start(replay, id, context);
-    };
-    return write(replay, desired, context);
+    Instant now = clock.instant();
+    EngineCalls.Poll<ReplayStatusView> start;
+    try {
+      start = replays.starts().poll(id);
+    } catch (RuntimeException failedStart) {
+      return backOff(replay, id, failedStart, now);
+    }
+    ReplayBackoff backoff = backoffs.get(id);
+    boolean backingOff = backoff != null && backoff.waiting(now);
+    ReplayStep step = ReplayStep.next(ReplayStatuses.phase(replay), start.state(), replays.runsHere(id),
+        backingOff);
+    ReplayStatus desired;
+    try {
+      desired = switch (step) {
+        case KEEP -> replay.getStatus();
+        case REPORT -> report(replay, id, start.answer(), now);
+        case WAIT -> ReplayStatuses.starting(replay, now);
+        case BACK_OFF -> ReplayStatuses.starting(replay, now);
+        case REFRESH -> refresh(replay, id, context, now);
+        case START -> start(replay, id, context, now);
+      };
+    } catch (StoreUnavailableException failedRead) {
+      return backOff(replay, id, failedRead, now);
+    }
+    UpdateControl<Replay> control = write(replay, desired, context);
+    return step == ReplayStep.BACK_OFF ? control.rescheduleAfter(backoff.remaining(now)) : control;
+  }
+
+  /**
+   * A start or status read failed: the status says what and when it is tried again, and the pass comes back
+   * then, each consecutive failure waiting twice as long (up to a minute). One log line per failure; the stack
+   * trace only when the failure is not the store's (a bug), and at debug level always.
+   */
+  private UpdateControl<Replay> backOff(Replay replay, UUID id, RuntimeException e, Instant now) {
+    if (ReplayStatuses.isTerminal(replay)) {
+      // A late answer for a Replay whose status already ended it: that status is the record, left as it is.
+      backoffs.remove(id);
+      LOG.debugf(e, "%s: an engine call failed after the replay ended", StatusPatches.id(replay));
+      return UpdateControl.noUpdate();
+    }
+    ReplayBackoff backoff = backoffs.merge(id, ReplayBackoff.after(null, now),
+        (previous, first) -> ReplayBackoff.after(previous, now));
+    String problem = e instanceof StoreUnavailableException ? e.getMessage()
+        : "reconciliation failed: " + e.getClass().getSimpleName() + ": " + e.getMessage();
+    if (e instanceof StoreUnavailableException) {
+      LOG.warnf("%s: %s; retrying in %s (failure %d)", StatusPatches.id(replay), problem,
+          Durations.format(backoff.delay()), backoff.failures());
+      LOG.debugf(e, "%s: the failure", StatusPatches.id(replay));
+    } else {
+      LOG.warnf(e, "%s: %s; retrying in %s (failure %d)", StatusPatches.id(replay), problem,
+          Durations.format(backoff.delay()), backoff.failures());
+    }
+    ReplayStatus desired = ReplayStatuses.retrying(replay, problem, backoff.delay(), now);
+    UpdateControl<Replay> control = StatusPatches.changed(replay, desired)
+        ? UpdateControl.patchStatus(StatusPatches.minimal(replay, desired, Replay::new))
+        : UpdateControl.noUpdate();
+    return control.rescheduleAfter(backoff.delay());
   }
 
   @Override
@@ -127,6 +188,7 @@ public final class ReplayReconciler implements Reconciler<Replay>, Cleaner<Repla
           + " is done", StatusPatches.id(replay));
       case DELETE -> {
         replays.starts().forget(id);
+        backoffs.remove(id);
         if (!ReplayStatuses.isTerminal(replay)) {
           LOG.infof("%s: deleted while %s; cancelling it", StatusPatches.id(replay), ReplayStatuses.phase(replay));
         }
@@ -148,26 +210,30 @@ public final class ReplayReconciler implements Reconciler<Replay>, Cleaner<Repla
    * The status a start answered. When that start set delivery going here, its end triggers a pass too, so the
    * final status is written at once rather than at the next interval.
    */
-  private ReplayStatus report(Replay replay, UUID id, ReplayStatusView view) {
+  private ReplayStatus report(Replay replay, UUID id, ReplayStatusView view, Instant now) {
+    // A start answered: whatever failed before is over.
+    backoffs.remove(id);
     if (view.phase() == ReplayPhase.Running && replays.runsHere(id)) {
       replays.whenFinishedHere(id, () -> triggerFor(replay));
     }
-    return ReplayStatuses.of(replay, view);
+    return ReplayStatuses.of(replay, view, now);
   }
 
   /** Reads the counts of a replay this process delivers; one it no longer finds is started again. */
-  private ReplayStatus refresh(Replay replay, UUID id, Context<Replay> context) {
-    return replays.status(id).map(view -> ReplayStatuses.of(replay, view))
-        .orElseGet(() -> start(replay, id, context));
+  private ReplayStatus refresh(Replay replay, UUID id, Context<Replay> context, Instant now) {
+    Optional<ReplayStatusView> view = replays.status(id);
+    backoffs.remove(id);
+    return view.map(found -> ReplayStatuses.of(replay, found, now))
+        .orElseGet(() -> start(replay, id, context, now));
   }
 
   /** Starts (or resumes) the replay without waiting; its end triggers the pass that reports it. */
-  private ReplayStatus start(Replay replay, UUID id, Context<Replay> context) {
+  private ReplayStatus start(Replay replay, UUID id, Context<Replay> context, Instant now) {
     Map<String, RetryPolicySpec> policies = overridePolicy(replay, context);
     if (replays.starts().begin(id, () -> replays.start(replay, policies), () -> triggerFor(replay))) {
       LOG.debugf("%s: starting (or resuming) the replay", StatusPatches.id(replay));
     }
-    return ReplayStatuses.starting(replay, clock.instant());
+    return ReplayStatuses.starting(replay, now);
   }
 
   /**

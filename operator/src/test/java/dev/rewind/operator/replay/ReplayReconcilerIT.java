@@ -18,6 +18,7 @@ import dev.rewind.testbed.KubeApiTest;
 import dev.rewind.testbed.KubeTestBed;
 import dev.rewind.testbed.KubeUser;
 import dev.rewind.testbed.TestNamespace;
+import dev.rewind.testbed.ToolResult;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -48,17 +49,20 @@ class ReplayReconcilerIT {
   private static TestStore journal;
   private static HttpSink sink;
   private static RunningReplayOperator operator;
+  private static KubeTestBed kube;
 
   @BeforeAll
-  static void start(KubeTestBed kube, @TestNamespace String namespace) {
+  static void start(KubeTestBed testBed, @TestNamespace String namespace) {
+    kube = testBed;
     ns = namespace;
     admin = kube.adminClient();
     Crds.installed(admin);
-    serviceAccount = OperatorRbac.installFor(kube, ns);
+    serviceAccount = OperatorRbac.installFor(testBed, ns);
     journal = TestStore.create();
     // The operator refuses loopback destinations, as in a cluster: the sink listens on this host's address.
     sink = HttpSink.startOnHostAddress()
-        .answer(r -> r.path().startsWith("/slow") ? HttpSink.Answer.hang(SLOW) : HttpSink.Answer.status(200));
+        .answer(r -> r.path().startsWith("/slow") ? HttpSink.Answer.hang(SLOW)
+            : r.path().startsWith("/broken") ? HttpSink.Answer.status(503) : HttpSink.Answer.status(200));
     operator = startOperator();
   }
 
@@ -154,10 +158,11 @@ class ReplayReconcilerIT {
 
     Replay failed = awaitPhase("with-missing-policy", ReplayPhase.Failed);
     assertThat(failed.getStatus().getMessage())
-        .isEqualTo("override.retryPolicyRef: RetryPolicy \"nowhere\" not found in namespace " + ns);
+        .isEqualTo("spec.override.retryPolicyRef.name: RetryPolicy \"nowhere\" not found in namespace " + ns);
     assertThat(condition(failed, ReplayStatus.COMPLETE)).extracting(Condition::getStatus, Condition::getReason)
-        .containsExactly("True", "Failed");
-    assertThat(condition(failed, ReplayStatus.FAILED)).extracting(Condition::getStatus).isEqualTo("True");
+        .containsExactly("False", "RetryPolicyNotFound");
+    assertThat(condition(failed, ReplayStatus.FAILED)).extracting(Condition::getStatus, Condition::getReason)
+        .containsExactly("True", "RetryPolicyNotFound");
 
     // Creating the policy afterwards changes nothing: a terminal Replay is a record, not a desired state.
     policy("nowhere", "{maxAttempts: 2}");
@@ -167,6 +172,107 @@ class ReplayReconcilerIT {
     assertThat(sink.received()).noneMatch(r -> r.path().equals("/refunds"));
     assertThat(journal.count("SELECT count(*) FROM rewind.attempts WHERE replay_name = $1", "with-missing-policy"))
         .isZero();
+  }
+
+  @Test
+  void kubectlWaitForCompleteIsNotSatisfiedByAFailedReplayAndForFailedIs() {
+    policy("one-shot", "{maxAttempts: 1}");
+    publishRoute("broken", sink.url("/broken"), "one-shot");
+    publishRoute("healthy", sink.url("/healthy"), "one-shot");
+    JournalSeed.in(journal).namespace(ns).route("broken", sink.url("/broken")).append(3);
+    JournalSeed.in(journal).namespace(ns).route("healthy", sink.url("/healthy")).append(2);
+    create("""
+        apiVersion: rewind.dev/v1alpha1
+        kind: Replay
+        metadata: {name: to-broken}
+        spec: {routeRef: {name: broken}, rateLimit: 0}
+        """);
+    create("""
+        apiVersion: rewind.dev/v1alpha1
+        kind: Replay
+        metadata: {name: to-healthy}
+        spec: {routeRef: {name: healthy}, rateLimit: 0}
+        """);
+    // Both ended first, so a kubectl wait that times out below does so because the condition is not there.
+    Replay failed = awaitPhase("to-broken", ReplayPhase.Failed);
+    awaitPhase("to-healthy", ReplayPhase.Succeeded);
+
+    ToolResult completeOfFailed = kubectlWait("Complete", "to-broken", "3s");
+    ToolResult failedOfFailed = kubectlWait("Failed", "to-broken", "30s");
+    ToolResult completeOfSucceeded = kubectlWait("Complete", "to-healthy", "30s");
+    ToolResult failedOfSucceeded = kubectlWait("Failed", "to-healthy", "3s");
+
+    assertThat(completeOfFailed.succeeded()).as(completeOfFailed.toString()).isFalse();
+    assertThat(completeOfFailed.stderr()).contains("timed out");
+    assertThat(failedOfFailed.succeeded()).as(failedOfFailed.toString()).isTrue();
+    assertThat(failedOfFailed.stdout()).contains("replay.rewind.dev/to-broken condition met");
+    assertThat(completeOfSucceeded.succeeded()).as(completeOfSucceeded.toString()).isTrue();
+    assertThat(failedOfSucceeded.succeeded()).as(failedOfSucceeded.toString()).isFalse();
+    // The Failed condition says why, with the most common failure of the given-up events.
+    assertThat(condition(failed, ReplayStatus.FAILED)).extracting(Condition::getReason, Condition::getMessage)
+        .containsExactly("AllEventsFailed", "the replay's policy gave up on all 3 events; none was delivered; 3 of"
+            + " the 3 failed with: HTTP 503 from " + sink.url("/broken"));
+  }
+
+  @Test
+  void aRouteThatDoesNotExistFailsTheReplayNamingTheFieldAndTheRoute() {
+    publishRoute("shipments", sink.url("/shipments"));
+    JournalSeed.in(journal).namespace(ns).route("shipments", sink.url("/shipments")).append(2);
+
+    create("""
+        apiVersion: rewind.dev/v1alpha1
+        kind: Replay
+        metadata: {name: misspelt-route}
+        spec: {routeRef: {name: shipmnets}}
+        """);
+
+    Replay failed = awaitPhase("misspelt-route", ReplayPhase.Failed);
+    assertThat(failed.getStatus().getMessage())
+        .isEqualTo("spec.routeRef.name: Route \"shipmnets\" not found in namespace " + ns);
+    assertThat(condition(failed, ReplayStatus.FAILED)).extracting(Condition::getStatus, Condition::getReason)
+        .containsExactly("True", "RouteNotFound");
+    assertThat(condition(failed, ReplayStatus.COMPLETE).getStatus()).isEqualTo("False");
+    assertThat(sink.received()).noneMatch(r -> r.path().equals("/shipments"));
+  }
+
+  @Test
+  void aSinceTheApiServerAcceptsButThatCannotBeResolvedFailsTheReplayNamingTheField() {
+    publishRoute("ledger", sink.url("/ledger"));
+
+    // The CRD's pattern admits any number of hours; this many do not fit in a duration.
+    create("""
+        apiVersion: rewind.dev/v1alpha1
+        kind: Replay
+        metadata: {name: since-forever}
+        spec: {routeRef: {name: ledger}, since: 99999999999999h}
+        """);
+
+    Replay failed = awaitPhase("since-forever", ReplayPhase.Failed);
+    assertThat(failed.getStatus().getMessage()).startsWith("spec.since: \"99999999999999h\" cannot be resolved");
+    assertThat(condition(failed, ReplayStatus.FAILED)).extracting(Condition::getStatus, Condition::getReason)
+        .containsExactly("True", "InvalidSpec");
+  }
+
+  @Test
+  void aReplayToADestinationTheAddressPolicyRefusesSaysSo() {
+    publishRoute("audit", sink.url("/audit"));
+    JournalSeed.in(journal).namespace(ns).route("audit", sink.url("/audit")).append(2);
+
+    create("""
+        apiVersion: rewind.dev/v1alpha1
+        kind: Replay
+        metadata: {name: to-metadata}
+        spec:
+          routeRef: {name: audit}
+          rateLimit: 0
+          override: {destination: {url: "http://169.254.169.254/latest/meta-data"}}
+        """);
+
+    Replay failed = awaitPhase("to-metadata", ReplayPhase.Failed);
+    assertThat(failed.getStatus().getMessage()).isEqualTo("the replay's policy gave up on all 2 events; none was"
+        + " delivered; 2 of the 2 failed with: destination http://169.254.169.254/latest/meta-data is refused by"
+        + " the address policy (169.254.169.254: address 169.254.169.254 is in blocked range 169.254.0.0/16)");
+    assertThat(sink.received()).noneMatch(r -> r.path().equals("/audit"));
   }
 
   @Test
@@ -285,6 +391,11 @@ class ReplayReconcilerIT {
   private static Condition condition(Replay replay, String type) {
     return replay.getStatus().getConditions().stream().filter(c -> type.equals(c.getType())).findFirst()
         .orElseThrow();
+  }
+
+  private static ToolResult kubectlWait(String condition, String replay, String timeout) {
+    return kube.run("kubectl", kube.kubeconfig(), "wait", "--for=condition=" + condition, "replay/" + replay,
+        "-n", ns, "--timeout=" + timeout);
   }
 
   private static List<String> eventReasons(String replay) {

@@ -20,31 +20,42 @@ class ReplayStepTest {
   @EnumSource(value = ReplayPhase.class, names = {"Succeeded", "PartiallyFailed", "Failed", "Cancelled", "Previewed"})
   void aTerminalReplayIsKeptWhateverThisProcessIsDoing(ReplayPhase phase) {
     for (ReplayStep.Call call : ReplayStep.Call.values()) {
-      assertThat(ReplayStep.next(phase, call, true)).isEqualTo(ReplayStep.KEEP);
-      assertThat(ReplayStep.next(phase, call, false)).isEqualTo(ReplayStep.KEEP);
+      for (boolean backingOff : new boolean[] {false, true}) {
+        assertThat(ReplayStep.next(phase, call, true, backingOff)).isEqualTo(ReplayStep.KEEP);
+        assertThat(ReplayStep.next(phase, call, false, backingOff)).isEqualTo(ReplayStep.KEEP);
+      }
     }
     assertThat(ReplayStep.refreshes(phase)).isFalse();
   }
 
-  @ParameterizedTest(name = "phase {0}, start call {1}, delivered here {2}: {3}")
+  @ParameterizedTest(name = "phase {0}, start call {1}, delivered here {2}, backing off {3}: {4}")
   @CsvSource(nullValues = "none", value = {
       // A new Replay: started; its start is waited for, then reported.
-      "none,    NONE,      false, START",
-      "none,    UNDER_WAY, false, WAIT",
-      "none,    ANSWERED,  true,  REPORT",
+      "none,    NONE,      false, false, START",
+      "none,    UNDER_WAY, false, false, WAIT",
+      "none,    ANSWERED,  true,  false, REPORT",
+      // Its start failed: nothing is tried until the backoff ran out; then it is started again.
+      "none,    NONE,      false, true,  BACK_OFF",
+      "Pending, NONE,      false, true,  BACK_OFF",
+      "Pending, NONE,      false, false, START",
       // Pending written while the matched set is fixed.
-      "Pending, UNDER_WAY, false, WAIT",
-      "Pending, ANSWERED,  false, REPORT",
+      "Pending, UNDER_WAY, false, false, WAIT",
+      "Pending, ANSWERED,  false, false, REPORT",
+      // An answer or a call under way is never left behind by a backoff.
+      "Pending, ANSWERED,  false, true,  REPORT",
+      "Pending, UNDER_WAY, false, true,  WAIT",
       // Running here: counts are read; an answer not reported yet goes first, so it is never overtaken.
-      "Running, NONE,      true,  REFRESH",
-      "Running, ANSWERED,  true,  REPORT",
+      "Running, NONE,      true,  false, REFRESH",
+      "Running, ANSWERED,  true,  false, REPORT",
+      // A status read that failed backs off too.
+      "Running, NONE,      true,  true,  BACK_OFF",
       // Running but not here: a restart or a new leader resumes it (the engine keeps the matched set).
-      "Running, NONE,      false, START",
-      "Running, UNDER_WAY, false, WAIT",
+      "Running, NONE,      false, false, START",
+      "Running, UNDER_WAY, false, false, WAIT",
   })
   void aReplayThatHasNotEndedIsStartedWaitedForReportedOrRefreshed(ReplayPhase phase, ReplayStep.Call call,
-      boolean runsHere, ReplayStep expected) {
-    assertThat(ReplayStep.next(phase, call, runsHere)).isEqualTo(expected);
+      boolean runsHere, boolean backingOff, ReplayStep expected) {
+    assertThat(ReplayStep.next(phase, call, runsHere, backingOff)).isEqualTo(expected);
     assertThat(ReplayStep.refreshes(phase)).isTrue();
   }
 

@@ -11,9 +11,16 @@ import java.util.Objects;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class ReplayStatus {
 
-  /** True once the replay reached a terminal phase; the reason names the phase. */
+  /**
+   * True only when the replay did what it was asked, as a Job's: Succeeded (reason Succeeded) or a dry run
+   * Previewed (reason Previewed). False with the failure's reason when it ended otherwise.
+   */
   public static final String COMPLETE = "Complete";
-  /** True when the replay ended Failed or PartiallyFailed. */
+  /**
+   * True when the replay ended without succeeding: Failed (AllEventsFailed, or why it was refused: RouteNotFound,
+   * RetryPolicyNotFound, InvalidSpec, TooManyEvents), PartiallyFailed (SomeEventsFailed) or Cancelled. Never True
+   * together with Complete.
+   */
   public static final String FAILED = "Failed";
 
   @JsonPropertyDescription(
@@ -38,7 +45,10 @@ public class ReplayStatus {
   @JsonPropertyDescription("When the replay reached a terminal phase (RFC 3339, UTC).")
   private String completedAt;
 
-  @JsonPropertyDescription("Human-readable detail of the current phase.")
+  @JsonPropertyDescription(
+      "Human-readable detail of the current phase. A refused replay names the spec field at fault; one whose"
+          + " policy gave up on events says how most of them failed (e.g. the destination the address policy"
+          + " refuses).")
   private String message;
 
   @JsonPropertyDescription("Up to 20 matched event ids, oldest first; filled for dry runs.")
@@ -48,7 +58,12 @@ public class ReplayStatus {
   private Long observedGeneration;
 
   @JsonPropertyDescription(
-      "Standard conditions: Complete (kubectl wait --for=condition=Complete) and Failed.")
+      "Complete and Failed, as a Job's; never both True. Complete is True only when the replay Succeeded (reason"
+          + " Succeeded) or a dry run Previewed (reason Previewed). Failed is True when it ended Failed (reason"
+          + " AllEventsFailed, or why it was refused: RouteNotFound, RetryPolicyNotFound, InvalidSpec,"
+          + " TooManyEvents), PartiallyFailed (SomeEventsFailed) or Cancelled (Cancelled). While Pending or"
+          + " Running both are False. A script waits for either: kubectl wait --for=condition=Complete and"
+          + " --for=condition=Failed.")
   private List<Condition> conditions = new ArrayList<>();
 
   public ReplayPhase getPhase() {
