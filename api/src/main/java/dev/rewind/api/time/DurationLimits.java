@@ -23,21 +23,23 @@ public final class DurationLimits {
   /** Replay since and until, when written as durations: at most this far back. */
   public static final String AGO_MAX = "87600h";
 
-  public static final String TIMEOUT_RULE =
-      "duration(self) > duration('0s') && duration(self) <= duration('" + TIMEOUT_MAX + "')";
+  public static final String TIMEOUT_RULE = "!" + Durations.SELF_MATCHES
+      + " || (duration(self) > duration('0s') && duration(self) <= duration('" + TIMEOUT_MAX + "'))";
   public static final String TIMEOUT_MESSAGE = "timeout must be more than 0s and at most " + TIMEOUT_MAX;
 
-  public static final String BACKOFF_DELAY_RULE = "duration(self) <= duration('" + BACKOFF_DELAY_MAX + "')";
+  public static final String BACKOFF_DELAY_RULE = "!" + Durations.SELF_MATCHES
+      + " || duration(self) <= duration('" + BACKOFF_DELAY_MAX + "')";
   public static final String INITIAL_DELAY_MESSAGE = "backoff.initialDelay must be at most " + BACKOFF_DELAY_MAX;
   public static final String MAX_DELAY_MESSAGE = "backoff.maxDelay must be at most " + BACKOFF_DELAY_MAX;
 
-  public static final String MAX_AGE_RULE = "duration(self) <= duration('" + MAX_AGE_MAX + "')";
+  public static final String MAX_AGE_RULE = "!" + Durations.SELF_MATCHES
+      + " || duration(self) <= duration('" + MAX_AGE_MAX + "')";
   public static final String MAX_AGE_MESSAGE = "maxAge must be at most " + MAX_AGE_MAX;
   public static final String MAX_AGE_AT_LEAST_TIMEOUT_MESSAGE =
       "maxAge must be at least timeout, or no attempt could complete";
 
   /** A timestamp (it holds a t or T) has no bound here; a duration is at most {@link #AGO_MAX}. */
-  public static final String AGO_RULE = "self.contains('T') || self.contains('t')"
+  public static final String AGO_RULE = "!" + Durations.SELF_MATCHES
       + " || duration(self) <= duration('" + AGO_MAX + "')";
   public static final String SINCE_MESSAGE = "since, as a duration, must be at most " + AGO_MAX + " (10 years)";
   public static final String UNTIL_MESSAGE = "until, as a duration, must be at most " + AGO_MAX + " (10 years)";

@@ -27,7 +27,7 @@ public final class Durations {
       + " decimals followed by h, m, s or ms (for example 500ms, 10s, 1m30s, 1.5h)";
 
   private static final String NUMBER =
-      "[0-9]{1," + MAX_INTEGER_DIGITS + "}(\\.[0-9]{1," + MAX_FRACTION_DIGITS + "})?";
+      "[0-9]{1," + MAX_INTEGER_DIGITS + "}([.][0-9]{1," + MAX_FRACTION_DIGITS + "})?";
   private static final String H = NUMBER + "h";
   private static final String M = NUMBER + "m";
   private static final String S = NUMBER + "s";
@@ -43,8 +43,15 @@ public final class Durations {
       + "|" + S + "(" + MS + ")?"
       + "|" + MS + ")";
 
-  /** The schema pattern of every duration field. */
+  /** The schema pattern of every duration field. No backslash in it, so it also reads as a CEL string literal. */
   public static final String PATTERN = "^" + GRAMMAR + "$";
+
+  /**
+   * CEL: {@code self} is a duration of this grammar. The API server evaluates a field's CEL rules even when the
+   * field's pattern already failed; a rule that converts with duration() guards itself with this, so a malformed
+   * value gets the pattern's message alone, not a second one about a failed type conversion.
+   */
+  public static final String SELF_MATCHES = "self.matches('" + PATTERN + "')";
 
   private static final String PART =
       "([0-9]{1," + MAX_INTEGER_DIGITS + "}(?:\\.[0-9]{1," + MAX_FRACTION_DIGITS + "})?)";

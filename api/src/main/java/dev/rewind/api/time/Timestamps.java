@@ -31,7 +31,7 @@ public final class Timestamps {
       + "|(0[469]|11)-(0[1-9]|[12][0-9]|30)"
       + "|02-(0[1-9]|1[0-9]|2[0-8]))";
   private static final String DATE = "(" + YEAR + "-" + MONTH_DAY + "|" + LEAP_YEAR + "-02-29)";
-  private static final String TIME = "([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,9})?";
+  private static final String TIME = "([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]([.][0-9]{1,9})?";
   private static final String OFFSET = "([Zz]|[+-]((0[0-9]|1[0-7]):[0-5][0-9]|18:00))";
 
   /** The grammar without anchors, to embed in other patterns. */

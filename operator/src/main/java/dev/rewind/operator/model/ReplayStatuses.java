@@ -93,6 +93,13 @@ public final class ReplayStatuses {
     return status;
   }
 
+  /** Pending, not started yet, the message saying what it waits for (see {@link ReplayRoutes}). */
+  public static ReplayStatus waiting(Replay replay, String why, Instant now) {
+    ReplayStatus status = copy(starting(replay, now));
+    status.setMessage(why);
+    return status;
+  }
+
   /** Whether the Replay's status says it ended: a terminal Replay is never run again. */
   public static boolean isTerminal(Replay replay) {
     ReplayPhase phase = phase(replay);

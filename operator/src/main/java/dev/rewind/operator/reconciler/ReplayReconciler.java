@@ -7,9 +7,11 @@ import dev.rewind.api.v1alpha1.replay.ReplayStatus;
 import dev.rewind.api.v1alpha1.replay.spec.ReplayOverride;
 import dev.rewind.api.v1alpha1.retrypolicy.RetryPolicy;
 import dev.rewind.api.v1alpha1.retrypolicy.RetryPolicySpec;
+import dev.rewind.api.v1alpha1.route.Route;
 import dev.rewind.journal.replay.ReplayStatusView;
 import dev.rewind.operator.model.ReplayBackoff;
 import dev.rewind.operator.model.ReplayDeletionStep;
+import dev.rewind.operator.model.ReplayRoutes;
 import dev.rewind.operator.model.ReplayStatuses;
 import dev.rewind.operator.model.ReplayStep;
 import dev.rewind.operator.replay.EngineCalls;
@@ -227,8 +229,22 @@ public final class ReplayReconciler implements Reconciler<Replay>, Cleaner<Repla
         .orElseGet(() -> start(replay, id, context, now));
   }
 
-  /** Starts (or resumes) the replay without waiting; its end triggers the pass that reports it. */
+  /**
+   * Starts (or resumes) the replay without waiting; its end triggers the pass that reports it. A replay not
+   * started yet first waits for Routes that exist but were never published ({@link ReplayRoutes}); the next pass
+   * (after the interval) looks again.
+   */
   private ReplayStatus start(Replay replay, UUID id, Context<Replay> context, Instant now) {
+    ReplayPhase phase = ReplayStatuses.phase(replay);
+    if (phase == null || phase == ReplayPhase.Pending) {
+      String namespace = replay.getMetadata().getNamespace();
+      String waiting = ReplayRoutes.waitingFor(replay.getSpec().routeNames(), name -> context.getClient()
+          .resources(Route.class).inNamespace(namespace).withName(name).get());
+      if (waiting != null) {
+        LOG.debugf("%s: %s", StatusPatches.id(replay), waiting);
+        return ReplayStatuses.waiting(replay, waiting, now);
+      }
+    }
     Map<String, RetryPolicySpec> policies = overridePolicy(replay, context);
     if (replays.starts().begin(id, () -> replays.start(replay, policies), () -> triggerFor(replay))) {
       LOG.debugf("%s: starting (or resuming) the replay", StatusPatches.id(replay));

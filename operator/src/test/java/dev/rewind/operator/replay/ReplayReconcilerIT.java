@@ -236,19 +236,49 @@ class ReplayReconcilerIT {
   }
 
   @Test
-  void aSinceTheApiServerAcceptsButThatCannotBeResolvedFailsTheReplayNamingTheField() {
-    publishRoute("ledger", sink.url("/ledger"));
-
-    // The CRD's pattern admits any number of hours; this many do not fit in a duration.
+  void aReplayWaitsForARouteThatExistsButIsNotPublishedYetAndRunsOnceItIs() {
+    // Applied together: the Route names a RetryPolicy that does not exist yet, so it cannot be published.
+    admin.resources(dev.rewind.api.v1alpha1.route.Route.class).inNamespace(ns)
+        .resource(newRoute("returns", sink.url("/returns"), "arrives-later")).create();
+    List<UUID> events = JournalSeed.in(journal).namespace(ns).route("returns", sink.url("/returns")).append(2);
     create("""
         apiVersion: rewind.dev/v1alpha1
         kind: Replay
-        metadata: {name: since-forever}
-        spec: {routeRef: {name: ledger}, since: 99999999999999h}
+        metadata: {name: behind-its-route}
+        spec: {routeRef: {name: returns}, rateLimit: 0}
         """);
 
-    Replay failed = awaitPhase("since-forever", ReplayPhase.Failed);
-    assertThat(failed.getStatus().getMessage()).startsWith("spec.since: \"99999999999999h\" cannot be resolved");
+    await().atMost(WAIT).until(() -> {
+      Replay r = replay("behind-its-route");
+      return r != null && r.getStatus() != null && r.getStatus().getMessage() != null
+          && r.getStatus().getMessage().startsWith("waiting for its routes: Route returns is not published yet")
+          // Once the Route's own status says why (a pass every interval looks again).
+          && r.getStatus().getMessage().contains("RetryPolicyNotFound");
+    });
+    assertThat(replay("behind-its-route").getStatus().getPhase()).isEqualTo(ReplayPhase.Pending);
+
+    policy("arrives-later", "{maxAttempts: 2}");
+
+    awaitPhase("behind-its-route", ReplayPhase.Succeeded);
+    assertThat(sink.received()).filteredOn(r -> r.path().equals("/returns")).extracting(r -> r.header(
+        "Rewind-Event-Id")).containsExactlyInAnyOrderElementsOf(events.stream().map(UUID::toString).toList());
+  }
+
+  @Test
+  void aWindowTheApiServerCannotOrderFailsTheReplayNamingTheField() {
+    publishRoute("ledger", sink.url("/ledger"));
+
+    // A duration against a timestamp: the API server cannot tell whether until is after since, because since
+    // counts back from when the replay starts. It is checked then: two hours ago is later than 2020.
+    create("""
+        apiVersion: rewind.dev/v1alpha1
+        kind: Replay
+        metadata: {name: window-backwards}
+        spec: {routeRef: {name: ledger}, since: 2h, until: "2020-01-01T00:00:00z"}
+        """);
+
+    Replay failed = awaitPhase("window-backwards", ReplayPhase.Failed);
+    assertThat(failed.getStatus().getMessage()).startsWith("spec.until");
     assertThat(condition(failed, ReplayStatus.FAILED)).extracting(Condition::getStatus, Condition::getReason)
         .containsExactly("True", "InvalidSpec");
   }

@@ -30,10 +30,13 @@ import java.util.Objects;
     message = "set exactly one of routeRef or routes")
 // Compared only when both are timestamps or both durations: a timestamp against a duration depends on when the
 // replay starts (TimeWindow checks it then). The field pattern admits only values timestamp() and duration()
-// convert, so the rule never fails on a conversion and the user sees the real problem. upperAscii() because RFC
+// convert; the API server runs this rule even when a pattern failed, so it first checks both values match, and a
+// malformed value gets the pattern's message alone, not one about a failed conversion. upperAscii() because RFC
 // 3339 allows a lower-case t and z that Go's parser behind timestamp() refuses.
 @ValidationRule(
     value = "!has(self.since) || !has(self.until)"
+        + " || !self.since.matches('" + InstantOrAgo.PATTERN + "')"
+        + " || !self.until.matches('" + InstantOrAgo.PATTERN + "')"
         + " || (self.since.upperAscii().contains('T') != self.until.upperAscii().contains('T'))"
         + " || (self.since.upperAscii().contains('T')"
         + " ? timestamp(self.until.upperAscii()) > timestamp(self.since.upperAscii())"

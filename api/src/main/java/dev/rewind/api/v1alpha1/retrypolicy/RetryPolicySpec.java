@@ -3,6 +3,7 @@ package dev.rewind.api.v1alpha1.retrypolicy;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import dev.rewind.api.time.DurationLimits;
+import dev.rewind.api.time.Durations;
 import dev.rewind.api.v1alpha1.Rewind;
 import dev.rewind.api.v1alpha1.retrypolicy.spec.Backoff;
 import io.fabric8.generator.annotation.Default;
@@ -23,7 +24,9 @@ import java.util.Objects;
 // Both are always present in a stored object (defaulted); the has() guards keep the rule safe while the API server
 // checks the CRD's own defaults.
 @ValidationRule(
-    value = "!has(self.maxAge) || !has(self.timeout) || duration(self.maxAge) >= duration(self.timeout)",
+    value = "!has(self.maxAge) || !has(self.timeout) || !self.maxAge.matches('" + Durations.PATTERN + "')"
+        + " || !self.timeout.matches('" + Durations.PATTERN + "')"
+        + " || duration(self.maxAge) >= duration(self.timeout)",
     message = DurationLimits.MAX_AGE_AT_LEAST_TIMEOUT_MESSAGE,
     fieldPath = ".maxAge")
 public class RetryPolicySpec {

@@ -3,6 +3,7 @@ package dev.rewind.api.v1alpha1.retrypolicy.spec;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import dev.rewind.api.time.DurationLimits;
+import dev.rewind.api.time.Durations;
 import dev.rewind.api.v1alpha1.Rewind;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
@@ -35,6 +36,8 @@ import java.util.Objects;
     fieldPath = ".multiplier")
 @ValidationRule(
     value = "!has(self.maxDelay) || !has(self.initialDelay)"
+        + " || !self.maxDelay.matches('" + Durations.PATTERN + "')"
+        + " || !self.initialDelay.matches('" + Durations.PATTERN + "')"
         + " || duration(self.maxDelay) >= duration(self.initialDelay)",
     message = "backoff.maxDelay must be at least backoff.initialDelay",
     fieldPath = ".maxDelay")
