@@ -46,14 +46,15 @@ class ReplayAdmissionTest {
     assertThat(admit("{routeRef: {name: orders}, override: {retryPolicyRef: {name: nowhere}}}", ORDERS).refusal())
         .isEqualTo(new ReplayRefusal("RetryPolicyNotFound",
             "spec.override.retryPolicyRef.name: RetryPolicy \"nowhere\" not found in namespace shop"));
-    assertThat(admit("{routeRef: {name: orders}, since: 99999999999999h}", ORDERS).refusal())
+    // Admitted by the schema (a duration and a timestamp cannot be ordered before the replay starts), refused then.
+    assertThat(admit("{routeRef: {name: orders}, since: 2h, until: \"2020-01-01T00:00:00Z\"}", ORDERS).refusal())
         .extracting(ReplayRefusal::reason).isEqualTo("InvalidSpec");
   }
 
   @Test
   void theSelectorsAreCheckedFirstThenTheRoutesThenThePolicy() {
-    assertThat(admit("{routeRef: {name: gone}, since: 99999999999999h,"
-        + " override: {retryPolicyRef: {name: nowhere}}}").refusal().message()).startsWith("spec.since: ");
+    assertThat(admit("{routeRef: {name: gone}, since: 2h, until: \"2020-01-01T00:00:00Z\","
+        + " override: {retryPolicyRef: {name: nowhere}}}").refusal().message()).startsWith("spec.until: ");
     assertThat(admit("{routeRef: {name: gone}, override: {retryPolicyRef: {name: nowhere}}}").refusal().reason())
         .isEqualTo("RouteNotFound");
   }
