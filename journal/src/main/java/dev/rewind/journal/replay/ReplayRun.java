@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
 
 /**
@@ -64,12 +65,17 @@ final class ReplayRun {
   private final CompletableFuture<Void> done = new CompletableFuture<>();
 
   private int releasing;
-  private boolean claiming = true;
+  private volatile boolean claiming = true;
   private boolean polling;
   private boolean checking;
   private boolean completing;
   private final WakeUp pollWakeUp;
-  private long pumpTimer = -1;
+  /**
+   * The timer that pumps again when the next token is due, or -1. Atomic rather than guarded by this run's lock:
+   * it is set from {@code mayStart}, which the pipeline calls under its own lock, and this run takes its lock
+   * before the pipeline's elsewhere; taking them in both orders could deadlock.
+   */
+  private final AtomicLong pumpTimer = new AtomicLong(-1);
 
   ReplayRun(Vertx vertx, ReplayStore store, ReplayClaims claims, AttemptRunner attempts, DeliveryMetrics metrics,
       ReplayOptions options, Clock clock, ReplayRecord replay, ReplayPlan plan) {
@@ -265,17 +271,13 @@ final class ReplayRun {
       if (bucket == null || bucket.tryAcquire()) {
         return true;
       }
-      synchronized (ReplayRun.this) {
-        if (pumpTimer == -1 && claiming) {
-          long delayMs = Math.max(1, bucket.nanosUntilAvailable() / 1_000_000);
-          pumpTimer = vertx.setTimer(delayMs, t -> {
-            synchronized (ReplayRun.this) {
-              pumpTimer = -1;
-            }
-            pipeline.pump();
-            wake(Duration.ZERO);
-          });
-        }
+      if (claiming && pumpTimer.compareAndSet(-1, 0)) {
+        long delayMs = Math.max(1, bucket.nanosUntilAvailable() / 1_000_000);
+        pumpTimer.set(vertx.setTimer(delayMs, t -> {
+          pumpTimer.set(-1);
+          pipeline.pump();
+          wake(Duration.ZERO);
+        }));
       }
       return false;
     }
@@ -380,9 +382,9 @@ final class ReplayRun {
     synchronized (this) {
       claiming = false;
       pollWakeUp.cancel();
-      if (pumpTimer != -1) {
-        vertx.cancelTimer(pumpTimer);
-        pumpTimer = -1;
+      long timer = pumpTimer.getAndSet(-1);
+      if (timer > 0) {
+        vertx.cancelTimer(timer);
       }
       giveBack = pipeline.stop();
       if (!giveBack.isEmpty()) {
