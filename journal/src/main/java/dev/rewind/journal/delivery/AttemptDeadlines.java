@@ -9,7 +9,7 @@ import java.time.Duration;
  *   deadline(timeout) = 2 × timeout + 5 s     the answer's headers, then its body, each within the timeout, plus
  *                                             name resolution; an attempt still running then is recorded as an
  *                                             internal error and its slot freed
- *   lease(timeout)    = max(configured lease, deadline(timeout) + 10 s)
+ *   lease(timeout)    = max(configured lease, deadline(timeout) + 5 s)
  *                                             so an attempt is never taken over while it can still be recorded
  * </pre>
  */
@@ -22,7 +22,7 @@ public final class AttemptDeadlines {
   }
 
   public static Duration lease(Duration configured, Duration longestTimeout) {
-    Duration floor = deadline(longestTimeout).plusSeconds(10);
+    Duration floor = deadline(longestTimeout).plusSeconds(5);
     return floor.compareTo(configured) > 0 ? floor : configured;
   }
 }

@@ -9,7 +9,7 @@ import java.time.Duration;
  *     with the same identity takes its unfinished events back at once
  * @param concurrency most attempts in flight at once
  * @param lease how long a claimed event stays reserved for this worker; at least the longest attempt's hard deadline
- *     plus 10 s is used ({@link AttemptDeadlines}), so a slow attempt is not taken over while still running
+ *     plus 5 s is used ({@link AttemptDeadlines}), so a slow attempt is not taken over while still running
  * @param pollInterval how often due retries and orphaned leases are looked for when nothing else wakes the poller
  * @param responseBodyLimit how much of each answer the attempt log keeps
  * @param memoryBudget most bytes of event bodies held in memory for delivery at once; beyond it new events stay

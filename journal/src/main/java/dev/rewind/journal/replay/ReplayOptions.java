@@ -8,7 +8,7 @@ import java.time.Duration;
  *
  * @param worker this process' identity (the operator pod, or the CLI's host and pid); recorded on every attempt
  *     and owner of its claims
- * @param lease how long a claimed item stays reserved; at least the longest attempt's hard deadline plus 10 s is
+ * @param lease how long a claimed item stays reserved; at least the longest attempt's hard deadline plus 5 s is
  *     used ({@link AttemptDeadlines}), so a slow attempt is not taken over while it still runs. An item claimed by a process that died is
  *     attempted again once its lease ran out.
  * @param pollInterval how often a replay waiting on retries (or on items leased by a process that died) looks for

@@ -118,14 +118,15 @@ final class ReplayRun {
   }
 
   /**
-   * The claim lease: the attempt's own (past its hard deadline, with time to commit), plus the longest an item
-   * can wait in the local queue behind the others (every slot busy for a whole deadline per round) and for its
-   * token.
+   * The claim lease: the attempt's own (past its hard deadline, with time to commit), plus how long an item
+   * waits in the local queue behind the others (every slot busy for a whole timeout per round) and for its token.
+   * An item that waits longer still (every attempt ahead of it running to its hard deadline) may be claimed by
+   * another runner meanwhile: the outcome of whichever attempt loses the lease is recorded and fenced off.
    */
   static Duration lease(ReplayOptions options, ReplayPlan plan, int depth) {
     Duration timeout = plan.longestTimeout();
     long rounds = (depth + plan.concurrency() - 1) / plan.concurrency();
-    Duration lease = options.leaseFor(timeout).plus(options.attemptDeadline(timeout).multipliedBy(rounds));
+    Duration lease = options.leaseFor(timeout).plus(timeout.multipliedBy(rounds));
     if (plan.rateLimit() > 0) {
       lease = lease.plusMillis(1000L * depth / plan.rateLimit() + 1);
     }

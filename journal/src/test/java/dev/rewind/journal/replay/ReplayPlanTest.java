@@ -103,14 +103,14 @@ class ReplayPlanTest {
     int depth = ReplayRun.depth(unlimited, 256);
 
     assertThat(depth).isEqualTo(64);
-    // 60 s floor, plus four rounds of 16 attempts, each up to its hard deadline of 2 x 3 s + 5 s.
-    assertThat(ReplayRun.lease(options, unlimited, depth)).isEqualTo(Duration.ofSeconds(60 + 4 * 11));
+    // 60 s floor, plus four rounds of 16 attempts of up to 3 s each.
+    assertThat(ReplayRun.lease(options, unlimited, depth)).isEqualTo(Duration.ofSeconds(72));
 
     spec.setRateLimit(20);
     ReplayPlan limited = plan(spec, null);
     assertThat(ReplayRun.depth(limited, 256)).isEqualTo(20);
     // Two rounds, plus a second's worth of tokens for 20 items at 20/s.
-    assertThat(ReplayRun.lease(options, limited, 20)).isEqualTo(Duration.ofSeconds(60 + 2 * 11).plusMillis(1001));
+    assertThat(ReplayRun.lease(options, limited, 20)).isEqualTo(Duration.ofSeconds(66).plusMillis(1001));
   }
 
   @Test

@@ -93,6 +93,17 @@ public final class HttpSink implements AutoCloseable {
   }
 
   static String hostAddress() {
+    // The source address of the default route: a connected UDP socket sends nothing, the kernel only picks the
+    // route. Scanning interfaces could pick a bridge that a local cluster adds and removes (its pods' gateway).
+    try (java.net.DatagramSocket probe = new java.net.DatagramSocket()) {
+      probe.connect(java.net.InetAddress.getByName("203.0.113.1"), 9);
+      java.net.InetAddress local = probe.getLocalAddress();
+      if (local instanceof java.net.Inet4Address && !local.isAnyLocalAddress() && !local.isLoopbackAddress()) {
+        return local.getHostAddress();
+      }
+    } catch (java.io.IOException e) {
+      // No default route: fall back to the first non-loopback address below.
+    }
     try {
       for (var nic : java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces())) {
         if (!nic.isUp() || nic.isLoopback()) {
