@@ -18,7 +18,7 @@ import java.util.Optional;
 public final class Senders {
 
   private static final String RECORD = """
-      INSERT INTO rewind.senders (namespace, pod, workload, labels, seen_at) VALUES ($1, $2, $3, $4::jsonb, now())
+      INSERT INTO rewind.senders (namespace, pod, workload, labels, seen_at) VALUES ($1, $2, $3, $4::text::jsonb, now())
       ON CONFLICT (namespace, pod) DO UPDATE
       SET workload = EXCLUDED.workload, labels = EXCLUDED.labels, seen_at = EXCLUDED.seen_at
       """;

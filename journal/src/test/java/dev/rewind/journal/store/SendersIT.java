@@ -45,6 +45,9 @@ class SendersIT {
     Sender sender = store.events.trace("shop", id).await().atMost(WAIT).orElseThrow().sender();
     assertThat(sender).isEqualTo(new Sender("shop", "orders-7d9f-x2k4l", "orders",
         Map.of("app.kubernetes.io/name", "orders", "version", "v1")));
+    // Stored as a JSON object, so SQL can select by label too (not a JSON string holding the object's text).
+    assertThat(store.column("SELECT jsonb_typeof(labels) || ' ' || (labels->>'version') FROM rewind.senders"
+        + " WHERE pod = 'orders-7d9f-x2k4l'")).containsExactly("object v1");
 
     // Labels changed on the running pod: the sidecar records them again.
     senders.record(new Sender("shop", "orders-7d9f-x2k4l", "orders", Map.of("version", "v2"))).await().atMost(WAIT);
