@@ -10,9 +10,10 @@ set -euo pipefail
 # containerd and runc run the pods; the CNI plugins (bridge, host-local,
 # portmap, loopback) in /usr/lib/cni wire them; iptables and conntrack are
 # used by kube-proxy and by up.sh's drop rule; debootstrap and umoci build
-# images without a registry or daemon; openssl makes the cluster's certificates;
+# images without a registry or daemon; nft lets down.sh delete the empty
+# nftables tables that iptables-nft leaves; openssl makes the cluster's certificates;
 # iproute2 (ip) and util-linux (nsenter, mountpoint, flock) are used by up.sh/down.sh.
-PACKAGES=(containerd runc containernetworking-plugins iptables conntrack debootstrap umoci openssl iproute2 util-linux ca-certificates)
+PACKAGES=(containerd runc containernetworking-plugins iptables nftables conntrack debootstrap umoci openssl iproute2 util-linux ca-certificates)
 
 log() { echo "[rewind-host] $*" >&2; }
 
