@@ -46,6 +46,12 @@ stop() {
 # nothing creates new pods.
 stop kube-controller-manager
 stop kube-scheduler
+# The pods' uids, for their folders in /var/log/pods (the kubelet's own copy goes with the pods).
+pod_uids="$(ls "${KUBELET_DIR}/root/pods" 2>/dev/null)"
+if running_pid kube-apiserver >/dev/null; then
+  pod_uids+=" $("${KUBE_BIN}/kubectl" --kubeconfig "${KUBECONFIG_ADMIN}" get pods --all-namespaces \
+    -o jsonpath='{.items[*].metadata.uid}' 2>/dev/null)"
+fi
 if running_pid kube-apiserver >/dev/null && running_pid kubelet >/dev/null; then
   # A short grace period, not a forced delete: the kubelet then stops each pod at once
   # instead of with the pod's own terminationGracePeriodSeconds.
@@ -154,6 +160,15 @@ if [[ -d /var/log/containers ]]; then
     [[ -d "${container}" ]] && rm -f /var/log/containers/*-"$(basename "${container}")".log
   done
   [[ "$(host_state_get var_log_containers_created)" == "1" ]] && rmdir /var/log/containers 2>/dev/null
+fi
+# /var/log/pods/<namespace>_<pod>_<uid>: made for each pod (most logs go to podLogsDirectory, not all).
+if [[ -d /var/log/pods ]]; then
+  for uid in ${pod_uids}; do
+    for dir in /var/log/pods/*_"${uid}"; do
+      [[ -d "${dir}" ]] && rm -rf "${dir}"
+    done
+  done
+  [[ "$(host_state_get var_log_pods_created)" == "1" ]] && rmdir /var/log/pods 2>/dev/null
 fi
 if [[ "$(host_state_get run_containerd_created)" == "1" && -d /run/containerd ]]; then
   find /run/containerd -depth -type d -empty -delete 2>/dev/null

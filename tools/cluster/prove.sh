@@ -28,9 +28,18 @@ until kctl -n rewind-proof get pod client >/dev/null 2>&1 && kctl -n rewind-proo
   ((SECONDS - t < 60)) || { log "pods were not created"; kctl -n rewind-proof get events >&2; exit 1; }
   sleep 0.5
 done
-kctl -n rewind-proof wait --for=condition=Ready pod -l app=rewind-sidecar --timeout=180s >/dev/null
+if ! kctl -n rewind-proof wait --for=condition=Ready pod -l app=rewind-sidecar --timeout=180s >/dev/null; then
+  kctl -n rewind-proof describe pod -l app=rewind-sidecar | tail -15 >&2
+  kctl -n rewind-proof logs -l app=rewind-sidecar --tail=30 >&2 || true
+  exit 1
+fi
 log "sidecar pod Ready $((SECONDS - t))s after apply"
-kctl -n rewind-proof wait --for=condition=Ready pod/client --timeout=120s >/dev/null
+if ! kctl -n rewind-proof wait --for=condition=Ready pod/client --timeout=120s >/dev/null; then
+  kctl -n rewind-proof describe pod client | tail -15 >&2
+  kctl -n rewind-proof exec client -- getent hosts rewind-sidecar.rewind-proof.svc.cluster.local >&2 || true
+  kctl -n kube-system logs deploy/coredns --tail=20 >&2 || true
+  exit 1
+fi
 log "client pod Ready (resolved and reached the sidecar's Service) $((SECONDS - t))s after apply"
 
 kctl -n rewind-proof get pods -o wide

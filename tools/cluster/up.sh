@@ -296,8 +296,10 @@ COREDNS_IMAGE="$(cat "${IMAGES_OUT}/coredns.ref")"
 
 # ---- kubelet --------------------------------------------------------------------
 : > "${KUBELET_DIR}/resolv.conf"   # pods get neither the host's search domains nor its upstream servers
-# The kubelet links container logs into /var/log/containers (a fixed path); down.sh removes the folder if it made it.
+# The kubelet links container logs into /var/log/containers and makes a folder per pod in
+# /var/log/pods (fixed paths); down.sh removes what it made there.
 [[ -d /var/log/containers ]] || host_state_set var_log_containers_created 1
+[[ -d /var/log/pods ]] || host_state_set var_log_pods_created 1
 cat > "${KUBELET_DIR}/config.yaml" <<EOF
 apiVersion: kubelet.config.k8s.io/v1beta1
 kind: KubeletConfiguration
