@@ -46,7 +46,7 @@ mkdir -p "${IMAGES_DIR}" "${OUT_DIR}"
 proc_mount=""
 trap '[[ -n "${proc_mount}" ]] && umount "${proc_mount}" 2>/dev/null; true' EXIT
 
-# The Debian mirror the host's apt uses (deb822 or one-line sources), else Debian's default.
+# The Debian mirror the host's apt uses for SUITE_RE (deb822 or one-line sources).
 host_mirror() {
   local suite_re="$1" uri
   uri="$(cat /etc/apt/sources.list.d/*.sources 2>/dev/null | awk -v re="${suite_re}" '
@@ -84,8 +84,12 @@ PY
 build_base() {
   if [[ -f "${BASE_DIR}/.ready" ]]; then log "base: cached (${BASE_DIR})"; return 0; fi
   local start=${SECONDS} mirror security work="${BASE_DIR}.work"
-  mirror="$(host_mirror "^${BASE_SUITE}\$")"; mirror="${mirror:-http://deb.debian.org/debian}"
-  security="$(host_mirror "security")"; security="${security:-http://deb.debian.org/debian-security}"
+  mirror="${REWIND_DEBIAN_MIRROR:-$(host_mirror "^${BASE_SUITE}\$")}"
+  security="${REWIND_DEBIAN_SECURITY_MIRROR:-$(host_mirror "security")}"
+  [[ -n "${mirror}" && -n "${security}" ]] || {
+    log "base: no Debian ${BASE_SUITE} mirror in the host's apt sources; set REWIND_DEBIAN_MIRROR and REWIND_DEBIAN_SECURITY_MIRROR"
+    return 1
+  }
   log "base: debootstrap ${BASE_SUITE} (minbase) from ${mirror}"
   rm -rf "${work}" && mkdir -p "${work}"
   umoci init --layout "${work}/oci"
@@ -141,6 +145,10 @@ EOF
 build_static_image() {
   local name="$1" binary="$2" image="$3" user="$4" work="${IMAGES_DIR}/work-$1"
   [[ -x "${binary}" ]] || { log "${name}: ${binary} is missing"; return 1; }
+  if [[ "${OUT_DIR}/${name}.tar" -nt "${binary}" && "$(cat "${OUT_DIR}/${name}.ref" 2>/dev/null)" == "${image}" ]]; then
+    log "${name}: cached (${OUT_DIR}/${name}.tar)"
+    return 0
+  fi
   rm -rf "${work}" && mkdir -p "${work}"
   umoci init --layout "${work}/oci"
   umoci new --image "${work}/oci:${name}"
@@ -155,7 +163,9 @@ build_static_image() {
 
 build_pause() {
   local bin="${IMAGES_DIR}/pause-bin"
-  ( cd "${REPO_DIR}/tools/images/pause" && CGO_ENABLED=0 GOFLAGS= go build -trimpath -ldflags '-s -w' -o "${bin}" pause.go )
+  if [[ ! -x "${bin}" || "${REPO_DIR}/tools/images/pause/pause.go" -nt "${bin}" ]]; then
+    ( cd "${REPO_DIR}/tools/images/pause" && CGO_ENABLED=0 GOFLAGS= go build -trimpath -ldflags '-s -w' -o "${bin}" pause.go )
+  fi
   build_static_image pause "${bin}" "${PAUSE_IMAGE}" 65535:65535
 }
 
