@@ -7,6 +7,8 @@
 #   tools/images/build.sh base             the Java base (Debian minbase + JRE 17), built once and cached
 #   tools/images/build.sh pause coredns    the pod sandbox image and CoreDNS (needs tools/kube/build.sh --node)
 #   tools/images/build.sh sidecar operator app images from the Quarkus build (./mvnw -pl sidecar,operator -am package)
+#   tools/images/build.sh postgresql       PostgreSQL 15 from Debian, for the chart's postgresql.enabled=true
+#   tools/images/build.sh example-apps     python3 and examples/apps (Service A, Service B, the ERP)
 #   tools/images/build.sh all              all of the above
 #   tools/images/build.sh --print-out-dir  print where the archives go, build nothing
 #
@@ -30,6 +32,9 @@ PAUSE_IMAGE="rewind.local/pause:1"
 BASE_IMAGE="rewind.local/jre17-base:r${BASE_RECIPE}"
 SIDECAR_IMAGE="docker.io/rewind/sidecar:${TAG}"
 OPERATOR_IMAGE="docker.io/rewind/operator:${TAG}"
+# The names the chart's postgresql.image and examples/cluster use, so that only pullPolicy changes.
+POSTGRESQL_IMAGE="docker.io/library/postgres:15-rewind"
+EXAMPLE_APPS_IMAGE="docker.io/rewind/example-apps:0.1.0"
 
 log() { echo "[rewind-images] $*" >&2; }
 
@@ -206,6 +211,78 @@ build_app() {
   log "${module}: built in $((SECONDS - start))s"
 }
 
+# An image of Debian packages on top of the base: the base unpacked, PACKAGES installed in a chroot,
+# SETUP (a shell script) run there as root, then trimmed and packed as one more layer. Rebuilt only when
+# this script or FILES (copied in by SETUP from /build) changed since the archive was written.
+build_debian_image() {
+  local name="$1" image="$2" user="$3" packages="$4" setup="$5"; shift 5
+  local files=("$@") work="${IMAGES_DIR}/work-$1" stale=0 f
+  for f in "$0" "${files[@]}"; do [[ "${f}" -nt "${OUT_DIR}/${name}.tar" ]] && stale=1; done
+  if [[ ${stale} -eq 0 && "$(cat "${OUT_DIR}/${name}.ref" 2>/dev/null)" == "${image}" ]]; then
+    log "${name}: cached (${OUT_DIR}/${name}.tar)"
+    return 0
+  fi
+  build_base
+  local start=${SECONDS}
+  rm -rf "${work}" && mkdir -p "${work}"
+  cp -a "${BASE_DIR}/oci" "${work}/oci"
+  umoci unpack --image "${work}/oci:base" "${work}/bundle" >/dev/null
+  local rootfs="${work}/bundle/rootfs"
+  mkdir -p "${rootfs}/build"
+  [[ ${#files[@]} -eq 0 ]] || cp "${files[@]}" "${rootfs}/build/"
+  cp /etc/resolv.conf "${rootfs}/etc/resolv.conf"
+  mount -t proc proc "${rootfs}/proc"
+  proc_mount="${rootfs}/proc"
+  chroot "${rootfs}" /bin/sh -c '
+    set -e
+    export DEBIAN_FRONTEND=noninteractive
+    '"${setup%%@INSTALL@*}"'
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends '"${packages}"' >/dev/null
+    apt-get clean
+    '"${setup#*@INSTALL@}"'
+  ' >"${work}/apt.log" 2>&1 || { tail -20 "${work}/apt.log" >&2; umount "${rootfs}/proc"; proc_mount=""; return 1; }
+  umount "${rootfs}/proc" && proc_mount=""
+  rm -rf "${rootfs}/build" "${rootfs}"/usr/share/{doc,man,info,locale,lintian}/* "${rootfs}"/var/lib/apt/lists/* \
+    "${rootfs}"/var/cache/apt/* "${rootfs}"/var/cache/debconf/*-old "${rootfs}"/var/log/* "${rootfs}"/tmp/*
+  : > "${rootfs}/etc/resolv.conf"
+  umoci repack --image "${work}/oci:base" "${work}/bundle"
+  umoci config --image "${work}/oci:base" --tag "${name}" --config.user "${user}" \
+    --history.created_by "rewind tools/images/build.sh ${name}" "${IMAGE_CONFIG[@]}"
+  export_archive "${work}/oci" "${name}" "${name}" "${image}"
+  rm -rf "${work}"
+  log "${name}: built in $((SECONDS - start))s"
+}
+
+# PostgreSQL 15 (bookworm) as the chart's bundled store runs it: user 999 (the chart's runAsUser; made before
+# the package so that postgresql-common takes it), an entrypoint that, like the official image's, initialises
+# PGDATA from POSTGRES_USER, POSTGRES_PASSWORD and POSTGRES_DB and takes arguments starting with - as the
+# server's.
+build_postgresql() {
+  IMAGE_CONFIG=(--config.env "PATH=/usr/lib/postgresql/15/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+    --config.env "PGDATA=/var/lib/postgresql/data" --config.workingdir / --clear=config.cmd
+    --config.entrypoint /usr/local/bin/docker-entrypoint.sh --config.cmd postgres)
+  build_debian_image postgresql "${POSTGRESQL_IMAGE}" 999:999 "postgresql-15" '
+    groupadd -g 999 postgres
+    useradd -u 999 -g 999 -d /var/lib/postgresql -s /bin/sh postgres
+    mkdir -p /var/lib/postgresql && chown 999:999 /var/lib/postgresql
+    @INSTALL@
+    install -m 0755 /build/postgres-entrypoint.sh /usr/local/bin/docker-entrypoint.sh
+    rm -rf /var/lib/postgresql/15 /etc/postgresql/15
+    mkdir -p /var/run/postgresql && chown 999:999 /var/run/postgresql
+  ' "${REPO_DIR}/tools/images/postgresql/postgres-entrypoint.sh"
+}
+
+# python3 and the three programs of examples/apps at /app, uid 10001, as examples/apps/Dockerfile.
+build_example_apps() {
+  IMAGE_CONFIG=(--config.env PYTHONDONTWRITEBYTECODE=1 --config.env PYTHONUNBUFFERED=1 --config.workingdir /app
+    --clear=config.cmd --config.entrypoint python3 --config.cmd /app/flaky_service.py)
+  build_debian_image example-apps "${EXAMPLE_APPS_IMAGE}" 10001:10001 "python3-minimal libpython3.11-stdlib" '
+    @INSTALL@
+    mkdir -p /app && install -m 0644 /build/*.py /app/
+  ' "${REPO_DIR}"/examples/apps/{erp,service_a,flaky_service}.py
+}
+
 targets=("$@")
 [[ "${targets[*]}" == "all" ]] && targets=(base pause coredns sidecar operator)
 for target in "${targets[@]}"; do
@@ -215,6 +292,8 @@ for target in "${targets[@]}"; do
     coredns) build_coredns ;;
     sidecar) build_app sidecar "${SIDECAR_IMAGE}" ;;
     operator) build_app operator "${OPERATOR_IMAGE}" ;;
+    postgresql) build_postgresql ;;
+    example-apps) build_example_apps ;;
     *) usage >&2; exit 2 ;;
   esac
 done
