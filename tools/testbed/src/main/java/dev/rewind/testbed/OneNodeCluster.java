@@ -48,6 +48,7 @@ public final class OneNodeCluster implements AutoCloseable {
     private final Path kubeconfig;
     private final Path log;
     private KubernetesClient adminClient;
+    private Path binDir;
 
     private OneNodeCluster(Path repository, Path kubeconfig, Path log) {
         this.repository = repository;
@@ -123,16 +124,71 @@ public final class OneNodeCluster implements AutoCloseable {
 
     /** Where tools/images/build.sh puts its OCI archives (NAME.tar, with the image name in NAME.ref). */
     public Path imageArchives() {
+        return Path.of(printed("tools/images/build.sh", "--print-out-dir"));
+    }
+
+    /** The last line a script of the repository prints (a folder it names, with --print-...). */
+    private String printed(String script, String option) {
         try {
-            Path out = Files.createTempFile("rewind-images-", ".out");
-            run(repository, List.of("bash", repository.resolve("tools/images/build.sh").toString(), "--print-out-dir"),
-                    out, null, Duration.ofSeconds(30));
-            String dir = Files.readString(out, StandardCharsets.UTF_8).trim();
+            Path out = Files.createTempFile("rewind-print-", ".out");
+            run(repository, List.of("bash", repository.resolve(script).toString(), option), out, null,
+                    Duration.ofSeconds(30));
+            List<String> lines = Files.readAllLines(out, StandardCharsets.UTF_8);
             Files.deleteIfExists(out);
-            return Path.of(dir);
+            if (lines.isEmpty()) {
+                throw new IllegalStateException(script + " " + option + " printed nothing");
+            }
+            return lines.get(lines.size() - 1).trim();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot ask tools/images/build.sh for its out dir", e);
+            throw new UncheckedIOException("cannot run " + script + " " + option, e);
         }
+    }
+
+    /** The cluster's folder (certificates, logs, kubelet and containerd state); down.sh removes it all. */
+    public Path directory() {
+        return kubeconfig.getParent();
+    }
+
+    /** Where tools/kube/build.sh keeps kubectl, helm and the node binaries. */
+    public synchronized Path binDir() {
+        if (binDir == null) {
+            binDir = Path.of(printed("tools/kube/build.sh", "--print-bin-dir"));
+        }
+        return binDir;
+    }
+
+    /**
+     * Runs a tool of {@link #binDir()} ({@code kubectl}, {@code helm}) with this cluster's admin kubeconfig
+     * ({@code KUBECONFIG}), waiting at most {@code timeout}; its output is returned, never printed.
+     */
+    public ToolResult tool(Duration timeout, String tool, String... args) {
+        List<String> command = new ArrayList<>();
+        command.add(binDir().resolve(tool).toString());
+        command.addAll(List.of(args));
+        try {
+            Path out = Files.createTempFile("rewind-cluster-" + tool + "-", ".out");
+            Path err = Files.createTempFile("rewind-cluster-" + tool + "-", ".err");
+            try {
+                // Helm's own folders inside the cluster's, so that down.sh removes them too.
+                Path helm = directory().resolve("helm");
+                int status = run(repository, command, out, err, timeout, Map.of("KUBECONFIG", kubeconfig.toString(),
+                        "HELM_CACHE_HOME", helm.resolve("cache").toString(),
+                        "HELM_CONFIG_HOME", helm.resolve("config").toString(),
+                        "HELM_DATA_HOME", helm.resolve("data").toString()));
+                return new ToolResult(status, Files.readString(out, StandardCharsets.UTF_8),
+                        Files.readString(err, StandardCharsets.UTF_8));
+            } finally {
+                Files.deleteIfExists(out);
+                Files.deleteIfExists(err);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot run " + tool, e);
+        }
+    }
+
+    /** {@link #tool} with kubectl and a two-minute bound. */
+    public ToolResult kubectl(String... args) {
+        return tool(Duration.ofMinutes(2), "kubectl", args);
     }
 
     /** Runs down.sh: every process, mount, interface and rule of the cluster goes, and its folder. */
@@ -157,6 +213,11 @@ public final class OneNodeCluster implements AutoCloseable {
 
     private static int run(Path directory, List<String> command, Path stdout, Path stderr, Duration timeout)
             throws IOException {
+        return run(directory, command, stdout, stderr, timeout, Map.of());
+    }
+
+    private static int run(Path directory, List<String> command, Path stdout, Path stderr, Duration timeout,
+            Map<String, String> extraEnv) throws IOException {
         ProcessBuilder builder = new ProcessBuilder(new ArrayList<>(command)).directory(directory.toFile())
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(stdout.toFile()))
                 .redirectError(stderr == null ? ProcessBuilder.Redirect.DISCARD
@@ -166,6 +227,7 @@ public final class OneNodeCluster implements AutoCloseable {
         if (cache != null && !cache.isBlank()) {
             env.put("REWIND_TOOLS_CACHE", cache);
         }
+        env.putAll(extraEnv);
         Process process = builder.start();
         process.getOutputStream().close();
         try {
