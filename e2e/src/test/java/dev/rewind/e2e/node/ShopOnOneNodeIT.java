@@ -262,10 +262,21 @@ class ShopOnOneNodeIT {
     }
     assertThat(journal()).as("the journal after the replay").hasSize(ORDERS.size())
         .allSatisfy((id, state) -> assertThat(state).isEqualTo("delivered"));
+    // The injected sidecar kept the image's 32 MB heap through all of it: no restart (an OOM would be one), and
+    // its container's peak memory is recorded next to the output.
+    Pod a = serviceA();
+    for (ContainerStatus status : concat(a.getStatus().getInitContainerStatuses(),
+        a.getStatus().getContainerStatuses())) {
+      assertThat(status.getRestartCount()).as(status.getName() + " restarts").isZero();
+    }
+    String peak = cluster.kubectl("-n", SHOP, "exec", a.getMetadata().getName(), "-c", "rewind-sidecar", "--",
+        "sh", "-c", "cat /sys/fs/cgroup/memory/memory.max_usage_in_bytes 2>/dev/null"
+            + " || cat /sys/fs/cgroup/memory.peak 2>/dev/null").stdout().trim();
     String replays = cluster.kubectl("-n", SHOP, "get", "replay", "service-b-outage",
         "-o", "jsonpath={.status.phase} {.status.matched} {.status.delivered} {.status.failed}").stdout();
     Files.writeString(OUTPUT.resolve("shop-after-replay.txt"),
-        cluster.kubectl("get", "pods,routes,replays", "-n", SHOP).stdout() + "\n" + ledger + "\n" + journalTable());
+        cluster.kubectl("get", "pods,routes,replays", "-n", SHOP).stdout() + "\n" + ledger + "\n" + journalTable()
+            + "\nsidecar container peak memory (bytes): " + peak + "\n");
     assertThat(replays).isEqualTo("Succeeded " + ORDERS.size() + " " + ORDERS.size() + " 0");
   }
 
