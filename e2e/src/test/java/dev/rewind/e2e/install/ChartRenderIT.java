@@ -81,6 +81,25 @@ class ChartRenderIT {
     assertThat(secrets.get(0).getMetadata().getAnnotations()).containsEntry("helm.sh/resource-policy", "keep");
   }
 
+  /**
+   * Found on a real node: the operator asked for the store's name before PostgreSQL was Ready, got NXDOMAIN, and
+   * CoreDNS and the JVM cached it, so Routes were published seconds after the store was up. The headless Service
+   * publishes the pod's address from its creation.
+   */
+  @Test
+  void theBundledStoresNameResolvesBeforeItIsReady(KubeTestBed kube, KubernetesClient admin,
+      @TestNamespace String ns) {
+    String manifests = Chart.render(kube, "rewind", ns, "--set", "postgresql.enabled=true");
+
+    io.fabric8.kubernetes.api.model.Service store = Chart.objects(admin, manifests).stream()
+        .filter(o -> o instanceof io.fabric8.kubernetes.api.model.Service
+            && o.getMetadata().getName().equals("rewind-store"))
+        .map(io.fabric8.kubernetes.api.model.Service.class::cast).findFirst().orElseThrow();
+
+    assertThat(store.getSpec().getClusterIP()).isEqualTo("None");
+    assertThat(store.getSpec().getPublishNotReadyAddresses()).isTrue();
+  }
+
   @ParameterizedTest(name = "{0}")
   @MethodSource("valueSets")
   void renderedManifestsAreAcceptedByTheApiServer(String name, List<String> values, KubeTestBed kube,
