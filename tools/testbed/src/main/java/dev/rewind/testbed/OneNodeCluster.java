@@ -63,19 +63,29 @@ public final class OneNodeCluster implements AutoCloseable {
 
     /**
      * Runs up.sh (which starts only what is not running yet) and returns once the node and CoreDNS are
-     * Ready. Its output goes to a log file in the temporary directory.
+     * Ready; when it fails, runs down.sh before throwing. Their output goes to a log file in the temporary
+     * directory.
      */
     public static OneNodeCluster start() {
         Path repository = repositoryRoot();
         try {
             Path log = Files.createTempFile("rewind-cluster-up-", ".log");
             Path stdout = Files.createTempFile("rewind-cluster-up-", ".out");
-            int status = run(repository, List.of("bash", repository.resolve(UP).toString()), stdout, log, UP_TIMEOUT);
+            int status;
+            try {
+                status = run(repository, List.of("bash", repository.resolve(UP).toString()), stdout, log, UP_TIMEOUT);
+            } catch (IllegalStateException timedOut) {
+                run(repository, List.of("bash", repository.resolve(DOWN).toString()), log, log, DOWN_TIMEOUT);
+                throw timedOut;
+            }
             List<String> lines = Files.readAllLines(stdout, StandardCharsets.UTF_8);
             Files.deleteIfExists(stdout);
             if (status != 0 || lines.isEmpty()) {
-                throw new IllegalStateException(UP + " failed with status " + status + "; its log: " + log
-                        + "\n" + tail(log, 30));
+                // Whatever up.sh did start goes again: a failed start leaves the machine as it found it.
+                int down = run(repository, List.of("bash", repository.resolve(DOWN).toString()), log, log,
+                        DOWN_TIMEOUT);
+                throw new IllegalStateException(UP + " failed with status " + status + " (" + DOWN + " then: "
+                        + down + "); its log: " + log + "\n" + tail(log, 30));
             }
             Path kubeconfig = Path.of(lines.get(lines.size() - 1).trim());
             if (!Files.isRegularFile(kubeconfig)) {
