@@ -17,6 +17,7 @@ and say roughly when an order was made.
 
 import json
 import os
+import signal
 import random
 import sys
 import time
@@ -65,6 +66,8 @@ def send(order):
 
 
 def main():
+    # PID 1 in a container: stop at once on SIGTERM instead of waiting out the grace period.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
     run = time.strftime("%H%M", time.gmtime())
     proxy = os.environ.get("HTTP_PROXY") or os.environ.get("http_proxy")
     log("sending %s orders a minute to %s%s" % (

@@ -27,6 +27,7 @@ Endpoints:
 import datetime
 import json
 import os
+import signal
 import re
 import sys
 import threading
@@ -205,9 +206,12 @@ def main():
     server = ThreadingHTTPServer(("0.0.0.0", PORT), Handler)
     server.daemon_threads = True
     log("listening on :%d%s" % (PORT, ", forwarding to " + FORWARD_URL if FORWARD_URL else ""))
+    # As PID 1 in a container the process gets no default SIGTERM handling: without this, every stop (a rollout,
+    # a scale to zero) waits out the whole grace period and ends in SIGKILL.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
     try:
         server.serve_forever()
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, SystemExit):
         pass
     return 0
 

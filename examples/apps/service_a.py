@@ -17,6 +17,7 @@ Endpoints:
 
 import json
 import os
+import signal
 import sys
 import time
 import urllib.error
@@ -97,9 +98,12 @@ class Handler(BaseHTTPRequestHandler):
 def main():
     server = ThreadingHTTPServer(("0.0.0.0", PORT), Handler)
     log("listening on :%d, relaying to %s" % (PORT, SERVICE_B_URL))
+    # As PID 1 in a container the process gets no default SIGTERM handling: without this, every stop (a rollout,
+    # a scale to zero) waits out the whole grace period and ends in SIGKILL.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
     try:
         server.serve_forever()
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, SystemExit):
         pass
     return 0
 

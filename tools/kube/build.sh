@@ -2,17 +2,22 @@
 # Builds the Kubernetes binaries that Rewind's integration tests run against
 # (kube-apiserver, etcd, kubectl, helm) from Go modules, into a cache outside
 # the repository. Later runs find the binaries and their stamps and return at
-# once. See tools/kube/README.md.
+# once. With --node it also builds what a one-node cluster needs (kubelet,
+# kube-controller-manager, kube-scheduler, kube-proxy, coredns; see
+# tools/cluster). See tools/kube/README.md.
 #
 #   tools/kube/build.sh                 build what is missing, print the bin dir
+#   tools/kube/build.sh --node          the same, plus the node binaries
 #   tools/kube/build.sh --print-bin-dir print the bin dir only (builds nothing)
-#   tools/kube/build.sh --force         rebuild everything
+#   tools/kube/build.sh --force         rebuild everything (add --node for those too)
 set -euo pipefail
 
 # ---- Pinned versions (override through the environment) --------------------
 K8S_VERSION="${REWIND_K8S_VERSION:-v1.36.3}"
 ETCD_VERSION="${REWIND_ETCD_VERSION:-v3.6.16}"
 HELM_VERSION="${REWIND_HELM_VERSION:-v3.22.0}"
+# Only with --node (the one-node cluster); its version is in its stamp, not in the dir name.
+COREDNS_VERSION="${REWIND_COREDNS_VERSION:-v1.15.0}"
 # Bump when the way the binaries are built changes, so cached ones are rebuilt.
 RECIPE=1
 
@@ -26,18 +31,22 @@ GO_PARALLELISM="${REWIND_GO_BUILD_PARALLELISM:-2}"
 log() { echo "[rewind-kube] $*" >&2; }
 
 usage() {
-  sed -n '2,9s/^# \{0,1\}//p' "$0"
+  sed -n '2,12s/^# \{0,1\}//p' "$0"
 }
 
 force=false
-case "${1:-}" in
-  --print-bin-dir) echo "${BIN_DIR}"; exit 0 ;;
-  --force) force=true ;;
-  -h|--help) usage; exit 0 ;;
-  "") ;;
-  *) usage >&2; exit 2 ;;
-esac
+node=false
+for arg in "$@"; do
+  case "${arg}" in
+    --print-bin-dir) echo "${BIN_DIR}"; exit 0 ;;
+    --force) force=true ;;
+    --node) node=true ;;
+    -h|--help) usage; exit 0 ;;
+    *) usage >&2; exit 2 ;;
+  esac
+done
 [[ "${REWIND_KUBE_FORCE_REBUILD:-}" == "1" ]] && force=true
+[[ "${REWIND_KUBE_NODE:-}" == "1" ]] && node=true
 
 command -v go >/dev/null || { log "go is not on PATH; install Go 1.26 or newer"; exit 1; }
 
@@ -162,6 +171,19 @@ build_binary etcd go.etcd.io/etcd/server/v3 etcd ""
 build_binary kubernetes k8s.io/kubernetes/cmd/kube-apiserver kube-apiserver "$(k8s_version_ldflags)"
 build_binary kubernetes k8s.io/kubernetes/cmd/kubectl kubectl "$(k8s_version_ldflags)"
 build_binary helm helm.sh/helm/v3/cmd/helm helm "$(helm_version_ldflags)"
+
+if ${node}; then
+  # Same wrapper module and version flags as kube-apiserver: the Node reports
+  # the kubelet's version, which would otherwise be v0.0.0-master.
+  for component in kube-scheduler kube-proxy kubelet kube-controller-manager; do
+    build_binary kubernetes "k8s.io/kubernetes/cmd/${component}" "${component}" "$(k8s_version_ldflags)"
+  done
+  # CoreDNS has no replace directives; the wrapper's name carries the version,
+  # so that the stamp changes with it.
+  prepare_wrapper "coredns-${COREDNS_VERSION}" github.com/coredns/coredns "${COREDNS_VERSION}" ""
+  build_binary "coredns-${COREDNS_VERSION}" github.com/coredns/coredns coredns \
+    "-X github.com/coredns/coredns/coremain.GitCommit=${COREDNS_VERSION}"
+fi
 
 log "done in $((SECONDS - total_start))s"
 log "binaries in ${BIN_DIR}:"

@@ -16,6 +16,7 @@ import dev.rewind.journal.route.RouteTable;
 import dev.rewind.journal.store.EmbeddedStore;
 import dev.rewind.journal.store.EventStore;
 import dev.rewind.journal.store.Retention;
+import dev.rewind.journal.store.SchemaBehindException;
 import dev.rewind.journal.store.Senders;
 import dev.rewind.journal.store.Store;
 import dev.rewind.journal.store.StoreConfig;
@@ -95,11 +96,41 @@ public class Sidecar {
     }
   }
 
+  /**
+   * Checks (or migrates) the schema. A schema older than this build is waited for, within the bound: on a new store
+   * the operator migrates on its first use of it, and a pod created with the first Route (or right after the chart's
+   * install) would otherwise start before that, exit and go into a restart backoff. Any other failure stops the start
+   * at once.
+   */
+  static int prepared(Store store, Duration bound) {
+    long deadline = System.nanoTime() + bound.toNanos();
+    boolean logged = false;
+    while (true) {
+      try {
+        return store.prepare().await().atMost(bound);
+      } catch (SchemaBehindException e) {
+        if (System.nanoTime() - deadline >= 0) {
+          throw e;
+        }
+        if (!logged) {
+          LOG.infof("Journal schema at version %d: waiting for the operator to migrate it", e.version());
+          logged = true;
+        }
+        try {
+          Thread.sleep(1000);
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+      }
+    }
+  }
+
   private void startServices() {
     boolean cluster = config.mode() == SidecarConfig.Mode.cluster;
     String worker = config.pod().orElseGet(Sidecar::hostName);
     store = new Store(vertx, storeConfig(cluster));
-    int version = store.prepare().await().atMost(Duration.ofMinutes(2));
+    int version = prepared(store, Duration.ofMinutes(2));
     events = new EventStore(store.pool());
     LOG.infof("Journal store %s ready (schema version %d)", store.config(), version);
 

@@ -64,6 +64,42 @@ class ChartRenderIT {
     assertThat(lint.stdout()).contains("1 chart(s) linted, 0 chart(s) failed");
   }
 
+  /**
+   * Found on a real node: helm uninstall leaves the bundled PostgreSQL's volume (a StatefulSet's claims outlive it),
+   * initialised with the generated password; a new install generated another and every client failed authentication.
+   * The Secret is kept with the volume, so the next install's lookup finds the password the data has.
+   */
+  @Test
+  void theBundledStoresPasswordIsKeptOnUninstallAsItsVolumeIs(KubeTestBed kube, KubernetesClient admin,
+      @TestNamespace String ns) {
+    String manifests = Chart.render(kube, "rewind", ns, "--set", "postgresql.enabled=true");
+
+    List<HasMetadata> secrets = Chart.objects(admin, manifests).stream()
+        .filter(o -> o.getKind().equals("Secret") && o.getMetadata().getName().equals("rewind-postgresql")).toList();
+
+    assertThat(secrets).hasSize(1);
+    assertThat(secrets.get(0).getMetadata().getAnnotations()).containsEntry("helm.sh/resource-policy", "keep");
+  }
+
+  /**
+   * Found on a real node: the operator asked for the store's name before PostgreSQL was Ready, got NXDOMAIN, and
+   * CoreDNS and the JVM cached it, so Routes were published seconds after the store was up. The headless Service
+   * publishes the pod's address from its creation.
+   */
+  @Test
+  void theBundledStoresNameResolvesBeforeItIsReady(KubeTestBed kube, KubernetesClient admin,
+      @TestNamespace String ns) {
+    String manifests = Chart.render(kube, "rewind", ns, "--set", "postgresql.enabled=true");
+
+    io.fabric8.kubernetes.api.model.Service store = Chart.objects(admin, manifests).stream()
+        .filter(o -> o instanceof io.fabric8.kubernetes.api.model.Service
+            && o.getMetadata().getName().equals("rewind-store"))
+        .map(io.fabric8.kubernetes.api.model.Service.class::cast).findFirst().orElseThrow();
+
+    assertThat(store.getSpec().getClusterIP()).isEqualTo("None");
+    assertThat(store.getSpec().getPublishNotReadyAddresses()).isTrue();
+  }
+
   @ParameterizedTest(name = "{0}")
   @MethodSource("valueSets")
   void renderedManifestsAreAcceptedByTheApiServer(String name, List<String> values, KubeTestBed kube,

@@ -74,9 +74,9 @@ public final class Store implements AutoCloseable {
     }
     return StoreSchema.version(pool).invoke(version -> {
       if (version < StoreSchema.CURRENT_VERSION) {
-        throw new IllegalStateException("the journal schema in " + config + " is at version " + version
+        throw new SchemaBehindException("the journal schema in " + config + " is at version " + version
             + " but this build needs " + StoreSchema.CURRENT_VERSION
-            + "; let the operator (or a process with rewind.store.migrate=true) migrate it first");
+            + "; let the operator (or a process with rewind.store.migrate=true) migrate it first", version);
       }
     });
   }

@@ -55,4 +55,24 @@ class StoreSchemaIT {
           .as("nothing of the later migrations applied").isZero();
     }
   }
+
+  @Test
+  void aProcessThatMayNotMigrateIsToldTheSchemaIsBehindUntilItIsMigrated() {
+    String database = EmbeddedPostgres.newDatabase();
+    io.vertx.mutiny.core.Vertx vertx = io.vertx.mutiny.core.Vertx.vertx();
+    StoreConfig readOnly = new StoreConfig("127.0.0.1", EmbeddedPostgres.port(), database, "postgres", null, 2, false,
+        Duration.ofSeconds(2));
+    try (Store sidecar = new Store(vertx, readOnly); TestStore operator = TestStore.attach(database)) {
+      // A new store, before the operator's first use of it: the sidecar's start waits on this exception type.
+      assertThatThrownBy(() -> sidecar.prepare().await().atMost(WAIT))
+          .isInstanceOfSatisfying(SchemaBehindException.class, e -> assertThat(e.version()).isZero())
+          .hasMessageContaining("let the operator");
+
+      operator.store.prepare().await().atMost(WAIT);
+
+      assertThat(sidecar.prepare().await().atMost(WAIT)).isEqualTo(StoreSchema.CURRENT_VERSION);
+    } finally {
+      vertx.closeAndAwait();
+    }
+  }
 }

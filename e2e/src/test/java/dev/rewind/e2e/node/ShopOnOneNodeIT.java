@@ -1,0 +1,399 @@
+package dev.rewind.e2e.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.rewind.testbed.OneNodeCluster;
+import dev.rewind.testbed.ToolResult;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.PersistentVolumeBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.SecurityContext;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhook;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.readiness.Readiness;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+
+/**
+ * The seed story on a real node (tools/cluster/up.sh): the chart installed with helm from the images
+ * tools/images/build.sh made (operator, sidecar, the bundled PostgreSQL, the example apps), the webhook called by the
+ * API server through its Service, Service A's pod injected and Ready under Pod Security {@code restricted}, orders
+ * dead while Service B is scaled to zero, and a Replay applied with kubectl bringing every one of them to Service B
+ * under its original id. Only with {@code -Pone-node-cluster} (as root); the tests run in order on one installation.
+ */
+@Tag("cluster")
+@EnabledIfSystemProperty(named = OneNodeCluster.ENABLED_PROPERTY, matches = "true")
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ShopOnOneNodeIT {
+
+  private static final String SYSTEM = "rewind-system";
+  private static final String SHOP = "shop";
+  private static final String RELEASE = "rewind";
+  private static final Path REPO = Path.of("..").toAbsolutePath().normalize();
+  private static final Path OUTPUT = Path.of("target", "one-node").toAbsolutePath();
+  /** The names tools/images/build.sh gives its images (NAME.ref next to each archive). */
+  private static final List<String> IMAGES = List.of("operator", "sidecar", "postgresql", "example-apps");
+  private static final List<String> ORDERS = IntStream.rangeClosed(1, 8).mapToObj(i -> "order-%03d".formatted(i))
+      .toList();
+  private static final Duration POLL = Duration.ofMillis(500);
+
+  private static OneNodeCluster cluster;
+  private static KubernetesClient admin;
+
+  @BeforeAll
+  static void installTheChart() throws IOException {
+    Files.createDirectories(OUTPUT);
+    cluster = OneNodeCluster.start();
+    admin = cluster.adminClient();
+    Map<String, String> images = new java.util.HashMap<>();
+    for (String image : IMAGES) {
+      Path archive = cluster.imageArchives().resolve(image + ".tar");
+      assertThat(archive).as("tools/images/build.sh %s", image).isRegularFile();
+      cluster.importImage(archive);
+      images.put(image, Files.readString(archive.resolveSibling(image + ".ref")).trim());
+    }
+    // The shop exists before the chart, which creates the store's Secret in it.
+    admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(SHOP)
+        .withLabels(Map.of("pod-security.kubernetes.io/enforce", "restricted",
+            "pod-security.kubernetes.io/warn", "restricted"))
+        .endMetadata().build()).serverSideApply();
+    admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(SYSTEM).endMetadata().build())
+        .serverSideApply();
+    storeVolume();
+
+    List<String> args = new ArrayList<>(List.of("install", RELEASE, REPO.resolve("charts/rewind").toString(),
+        "--namespace", SYSTEM, "--wait", "--timeout", "5m",
+        "--set", "operator.replicas=1",
+        "--set", "postgresql.enabled=true",
+        "--set", "injector.sidecar.storeSecret.namespaces={" + SHOP + "}"));
+    image(args, "operator.image", images.get("operator"));
+    image(args, "injector.sidecar.image", images.get("sidecar"));
+    image(args, "postgresql.image", images.get("postgresql"));
+    ToolResult install = cluster.tool(Duration.ofMinutes(6), "helm", args.toArray(String[]::new));
+    if (!install.succeeded()) {
+      dump("install");
+    }
+    install.assertSuccess();
+  }
+
+  @AfterAll
+  static void down() {
+    if (cluster != null) {
+      try {
+        dump("end");
+      } finally {
+        cluster.close();
+      }
+    }
+  }
+
+  @Test
+  @Order(1)
+  void theOperatorIsReadyLeadsAndItsWebhookIsRegisteredThroughItsService() {
+    Pod operator = await("the operator pod Ready").atMost(Duration.ofMinutes(3)).pollInterval(POLL)
+        .until(() -> pods(SYSTEM, "app.kubernetes.io/component", "operator").stream()
+            .filter(Readiness::isPodReady).findFirst().orElse(null), p -> p != null);
+    Lease lease = await("the leader Lease held by the operator pod").atMost(Duration.ofMinutes(2)).pollInterval(POLL)
+        .until(() -> admin.leases().inNamespace(SYSTEM).withName("rewind-operator").get(),
+            l -> l != null && operator.getMetadata().getName().equals(l.getSpec().getHolderIdentity()));
+    assertThat(lease.getSpec().getRenewTime()).isNotNull();
+
+    MutatingWebhookConfiguration config = admin.admissionRegistration().v1().mutatingWebhookConfigurations()
+        .withName("rewind-sidecar-injector").get();
+    assertThat(config).as("the chart's MutatingWebhookConfiguration").isNotNull();
+    MutatingWebhook webhook = config.getWebhooks().get(0);
+    assertThat(webhook.getClientConfig().getService().getNamespace()).isEqualTo(SYSTEM);
+    assertThat(webhook.getClientConfig().getService().getName()).isEqualTo("rewind-sidecar-injector");
+    assertThat(webhook.getClientConfig().getCaBundle()).as("caBundle, written by the operator").isNotBlank();
+  }
+
+  @Test
+  @Order(2)
+  void serviceAsPodRunsWithTheInjectedSidecarUnderPodSecurityRestricted() {
+    // Everything at once, as a user applies a folder: the Route, the policies and the Deployments.
+    ToolResult apply = cluster.kubectl("apply", "-f", resource("shop.yaml"));
+    assertThat(apply.exitCode()).as(apply.stderr()).isZero();
+    assertThat(apply.stderr()).as("no Pod Security warnings on apply").doesNotContain("violate");
+
+    Pod pod = await("Service A's pod Ready").atMost(Duration.ofMinutes(4)).pollInterval(POLL)
+        .until(() -> serviceA(), p -> p != null && Readiness.isPodReady(p));
+    await("Service B's pod Ready").atMost(Duration.ofMinutes(2)).pollInterval(POLL)
+        .until(() -> pods(SHOP, "app.kubernetes.io/name", "service-b").stream().anyMatch(Readiness::isPodReady));
+
+    // A native sidecar: the first init container, restartPolicy Always, so it starts before the app and stops after.
+    List<Container> init = pod.getSpec().getInitContainers();
+    assertThat(init).as("init containers").isNotEmpty();
+    Container sidecar = init.get(0);
+    assertThat(sidecar.getName()).isEqualTo("rewind-sidecar");
+    assertThat(sidecar.getRestartPolicy()).isEqualTo("Always");
+    assertThat(sidecar.getImagePullPolicy()).isEqualTo("Never");
+
+    // Restricted, as admitted: non-root, read-only root, no privilege escalation, drop ALL, RuntimeDefault.
+    assertThat(pod.getSpec().getSecurityContext().getRunAsNonRoot()).isTrue();
+    assertThat(pod.getSpec().getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+    for (Container c : allContainers(pod)) {
+      SecurityContext sc = c.getSecurityContext();
+      assertThat(sc).as(c.getName()).isNotNull();
+      assertThat(sc.getAllowPrivilegeEscalation()).as(c.getName() + " allowPrivilegeEscalation").isFalse();
+      assertThat(sc.getReadOnlyRootFilesystem()).as(c.getName() + " readOnlyRootFilesystem").isTrue();
+      assertThat(sc.getCapabilities().getDrop()).as(c.getName() + " drops").containsExactly("ALL");
+      assertThat(sc.getPrivileged()).as(c.getName() + " privileged").isNotEqualTo(Boolean.TRUE);
+    }
+    assertThat(sidecar.getSecurityContext().getRunAsNonRoot()).isTrue();
+    // The JVM writes only to emptyDirs (/tmp: Vert.x's cache, the JVM's perf data).
+    Map<String, Volume> volumes = new java.util.HashMap<>();
+    pod.getSpec().getVolumes().forEach(v -> volumes.put(v.getName(), v));
+    VolumeMount tmp = sidecar.getVolumeMounts().stream().filter(m -> m.getMountPath().equals("/tmp")).findFirst()
+        .orElseThrow(() -> new AssertionError("no /tmp mount in " + sidecar.getVolumeMounts()));
+    assertThat(volumes.get(tmp.getName()).getEmptyDir()).as("/tmp is an emptyDir").isNotNull();
+    for (VolumeMount m : sidecar.getVolumeMounts()) {
+      Volume v = volumes.get(m.getName());
+      assertThat(v.getEmptyDir() != null || v.getDownwardAPI() != null || Boolean.TRUE.equals(m.getReadOnly()))
+          .as("%s at %s is an emptyDir or read only", m.getName(), m.getMountPath()).isTrue();
+    }
+
+    // Running, not restarted, and nothing the kubelet or a controller warned about.
+    Pod now = admin.pods().inNamespace(SHOP).withName(pod.getMetadata().getName()).get();
+    for (ContainerStatus status : concat(now.getStatus().getInitContainerStatuses(),
+        now.getStatus().getContainerStatuses())) {
+      assertThat(status.getRestartCount()).as(status.getName() + " restarts").isZero();
+    }
+    // A probe that runs before its process listens records Unhealthy (connection refused) while the pod starts;
+    // anything else, or a probe failing once the pod is Ready, is a finding.
+    Instant ready = Instant.parse(now.getStatus().getConditions().stream().filter(c -> c.getType().equals("Ready"))
+        .findFirst().orElseThrow().getLastTransitionTime());
+    assertThat(warnings(now, ready)).as("Warning Events of Service A's pod").isEmpty();
+  }
+
+  @Test
+  @Order(3)
+  void ordersDeadWhileServiceBIsDownAreReplayedUnderTheirOriginalIds() throws IOException {
+    ToolResult scale = cluster.kubectl("-n", SHOP, "scale", "deployment/service-b", "--replicas=0");
+    assertThat(scale.exitCode()).as(scale.stderr()).isZero();
+    // Gone, not just Terminating: a terminating pod still answers what reaches it.
+    await("Service B has no pods").atMost(Duration.ofMinutes(2)).pollInterval(POLL)
+        .until(() -> admin.pods().inNamespace(SHOP).withLabel("app.kubernetes.io/name", "service-b").list()
+            .getItems().isEmpty());
+    Instant since = Instant.now().minus(1, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.SECONDS);
+
+    // The orders go to Service A from inside its pod; it relays each through its sidecar (HTTP_PROXY), which
+    // journals it and answers 202 at once.
+    String send = "import json,urllib.request\n"
+        + "for oid in " + pythonList(ORDERS) + ":\n"
+        + "    r=urllib.request.urlopen(urllib.request.Request('http://127.0.0.1:8080/orders',"
+        + "data=json.dumps({'orderId':oid}).encode(),method='POST',headers={'Content-Type':'application/json'}),"
+        + "timeout=30)\n"
+        + "    print(oid,r.status,r.read().decode())\n";
+    ToolResult sent = cluster.kubectl("-n", SHOP, "exec", "deploy/service-a", "-c", "app", "--", "python3", "-c",
+        send);
+    assertThat(sent.exitCode()).as(sent.stderr()).isZero();
+    assertThat(sent.stdout().lines()).hasSize(ORDERS.size()).allMatch(l -> l.contains(" 202 "));
+
+    // quick: 3 attempts of 500 ms; Service B has no endpoints, so every order dies within seconds.
+    await("every order dead in the journal").atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1))
+        .until(() -> journal().entrySet().stream().filter(e -> e.getValue().equals("dead")).count() == ORDERS.size());
+    Files.writeString(OUTPUT.resolve("routes-while-b-is-down.txt"),
+        cluster.kubectl("-n", SHOP, "get", "routes", "-o", "wide").stdout() + "\n" + journalTable());
+
+    ToolResult up = cluster.kubectl("-n", SHOP, "scale", "deployment/service-b", "--replicas=1");
+    assertThat(up.exitCode()).as(up.stderr()).isZero();
+    await("Service B Ready again").atMost(Duration.ofMinutes(2)).pollInterval(POLL)
+        .until(() -> pods(SHOP, "app.kubernetes.io/name", "service-b").stream().anyMatch(Readiness::isPodReady));
+    await("Service B's endpoints").atMost(Duration.ofMinutes(1)).pollInterval(POLL)
+        .until(() -> !cluster.kubectl("-n", SHOP, "get", "endpointslices", "-l",
+            "kubernetes.io/service-name=service-b", "-o", "jsonpath={.items[*].endpoints[*].addresses[*]}")
+            .stdout().isBlank());
+
+    Instant until = Instant.now().plus(1, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.SECONDS);
+    String replay = """
+        apiVersion: rewind.dev/v1alpha1
+        kind: Replay
+        metadata: {name: service-b-outage, namespace: shop}
+        spec:
+          routeRef: {name: orders-to-service-b}
+          since: "%s"
+          until: "%s"
+          states: [failed, dead]
+          override:
+            retryPolicyRef: {name: patient}
+          rateLimit: 50
+        """.formatted(since, until);
+    Path replayFile = Files.writeString(OUTPUT.resolve("replay.yaml"), replay);
+    ToolResult applied = cluster.kubectl("apply", "-f", replayFile.toString());
+    assertThat(applied.exitCode()).as(applied.stderr()).isZero();
+    ToolResult complete = cluster.tool(Duration.ofMinutes(6), "kubectl", "-n", SHOP, "wait",
+        "--for=condition=Complete", "replay/service-b-outage", "--timeout=5m");
+    assertThat(complete.exitCode()).as(complete.stderr() + "\n"
+        + cluster.kubectl("-n", SHOP, "get", "replay", "service-b-outage", "-o", "yaml").stdout()).isZero();
+
+    // Service B's ledger: every order, once, under the id Service A gave it.
+    String ledger = cluster.kubectl("-n", SHOP, "exec", "deploy/service-b", "--", "python3", "-c",
+        "import urllib.request;print(urllib.request.urlopen('http://127.0.0.1:8080/admin/orders').read().decode())")
+        .assertSuccess().stdout();
+    assertThat(ledger).contains("\"received\": " + ORDERS.size()).contains("\"duplicates\": 0");
+    for (String order : ORDERS) {
+      assertThat(ledger).contains("\"" + order + "\"");
+    }
+    assertThat(journal()).as("the journal after the replay").hasSize(ORDERS.size())
+        .allSatisfy((id, state) -> assertThat(state).isEqualTo("delivered"));
+    // The injected sidecar kept the image's 32 MB heap through all of it: no restart (an OOM would be one), and
+    // its container's peak memory is recorded next to the output.
+    Pod a = serviceA();
+    for (ContainerStatus status : concat(a.getStatus().getInitContainerStatuses(),
+        a.getStatus().getContainerStatuses())) {
+      assertThat(status.getRestartCount()).as(status.getName() + " restarts").isZero();
+    }
+    String peak = cluster.kubectl("-n", SHOP, "exec", a.getMetadata().getName(), "-c", "rewind-sidecar", "--",
+        "sh", "-c", "cat /sys/fs/cgroup/memory/memory.max_usage_in_bytes 2>/dev/null"
+            + " || cat /sys/fs/cgroup/memory.peak 2>/dev/null").stdout().trim();
+    String replays = cluster.kubectl("-n", SHOP, "get", "replay", "service-b-outage",
+        "-o", "jsonpath={.status.phase} {.status.matched} {.status.delivered} {.status.failed}").stdout();
+    Files.writeString(OUTPUT.resolve("shop-after-replay.txt"),
+        cluster.kubectl("get", "pods,routes,replays", "-n", SHOP).stdout() + "\n" + ledger + "\n" + journalTable()
+            + "\nsidecar container peak memory (bytes): " + peak + "\n");
+    assertThat(replays).isEqualTo("Succeeded " + ORDERS.size() + " " + ORDERS.size() + " 0");
+  }
+
+  // --- helpers
+
+  private static void image(List<String> args, String key, String reference) {
+    int colon = reference.lastIndexOf(':');
+    args.addAll(List.of("--set", key + ".repository=" + reference.substring(0, colon),
+        "--set", key + ".tag=" + reference.substring(colon + 1), "--set", key + ".pullPolicy=Never"));
+  }
+
+  /**
+   * The bundled PostgreSQL's claim needs a volume and the node has no provisioner: a hostPath volume in the
+   * cluster's folder (down.sh removes it), owned by the chart's PostgreSQL user.
+   */
+  private static void storeVolume() throws IOException {
+    Path dir = Files.createDirectories(cluster.directory().resolve("volumes/store"));
+    try {
+      Process chown = new ProcessBuilder("chown", "999:999", dir.toString()).inheritIO().start();
+      assertThat(chown.waitFor()).as("chown 999:999 " + dir).isZero();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+    admin.persistentVolumes().resource(new PersistentVolumeBuilder().withNewMetadata().withName("rewind-store-0")
+        .endMetadata().withNewSpec().withCapacity(Map.of("storage", new Quantity("8Gi")))
+        .withAccessModes("ReadWriteOnce").withPersistentVolumeReclaimPolicy("Retain")
+        .withNewHostPath().withPath(dir.toString()).withType("Directory").endHostPath().endSpec().build())
+        .serverSideApply();
+  }
+
+  private static String resource(String name) {
+    return REPO.resolve("e2e/src/test/resources/one-node").resolve(name).toString();
+  }
+
+  private static Pod serviceA() {
+    return pods(SHOP, "app.kubernetes.io/name", "service-a").stream().findFirst().orElse(null);
+  }
+
+  private static List<Pod> pods(String namespace, String label, String value) {
+    return admin.pods().inNamespace(namespace).withLabel(label, value).list().getItems().stream()
+        .filter(p -> p.getMetadata().getDeletionTimestamp() == null).toList();
+  }
+
+  private static List<Container> allContainers(Pod pod) {
+    List<Container> all = new ArrayList<>(pod.getSpec().getInitContainers());
+    all.addAll(pod.getSpec().getContainers());
+    return all;
+  }
+
+  private static <T> List<T> concat(List<T> a, List<T> b) {
+    List<T> all = new ArrayList<>(a == null ? List.of() : a);
+    all.addAll(b == null ? List.of() : b);
+    return all;
+  }
+
+  private static List<String> warnings(Pod pod, Instant ready) {
+    return admin.v1().events().inNamespace(pod.getMetadata().getNamespace()).list().getItems().stream()
+        .filter(e -> "Warning".equals(e.getType()))
+        .filter(e -> pod.getMetadata().getName().equals(e.getInvolvedObject().getName()))
+        .filter(e -> !("Unhealthy".equals(e.getReason()) && e.getMessage().contains("connection refused")
+            && !last(e).isAfter(ready)))
+        .map(ShopOnOneNodeIT::describe).toList();
+  }
+
+  private static Instant last(Event e) {
+    String at = e.getLastTimestamp() != null ? e.getLastTimestamp()
+        : e.getEventTime() != null ? e.getEventTime().getTime() : e.getMetadata().getCreationTimestamp();
+    return Instant.parse(at);
+  }
+
+  private static String describe(Event e) {
+    return last(e) + " " + e.getReason() + ": " + e.getMessage();
+  }
+
+  /** event id to state, of the shop's events in the journal (psql in the bundled PostgreSQL's pod). */
+  private static Map<String, String> journal() {
+    Map<String, String> states = new java.util.TreeMap<>();
+    psql("SELECT event_id || '|' || state FROM rewind.events WHERE namespace = 'shop'").lines()
+        .filter(l -> l.contains("|")).forEach(l -> states.put(l.substring(0, l.indexOf('|')),
+            l.substring(l.indexOf('|') + 1)));
+    return states;
+  }
+
+  private static String journalTable() {
+    return psql("SELECT event_id, state, attempts, last_outcome FROM rewind.events WHERE namespace = 'shop'"
+        + " ORDER BY event_id");
+  }
+
+  private static String psql(String sql) {
+    ToolResult result = cluster.kubectl("-n", SYSTEM, "exec", "rewind-postgresql-0", "--", "psql", "-U", "rewind",
+        "-d", "rewind", "-At", "-c", sql);
+    return result.succeeded() ? result.stdout() : "";
+  }
+
+  private static String pythonList(List<String> values) {
+    return "[" + String.join(",", values.stream().map(v -> "'" + v + "'").toList()) + "]";
+  }
+
+  /** What a failed run needs to be understood, into target/one-node. */
+  private static void dump(String when) {
+    try {
+      StringBuilder out = new StringBuilder();
+      for (String[] command : List.of(
+          new String[] {"get", "pods,routes,replays", "-n", SHOP, "-o", "wide"},
+          new String[] {"get", "pods", "-n", SYSTEM, "-o", "wide"},
+          new String[] {"get", "events", "-A", "--field-selector", "type=Warning"},
+          new String[] {"-n", SYSTEM, "logs", "deploy/rewind-operator", "--tail=200"},
+          new String[] {"-n", SHOP, "logs", "deploy/service-a", "--all-containers", "--tail=100"},
+          new String[] {"-n", SYSTEM, "logs", "rewind-postgresql-0", "--tail=50"})) {
+        ToolResult r = cluster.kubectl(command);
+        out.append("$ kubectl ").append(String.join(" ", Arrays.asList(command))).append('\n')
+            .append(r.stdout()).append(r.stderr()).append('\n');
+      }
+      Files.writeString(OUTPUT.resolve("cluster-" + when + ".txt"), out.toString());
+    } catch (IOException | RuntimeException e) {
+      System.err.println("could not dump the cluster's state: " + e);
+    }
+  }
+}
