@@ -58,23 +58,8 @@ public final class SidecarJvm implements AutoCloseable {
   /** Waits until {@code /q/health/ready} on the management port answers 200; fails at once if the process ends. */
   public SidecarJvm awaitReady(int managementPort, Duration timeout) {
     URI ready = URI.create("http://127.0.0.1:" + managementPort + "/q/health/ready");
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (status(ready) != 200) {
-      if (!process.isAlive()) {
-        throw new IllegalStateException("the sidecar exited with " + process.exitValue() + " before it was ready;"
-            + " stdout:\n" + stdout() + "\nstderr:\n" + stderr());
-      }
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("the sidecar was not ready within " + timeout + "; stdout:\n" + stdout()
-            + "\nstderr:\n" + stderr());
-      }
-      try {
-        process.waitFor(100, TimeUnit.MILLISECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
-      }
-    }
+    Processes.awaitReady(process, () -> status(ready) == 200, timeout, "the sidecar",
+        () -> "stdout:\n" + stdout() + "\nstderr:\n" + stderr());
     return this;
   }
 

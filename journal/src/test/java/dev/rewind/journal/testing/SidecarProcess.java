@@ -90,21 +90,7 @@ public final class SidecarProcess implements AutoCloseable {
   /** Starts and waits until readiness reports UP. */
   public SidecarProcess start(Duration timeout) {
     launch();
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!ready()) {
-      if (!process.isAlive()) {
-        throw new IllegalStateException("sidecar exited with " + process.exitValue() + "; log: " + output());
-      }
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("sidecar not ready within " + timeout + "; log: " + output());
-      }
-      try {
-        process.waitFor(100, TimeUnit.MILLISECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
-      }
-    }
+    Processes.awaitReady(process, this::ready, timeout, "the sidecar", this::output);
     return this;
   }
 
