@@ -10,6 +10,7 @@ import dev.rewind.e2e.testing.OperatorProcess;
 import dev.rewind.journal.testing.HttpSink;
 import dev.rewind.journal.testing.SidecarProcess;
 import dev.rewind.journal.testing.TestStore;
+import dev.rewind.testbed.Conflicts;
 import dev.rewind.testbed.KubeApiTest;
 import dev.rewind.testbed.KubeTestBed;
 import dev.rewind.testbed.TestNamespace;
@@ -77,14 +78,14 @@ class PolicyEditReachesSidecarIT {
             .containsExactly("503");
 
         long t0 = System.nanoTime();
-        admin.resources(RetryPolicy.class).inNamespace(ns).withName("orders-policy").edit(p -> {
+        Conflicts.retry(() -> admin.resources(RetryPolicy.class).inNamespace(ns).withName("orders-policy").edit(p -> {
           p.getSpec().setMaxAttempts(4);
           p.getSpec().getBackoff().setPolicy(
               dev.rewind.api.v1alpha1.retrypolicy.spec.BackoffPolicy.FIXED);
           p.getSpec().getBackoff().setInitialDelay("50ms");
           p.getSpec().getBackoff().setMaxDelay("50ms");
           return p;
-        });
+        }));
         // API server -> operator -> store -> notification -> sidecar. The sidecar's fallback reload is every
         // 30 s: taking effect within 5 s shows the push path worked; the measured time is printed.
         await().atMost(Duration.ofSeconds(5)).until(() -> get(admin4472).contains("\"maxAttempts\":4"));

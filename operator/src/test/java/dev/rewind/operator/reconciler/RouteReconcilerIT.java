@@ -18,6 +18,7 @@ import dev.rewind.operator.testing.Crds;
 import dev.rewind.operator.testing.OperatorRbac;
 import dev.rewind.operator.testing.RunningOperator;
 import dev.rewind.operator.testing.Statuses;
+import dev.rewind.testbed.Conflicts;
 import dev.rewind.testbed.KubeApiTest;
 import dev.rewind.testbed.KubeTestBed;
 import dev.rewind.testbed.KubeUser;
@@ -106,10 +107,10 @@ class RouteReconcilerIT {
     await().atMost(WAIT).until(() -> isReady(route("invoices"), "True", "Published"));
     assertThat(policyGenerationInStore("invoices")).isEqualTo("1");
 
-    policies().withName("patient").edit(p -> {
+    Conflicts.retry(() -> policies().withName("patient").edit(p -> {
       p.getSpec().setMaxAttempts(6);
       return p;
-    });
+    }));
 
     await().atMost(WAIT).until(() -> "2".equals(policyGenerationInStore("invoices")));
     assertThat(published("invoices")).get().extracting(r -> r.policy().maxAttempts()).isEqualTo(6);
@@ -161,10 +162,10 @@ class RouteReconcilerIT {
     routes().resource(newRoute("edited", "http://good." + ns + ".svc/", null)).create();
     await().atMost(WAIT).until(() -> isReady(route("edited"), "True", "Published"));
 
-    routes().withName("edited").edit(r -> {
+    Conflicts.retry(() -> routes().withName("edited").edit(r -> {
       r.getSpec().getDestination().setUrl("http://metadata.google.internal/");
       return r;
-    });
+    }));
 
     await().atMost(WAIT).until(() -> isReady(route("edited"), "False", "DestinationBlocked"));
     assertThat(route("edited").getStatus().getPublishedGeneration()).isEqualTo(1L);
@@ -180,10 +181,10 @@ class RouteReconcilerIT {
     routes().resource(newRoute("stayer", "http://s." + ns + ".svc/", "first")).create();
     await().atMost(WAIT).until(() -> policyCount("first") == 2 && policyCount("second") == 0);
 
-    routes().withName("mover").edit(r -> {
+    Conflicts.retry(() -> routes().withName("mover").edit(r -> {
       r.getSpec().getRetryPolicyRef().setName("second");
       return r;
-    });
+    }));
 
     await().atMost(WAIT).until(() -> policyCount("first") == 1 && policyCount("second") == 1);
     routes().withName("stayer").delete();
