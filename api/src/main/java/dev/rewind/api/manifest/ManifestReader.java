@@ -47,18 +47,16 @@ public final class ManifestReader {
     this.defaultNamespace = defaultNamespace;
   }
 
-  /** Reads every *.yaml and *.yml file under {@code path} (a file or a directory, recursively, in name order). */
+  /**
+   * Reads every *.yaml and *.yml file under {@code path} (a file or a directory, recursively, in name order),
+   * skipping hidden entries: see {@link #files}.
+   */
   public Manifests read(Path path) {
     List<Path> files;
     if (Files.isDirectory(path)) {
-      try (Stream<Path> walk = Files.walk(path)) {
-        files = walk.filter(Files::isRegularFile)
-            .filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".yml"))
-            .sorted()
-            .toList();
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot list " + path, e);
-      }
+      files = files(path).stream()
+          .filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".yml"))
+          .toList();
     } else if (Files.isRegularFile(path)) {
       files = List.of(path);
     } else {
@@ -75,6 +73,32 @@ public final class ManifestReader {
       }
     }
     return readTexts(texts);
+  }
+
+  /**
+   * The regular files under {@code dir}, recursively, in name order, leaving out every entry whose name starts
+   * with a dot. A ConfigMap mounted as a volume holds each file twice: as a link at the top, and inside the hidden
+   * {@code ..<timestamp>} folder the kubelet swaps atomically on an update (reached through {@code ..data});
+   * reading both would see every object twice.
+   */
+  public static List<Path> files(Path dir) {
+    try (Stream<Path> walk = Files.walk(dir)) {
+      return walk.filter(p -> !hidden(dir.relativize(p)))
+          .filter(Files::isRegularFile)
+          .sorted()
+          .toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list " + dir, e);
+    }
+  }
+
+  private static boolean hidden(Path relative) {
+    for (Path part : relative) {
+      if (part.toString().startsWith(".")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Reads YAML texts keyed by the name used in messages (a file name). */

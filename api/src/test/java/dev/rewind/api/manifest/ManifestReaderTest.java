@@ -12,6 +12,7 @@ import dev.rewind.api.v1alpha1.retrypolicy.spec.BackoffPolicy;
 import dev.rewind.api.v1alpha1.route.Route;
 import dev.rewind.api.v1alpha1.route.spec.Mode;
 import dev.rewind.api.v1alpha1.route.spec.OnStoreUnavailable;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +20,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.io.TempDir;
 
 class ManifestReaderTest {
 
@@ -201,5 +203,25 @@ class ManifestReaderTest {
           destination: {url: https://b.example.com/}
         """));
     assertThat(manifests.routes().get(0).getMetadata().getNamespace()).isEqualTo("service-a");
+  }
+
+  /** How the kubelet lays out a ConfigMap volume: the data in a hidden folder, reached through links. */
+  @Test
+  void aConfigMapVolumeIsReadOnceNotAlsoThroughItsHiddenFolder(@TempDir Path mount) throws Exception {
+    Path data = Files.createDirectories(mount.resolve("..2026_12_06_05_00_00.123456789"));
+    Files.writeString(data.resolve("routes.yaml"), """
+        apiVersion: rewind.dev/v1alpha1
+        kind: Route
+        metadata: {name: orders}
+        spec:
+          destination: {url: "http://service-b.shop.svc:8080/orders"}
+        """);
+    Files.createSymbolicLink(mount.resolve("..data"), data.getFileName());
+    Files.createSymbolicLink(mount.resolve("routes.yaml"), Path.of("..data", "routes.yaml"));
+
+    Manifests read = new ManifestReader("shop").read(mount);
+
+    assertThat(read.routes()).extracting(r -> r.getMetadata().getName()).containsExactly("orders");
+    assertThat(ManifestReader.files(mount)).containsExactly(mount.resolve("routes.yaml"));
   }
 }

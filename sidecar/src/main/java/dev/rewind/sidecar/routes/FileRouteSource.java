@@ -22,7 +22,6 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.jboss.logging.Logger;
 
 /**
@@ -120,9 +119,10 @@ public final class FileRouteSource implements RouteSource {
     if (!Files.isDirectory(dir)) {
       return "missing";
     }
-    try (Stream<Path> files = Files.walk(dir)) {
+    try {
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
+      // The files the reader reads: a ConfigMap update swaps the hidden folder and so changes what they hold.
+      for (Path f : ManifestReader.files(dir)) {
         sha.update(f.toString().getBytes());
         sha.update(Files.readAllBytes(f));
       }
