@@ -1,5 +1,8 @@
 package dev.rewind.e2e.node;
 
+import static dev.rewind.e2e.node.OneNodeRewind.OUTPUT;
+import static dev.rewind.e2e.node.OneNodeRewind.POLL;
+import static dev.rewind.e2e.node.OneNodeRewind.SYSTEM;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -8,10 +11,7 @@ import dev.rewind.testbed.ToolResult;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Event;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.api.model.PersistentVolumeBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
@@ -27,7 +27,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
@@ -52,64 +51,26 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ShopOnOneNodeIT {
 
-  private static final String SYSTEM = "rewind-system";
   private static final String SHOP = "shop";
-  private static final String RELEASE = "rewind";
-  private static final Path REPO = Path.of("..").toAbsolutePath().normalize();
-  private static final Path OUTPUT = Path.of("target", "one-node").toAbsolutePath();
-  /** The names tools/images/build.sh gives its images (NAME.ref next to each archive). */
-  private static final List<String> IMAGES = List.of("operator", "sidecar", "postgresql", "example-apps");
   private static final List<String> ORDERS = IntStream.rangeClosed(1, 8).mapToObj(i -> "order-%03d".formatted(i))
       .toList();
-  private static final Duration POLL = Duration.ofMillis(500);
 
+  private static OneNodeRewind rewind;
   private static OneNodeCluster cluster;
   private static KubernetesClient admin;
 
   @BeforeAll
   static void installTheChart() throws IOException {
-    Files.createDirectories(OUTPUT);
-    cluster = OneNodeCluster.start();
-    admin = cluster.adminClient();
-    Map<String, String> images = new java.util.HashMap<>();
-    for (String image : IMAGES) {
-      Path archive = cluster.imageArchives().resolve(image + ".tar");
-      assertThat(archive).as("tools/images/build.sh %s", image).isRegularFile();
-      cluster.importImage(archive);
-      images.put(image, Files.readString(archive.resolveSibling(image + ".ref")).trim());
-    }
     // The shop exists before the chart, which creates the store's Secret in it.
-    admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(SHOP)
-        .withLabels(Map.of("pod-security.kubernetes.io/enforce", "restricted",
-            "pod-security.kubernetes.io/warn", "restricted"))
-        .endMetadata().build()).serverSideApply();
-    admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(SYSTEM).endMetadata().build())
-        .serverSideApply();
-    storeVolume();
-
-    List<String> args = new ArrayList<>(List.of("install", RELEASE, REPO.resolve("charts/rewind").toString(),
-        "--namespace", SYSTEM, "--wait", "--timeout", "5m",
-        "--set", "operator.replicas=1",
-        "--set", "postgresql.enabled=true",
-        "--set", "injector.sidecar.storeSecret.namespaces={" + SHOP + "}"));
-    image(args, "operator.image", images.get("operator"));
-    image(args, "injector.sidecar.image", images.get("sidecar"));
-    image(args, "postgresql.image", images.get("postgresql"));
-    ToolResult install = cluster.tool(Duration.ofMinutes(6), "helm", args.toArray(String[]::new));
-    if (!install.succeeded()) {
-      dump("install");
-    }
-    install.assertSuccess();
+    rewind = OneNodeRewind.install(List.of(SHOP), List.of(SHOP));
+    cluster = rewind.cluster;
+    admin = rewind.admin;
   }
 
   @AfterAll
   static void down() {
-    if (cluster != null) {
-      try {
-        dump("end");
-      } finally {
-        cluster.close();
-      }
+    if (rewind != null) {
+      rewind.close();
     }
   }
 
@@ -282,34 +243,8 @@ class ShopOnOneNodeIT {
 
   // --- helpers
 
-  private static void image(List<String> args, String key, String reference) {
-    int colon = reference.lastIndexOf(':');
-    args.addAll(List.of("--set", key + ".repository=" + reference.substring(0, colon),
-        "--set", key + ".tag=" + reference.substring(colon + 1), "--set", key + ".pullPolicy=Never"));
-  }
-
-  /**
-   * The bundled PostgreSQL's claim needs a volume and the node has no provisioner: a hostPath volume in the
-   * cluster's folder (down.sh removes it), owned by the chart's PostgreSQL user.
-   */
-  private static void storeVolume() throws IOException {
-    Path dir = Files.createDirectories(cluster.directory().resolve("volumes/store"));
-    try {
-      Process chown = new ProcessBuilder("chown", "999:999", dir.toString()).inheritIO().start();
-      assertThat(chown.waitFor()).as("chown 999:999 " + dir).isZero();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
-    admin.persistentVolumes().resource(new PersistentVolumeBuilder().withNewMetadata().withName("rewind-store-0")
-        .endMetadata().withNewSpec().withCapacity(Map.of("storage", new Quantity("8Gi")))
-        .withAccessModes("ReadWriteOnce").withPersistentVolumeReclaimPolicy("Retain")
-        .withNewHostPath().withPath(dir.toString()).withType("Directory").endHostPath().endSpec().build())
-        .serverSideApply();
-  }
-
   private static String resource(String name) {
-    return REPO.resolve("e2e/src/test/resources/one-node").resolve(name).toString();
+    return OneNodeRewind.resource(name);
   }
 
   private static Pod serviceA() {
@@ -317,8 +252,7 @@ class ShopOnOneNodeIT {
   }
 
   private static List<Pod> pods(String namespace, String label, String value) {
-    return admin.pods().inNamespace(namespace).withLabel(label, value).list().getItems().stream()
-        .filter(p -> p.getMetadata().getDeletionTimestamp() == null).toList();
+    return rewind.pods(namespace, label, value);
   }
 
   private static List<Container> allContainers(Pod pod) {
@@ -343,57 +277,22 @@ class ShopOnOneNodeIT {
   }
 
   private static Instant last(Event e) {
-    String at = e.getLastTimestamp() != null ? e.getLastTimestamp()
-        : e.getEventTime() != null ? e.getEventTime().getTime() : e.getMetadata().getCreationTimestamp();
-    return Instant.parse(at);
+    return OneNodeRewind.last(e);
   }
 
   private static String describe(Event e) {
     return last(e) + " " + e.getReason() + ": " + e.getMessage();
   }
 
-  /** event id to state, of the shop's events in the journal (psql in the bundled PostgreSQL's pod). */
   private static Map<String, String> journal() {
-    Map<String, String> states = new java.util.TreeMap<>();
-    psql("SELECT event_id || '|' || state FROM rewind.events WHERE namespace = 'shop'").lines()
-        .filter(l -> l.contains("|")).forEach(l -> states.put(l.substring(0, l.indexOf('|')),
-            l.substring(l.indexOf('|') + 1)));
-    return states;
+    return rewind.journal(SHOP);
   }
 
   private static String journalTable() {
-    return psql("SELECT event_id, state, attempts, last_outcome FROM rewind.events WHERE namespace = 'shop'"
-        + " ORDER BY event_id");
-  }
-
-  private static String psql(String sql) {
-    ToolResult result = cluster.kubectl("-n", SYSTEM, "exec", "rewind-postgresql-0", "--", "psql", "-U", "rewind",
-        "-d", "rewind", "-At", "-c", sql);
-    return result.succeeded() ? result.stdout() : "";
+    return rewind.journalTable(SHOP);
   }
 
   private static String pythonList(List<String> values) {
-    return "[" + String.join(",", values.stream().map(v -> "'" + v + "'").toList()) + "]";
-  }
-
-  /** What a failed run needs to be understood, into target/one-node. */
-  private static void dump(String when) {
-    try {
-      StringBuilder out = new StringBuilder();
-      for (String[] command : List.of(
-          new String[] {"get", "pods,routes,replays", "-n", SHOP, "-o", "wide"},
-          new String[] {"get", "pods", "-n", SYSTEM, "-o", "wide"},
-          new String[] {"get", "events", "-A", "--field-selector", "type=Warning"},
-          new String[] {"-n", SYSTEM, "logs", "deploy/rewind-operator", "--tail=200"},
-          new String[] {"-n", SHOP, "logs", "deploy/service-a", "--all-containers", "--tail=100"},
-          new String[] {"-n", SYSTEM, "logs", "rewind-postgresql-0", "--tail=50"})) {
-        ToolResult r = cluster.kubectl(command);
-        out.append("$ kubectl ").append(String.join(" ", Arrays.asList(command))).append('\n')
-            .append(r.stdout()).append(r.stderr()).append('\n');
-      }
-      Files.writeString(OUTPUT.resolve("cluster-" + when + ".txt"), out.toString());
-    } catch (IOException | RuntimeException e) {
-      System.err.println("could not dump the cluster's state: " + e);
-    }
+    return OneNodeRewind.pythonList(values);
   }
 }
