@@ -34,8 +34,12 @@ LOGS="${CLUSTER_DIR}/logs"
 PIDS="${CLUSTER_DIR}/pids"
 KUBECONFIG_ADMIN="${CLUSTER_DIR}/admin.kubeconfig"
 CONTAINERD_DIR="${CLUSTER_DIR}/containerd"
+# containerd's persistent state (images, snapshots, the CRI plugin's containers and sandboxes).
+CONTAINERD_STATE_ROOT="${CONTAINERD_DIR}/store"
 CONTAINERD_SOCK="${CONTAINERD_DIR}/containerd.sock"
 KUBELET_DIR="${CLUSTER_DIR}/kubelet"
+# The kubelet's --root-dir: pods, their volumes and plugins.
+KUBELET_ROOT_DIR="${KUBELET_DIR}/data"
 CNI_DIR="${CLUSTER_DIR}/cni"
 # What up.sh changed on the host, so that down.sh can undo exactly that.
 HOST_STATE="${CLUSTER_DIR}/host-state"

@@ -47,7 +47,7 @@ stop() {
 stop kube-controller-manager
 stop kube-scheduler
 # The pods' uids, for their folders in /var/log/pods (the kubelet's own copy goes with the pods).
-pod_uids="$(ls "${KUBELET_DIR}/root/pods" 2>/dev/null)"
+pod_uids="$(ls "${KUBELET_ROOT_DIR}/pods" 2>/dev/null)"
 if running_pid kube-apiserver >/dev/null; then
   pod_uids+=" $("${KUBE_BIN}/kubectl" --kubeconfig "${KUBECONFIG_ADMIN}" get pods --all-namespaces \
     -o jsonpath='{.items[*].metadata.uid}' 2>/dev/null)"
@@ -156,7 +156,7 @@ value="$(host_state_get bridge_nf_call_iptables)"
 if [[ -d /var/log/containers ]]; then
   # The kubelet's links, named ..._<container id>.log (they point at /var/log/pods even with podLogsDirectory set).
   find /var/log/containers -maxdepth 1 -type l -lname "${CLUSTER_DIR}/*" -delete
-  for container in "${CONTAINERD_DIR}"/root/io.containerd.grpc.v1.cri/containers/*; do
+  for container in "${CONTAINERD_STATE_ROOT}"/io.containerd.grpc.v1.cri/containers/*; do
     [[ -d "${container}" ]] && rm -f /var/log/containers/*-"$(basename "${container}")".log
   done
   [[ "$(host_state_get var_log_containers_created)" == "1" ]] && rmdir /var/log/containers 2>/dev/null
@@ -180,7 +180,7 @@ for ns in /var/run/netns/cni-*; do
   umount "${ns}" 2>/dev/null; rm -f "${ns}"
 done
 # libcni's cached results of this cluster's sandboxes (bridge and containerd's loopback).
-for sandbox in "${CONTAINERD_DIR}"/root/io.containerd.grpc.v1.cri/sandboxes/*; do
+for sandbox in "${CONTAINERD_STATE_ROOT}"/io.containerd.grpc.v1.cri/sandboxes/*; do
   [[ -d "${sandbox}" ]] && rm -f /var/lib/cni/results/*-"$(basename "${sandbox}")"-* 2>/dev/null
 done
 rm -f /var/lib/cni/results/rewind-pods-* 2>/dev/null

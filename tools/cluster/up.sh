@@ -227,7 +227,7 @@ start kube-scheduler "${KUBE_BIN}/kube-scheduler" \
 # ---- containerd -----------------------------------------------------------------
 cat > "${CONTAINERD_DIR}/config.toml" <<EOF
 version = 2
-root = "${CONTAINERD_DIR}/root"
+root = "${CONTAINERD_STATE_ROOT}"
 state = "${CONTAINERD_DIR}/state"
 disabled_plugins = ["io.containerd.snapshotter.v1.aufs", "io.containerd.snapshotter.v1.btrfs", "io.containerd.snapshotter.v1.zfs", "io.containerd.snapshotter.v1.devmapper"]
 
@@ -338,7 +338,7 @@ makeIPTablesUtilChains: false
 maxPods: 60
 EOF
 start kubelet "${KUBE_BIN}/kubelet" --config "${KUBELET_DIR}/config.yaml" \
-  --kubeconfig "${CLUSTER_DIR}/kubelet.kubeconfig" --root-dir "${KUBELET_DIR}/root" \
+  --kubeconfig "${CLUSTER_DIR}/kubelet.kubeconfig" --root-dir "${KUBELET_ROOT_DIR}" \
   --hostname-override "${NODE_NAME}" --node-ip "${NODE_IP}" --v=1
 
 # ---- kube-proxy (iptables mode, no sysctl writes, NodePorts on the node address only) ---
