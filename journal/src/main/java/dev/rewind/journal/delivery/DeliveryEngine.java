@@ -37,8 +37,8 @@ public final class DeliveryEngine implements AutoCloseable {
   /** A claimed event, the route it was claimed for, and how much of the answer to keep. */
   record Work(DeliveryItem item, ResolvedRoute route, int bodyLimit) {}
 
-  /** What a passthrough forward produced, and what the journal now says about the event. */
-  public record Forwarded(AttemptResult result, RetryDecision decision) {}
+  /** What a passthrough forward produced: the destination's answer, or why there was none. */
+  public record Forwarded(AttemptResult result) {}
 
   private final Vertx vertx;
   private final String namespace;
@@ -163,16 +163,7 @@ public final class DeliveryEngine implements AutoCloseable {
     synchronized (this) {
       reserved--;
     }
-    return pipeline.attemptNow(new Work(item, route, bodyLimit))
-        .map(finished -> new Forwarded(finished.result(), decisionOf(finished.write())));
-  }
-
-  private static RetryDecision decisionOf(OutcomeWrite write) {
-    return switch (write.newState()) {
-      case DELIVERED -> RetryDecision.delivered();
-      case FAILED -> RetryDecision.retry(write.retryDelay());
-      default -> RetryDecision.dead(write.attempt() == null ? null : write.attempt().error());
-    };
+    return pipeline.attemptNow(new Work(item, route, bodyLimit)).map(finished -> new Forwarded(finished.result()));
   }
 
   /** Decides with the newest version of the route (a policy edit applies to events already in flight). */
