@@ -178,7 +178,7 @@ public final class AttemptPipeline<J, W> {
 
   /** Work arriving after a quiet spell: the stall clock starts now, not when the pipeline last moved. */
   private void wakeFromIdle() {
-    if (inFlight == 0 && queue.isEmpty() && recording == 0) {
+    if (idle()) {
       progressNanos = nanos.getAsLong();
     }
   }
@@ -373,7 +373,7 @@ public final class AttemptPipeline<J, W> {
    * longest deadline means something Rewind relies on stopped: readiness reports it.
    */
   public synchronized Duration stalledFor() {
-    if (inFlight == 0 && queue.isEmpty() && recording == 0) {
+    if (idle()) {
       return Duration.ZERO;
     }
     if (queue.isEmpty() && inFlight == 0 && !unrecorded.isEmpty()) {
