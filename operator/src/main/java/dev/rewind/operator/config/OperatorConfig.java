@@ -27,6 +27,8 @@ public interface OperatorConfig {
 
   Takeover takeover();
 
+  Health health();
+
   /** The journal store the resolved routes are published to. */
   interface Store {
 
@@ -197,5 +199,28 @@ public interface OperatorConfig {
     /** Most attempts in flight per namespace. */
     @WithDefault("16")
     int concurrency();
+  }
+
+  /** Delivery health on Routes (status, Events, gauges), read from the store by the leader. */
+  interface Health {
+
+    /** Read route health at all. Off: Routes show only whether they are published. */
+    @WithDefault("true")
+    boolean enabled();
+
+    /**
+     * How often the leader reads every route's health (one grouped query): the most an Event or a gauge lags the
+     * journal.
+     */
+    @WithDefault("15s")
+    Duration interval();
+
+    /** What "recently" means on a Route: deliveries and deaths are counted over this window. */
+    @WithDefault("1m")
+    Duration window();
+
+    /** How long the oldest event still being tried may wait before its Route is Healthy=False, Backlog. */
+    @WithDefault("5m")
+    Duration backlogAge();
   }
 }

@@ -22,6 +22,7 @@ import java.util.Set;
  * @param replay how the leader runs Replays
  * @param retention how the leader deletes expired events from the journal, or null when it does not
  * @param takeover how the leader delivers the events no sidecar delivers, or null when it does not
+ * @param health how the leader reads route health, or null when it does not
  */
 public record OperatorSettings(
     Set<String> namespaces,
@@ -31,7 +32,26 @@ public record OperatorSettings(
     LeaderElection leaderElection,
     Replay replay,
     RetentionSchedule retention,
-    Takeover takeover) {
+    Takeover takeover,
+    Health health) {
+
+  /**
+   * @param interval how often the leader reads every route's health
+   * @param window deliveries and deaths are counted over it
+   * @param backlogAge how long the oldest event still being tried may wait before its Route is Backlog
+   */
+  public record Health(Duration interval, Duration window, Duration backlogAge) {
+
+    /** The defaults of {@link OperatorConfig.Health}. */
+    public static final Health DEFAULTS = new Health(Duration.ofSeconds(15), Duration.ofMinutes(1),
+        Duration.ofMinutes(5));
+
+    public Health {
+      Replay.positive("rewind.health.interval", interval);
+      Replay.positive("rewind.health.window", window);
+      Replay.positive("rewind.health.backlog-age", backlogAge);
+    }
+  }
 
   /**
    * @param after how long an event must be overdue before the leader delivers it
@@ -136,7 +156,7 @@ public record OperatorSettings(
   public OperatorSettings(Set<String> namespaces, List<String> extraBlockedCidrs, Duration resyncInterval,
       Duration shutdownTimeout, LeaderElection leaderElection) {
     this(namespaces, extraBlockedCidrs, resyncInterval, shutdownTimeout, leaderElection,
-        Replay.defaults(defaultWorkerId(System.getenv(), leaderElection)), null, null);
+        Replay.defaults(defaultWorkerId(System.getenv(), leaderElection)), null, null, null);
   }
 
   public OperatorSettings {
@@ -170,7 +190,9 @@ public record OperatorSettings(
         replay(config.replay(), environment, leaderElection),
         retention(config.retention()),
         config.takeover().enabled()
-            ? new Takeover(config.takeover().after(), config.takeover().concurrency()) : null);
+            ? new Takeover(config.takeover().after(), config.takeover().concurrency()) : null,
+        config.health().enabled()
+            ? new Health(config.health().interval(), config.health().window(), config.health().backlogAge()) : null);
   }
 
   private static RetentionSchedule retention(OperatorConfig.Retention r) {

@@ -8,8 +8,9 @@ import java.time.Instant;
  * The status a Route should have, computed from what its reconciliation found: pure, so the same observations
  * always give an equal status and the reconciler can skip the write when nothing changed.
  *
- * <p>Conditions: {@code Ready} (the current generation is published and sidecars serve it) and
- * {@code ResolvedRefs} (the RetryPolicy reference resolves). A Route that cannot be served as written is not
+ * <p>Conditions: {@code Ready} (the current generation is published and sidecars serve it),
+ * {@code ResolvedRefs} (the RetryPolicy reference resolves) and {@code Healthy} (the leader's latest reading of the
+ * route's deliveries, see {@link dev.rewind.journal.health.HealthVerdict}). A Route that cannot be served as written is not
  * unpublished: sidecars keep serving the last generation that was published (recorded in
  * {@code publishedGeneration}), so a typo in an edit does not stop capture; Ready=False says that the edit is not
  * in effect.
@@ -25,7 +26,8 @@ public final class RouteStatuses {
 
   private RouteStatuses() {}
 
-  public static RouteStatus desired(Route route, PolicyCheck refs, RouteOutcome outcome, Instant now) {
+  public static RouteStatus desired(Route route, PolicyCheck refs, RouteOutcome outcome,
+      RouteHealthReading health, Instant now) {
     Long generation = route.getMetadata().getGeneration();
     RouteStatus previous = route.getStatus();
     RouteStatus status = new RouteStatus();
@@ -55,8 +57,29 @@ public final class RouteStatuses {
       conditions.set(RouteStatus.READY, false, reason, message + stillServed(status.getPublishedGeneration()));
     }
     conditions.set(RouteStatus.RESOLVED_REFS, refs.resolved(), refs.reason(), refs.message());
+    healthy(status, conditions, previous, health);
     status.setConditions(conditions.build());
     return status;
+  }
+
+  /**
+   * Delivery health from the leader's latest reading; without one (a replica that just started leading, or no
+   * store), whatever the Route showed before stays, so a leader change never blanks or flips it.
+   */
+  private static void healthy(RouteStatus status, StatusConditions conditions, RouteStatus previous,
+      RouteHealthReading health) {
+    if (health != null) {
+      status.setDelivery(health.delivery());
+      conditions.set(RouteStatus.HEALTHY, health.verdict().healthy(), health.verdict().reason(),
+          health.verdict().message());
+      return;
+    }
+    if (previous == null) {
+      return;
+    }
+    status.setDelivery(previous.getDelivery());
+    StatusConditions.find(previous.getConditions(), RouteStatus.HEALTHY)
+        .ifPresent(c -> conditions.set(c.getType(), c.getStatus(), c.getReason(), c.getMessage()));
   }
 
   private static String publishedMessage(RouteOutcome.Published published) {

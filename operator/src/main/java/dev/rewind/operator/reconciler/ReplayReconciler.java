@@ -28,6 +28,7 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -88,12 +89,14 @@ public final class ReplayReconciler implements Reconciler<Replay>, Cleaner<Repla
   /**
    * @param interval how often a Replay that has not ended is reconciled (its counts refreshed)
    * @param instance this replica's name, reported on the Replay's Events
+   * @param meters where finished Replays are counted; null when nothing collects them
    */
-  public ReplayReconciler(ReplayRuntime replays, Duration interval, Clock clock, String instance) {
+  public ReplayReconciler(ReplayRuntime replays, Duration interval, Clock clock, String instance,
+      MeterRegistry meters) {
     this.replays = replays;
     this.interval = interval;
     this.clock = clock;
-    this.events = new ReplayEvents(clock, instance);
+    this.events = new ReplayEvents(clock, instance, meters);
   }
 
   @Override

@@ -5,8 +5,10 @@ import dev.rewind.api.v1alpha1.route.Route;
 import dev.rewind.api.v1alpha1.route.RouteStatus;
 import dev.rewind.journal.route.ResolvedRoute;
 import dev.rewind.journal.route.RouteResolver;
+import dev.rewind.operator.health.RouteHealthBoard;
 import dev.rewind.operator.model.PolicyCheck;
 import dev.rewind.operator.model.PolicyReferences;
+import dev.rewind.operator.model.RouteHealthReading;
 import dev.rewind.operator.model.RouteOutcome;
 import dev.rewind.operator.model.RouteStatuses;
 import dev.rewind.operator.model.StatusConditions;
@@ -21,7 +23,9 @@ import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.time.Clock;
 import java.util.List;
@@ -39,6 +43,10 @@ import org.jboss.logging.Logger;
  * <p>A store failure propagates to JOSDK, which calls {@link #updateErrorStatus} (Ready=False, StoreUnavailable)
  * and retries with backoff. Deleting a Route unpublishes it ({@link Cleaner}: the store is state outside the
  * cluster, so a finalizer holds the Route until that succeeded); its journaled events stay.
+ *
+ * <p>On the leader the status also carries the route's delivery health ({@code status.delivery} and the
+ * {@code Healthy} condition) from the latest {@link RouteHealthBoard} reading, and {@link RouteHealthEvents} records
+ * what changed as Events; a changed reading triggers a pass through the {@value #HEALTH} event source.
  */
 @ControllerConfiguration(name = RouteReconciler.NAME)
 public final class RouteReconciler implements Reconciler<Route>, Cleaner<Route> {
@@ -46,17 +54,37 @@ public final class RouteReconciler implements Reconciler<Route>, Cleaner<Route> 
   public static final String NAME = "route";
   /** The RetryPolicy event source. */
   static final String POLICIES = "retry-policies";
+  /** The health event source. */
+  static final String HEALTH = "route-health";
 
   private static final Logger LOG = Logger.getLogger(RouteReconciler.class);
 
   private final RouteResolver resolver;
   private final RouteStore store;
   private final Clock clock;
+  private final RouteHealthBoard health;
+  private final RouteHealthEvents healthEvents;
+  /** Health readings that changed reach the reconciler through this source. */
+  private final SimpleInboundEventSource<Route> healthChanges = new SimpleInboundEventSource<>(HEALTH);
 
-  public RouteReconciler(RouteResolver resolver, RouteStore store, Clock clock) {
+  /**
+   * @param health the leader's route health readings (empty on a replica that does not lead, or without a store to
+   *     read them from)
+   * @param instance this replica's name, reported on the Route's Events
+   */
+  public RouteReconciler(RouteResolver resolver, RouteStore store, Clock clock, RouteHealthBoard health,
+      String instance) {
     this.resolver = resolver;
     this.store = store;
     this.clock = clock;
+    this.health = health;
+    this.healthEvents = new RouteHealthEvents(clock, instance);
+  }
+
+  /** The health reading of {@code namespace/route} changed: reconcile the Route to show it. */
+  public void healthChanged(String key) {
+    int slash = key.indexOf('/');
+    healthChanges.propagateEvent(new ResourceID(key.substring(slash + 1), key.substring(0, slash)));
   }
 
   @Override
@@ -71,7 +99,7 @@ public final class RouteReconciler implements Reconciler<Route>, Cleaner<Route> 
         .withOnUpdateFilter((updated, old) ->
             !Objects.equals(updated.getMetadata().getGeneration(), old.getMetadata().getGeneration()))
         .build();
-    return List.of(new InformerEventSource<>(policies, context));
+    return List.of(new InformerEventSource<>(policies, context), healthChanges);
   }
 
   @Override
@@ -82,7 +110,9 @@ public final class RouteReconciler implements Reconciler<Route>, Cleaner<Route> 
     RouteOutcome outcome = resolution.ok()
         ? publish(route, resolution)
         : new RouteOutcome.Refused(resolution.reason(), resolution.message());
-    RouteStatus desired = RouteStatuses.desired(route, refs, outcome, clock.instant());
+    RouteHealthReading reading = reading(route);
+    RouteStatus desired = RouteStatuses.desired(route, refs, outcome, reading, clock.instant());
+    healthEvents.record(context.getClient(), route, desired, reading);
     if (!StatusPatches.changed(route, desired)) {
       return UpdateControl.noUpdate();
     }
@@ -97,7 +127,7 @@ public final class RouteReconciler implements Reconciler<Route>, Cleaner<Route> 
         ? new RouteOutcome.Failed(RouteStatuses.STORE_UNAVAILABLE, e.getMessage())
         : new RouteOutcome.Failed(RouteStatuses.RECONCILE_FAILED, e.getClass().getSimpleName() + ": "
             + e.getMessage());
-    RouteStatus desired = RouteStatuses.desired(route, refs, failed, clock.instant());
+    RouteStatus desired = RouteStatuses.desired(route, refs, failed, reading(route), clock.instant());
     // JOSDK logs the exception itself and keeps retrying; the status tells the user.
     return StatusPatches.changed(route, desired)
         ? ErrorStatusUpdateControl.patchStatus(StatusPatches.minimal(route, desired, Route::new))
@@ -108,6 +138,7 @@ public final class RouteReconciler implements Reconciler<Route>, Cleaner<Route> 
   public DeleteControl cleanup(Route route, Context<Route> context) {
     String namespace = route.getMetadata().getNamespace();
     String name = route.getMetadata().getName();
+    healthEvents.forget(namespace, name);
     if (store.unpublish(namespace, name)) {
       LOG.infof("%s: Route deleted; unpublished it (its journaled events stay)", StatusPatches.id(route));
     }
@@ -123,6 +154,10 @@ public final class RouteReconciler implements Reconciler<Route>, Cleaner<Route> 
               : "with RetryPolicy " + resolved.policyName() + " (generation " + resolved.policyGeneration() + ")");
     }
     return new RouteOutcome.Published(resolved);
+  }
+
+  private RouteHealthReading reading(Route route) {
+    return health == null ? null : health.reading(route.getMetadata().getNamespace(), route.getMetadata().getName());
   }
 
   private static Map<String, RetryPolicy> byName(Optional<RetryPolicy> policy) {

@@ -3,9 +3,13 @@ package dev.rewind.operator.runtime;
 import dev.rewind.journal.delivery.AttemptRunner;
 import dev.rewind.journal.delivery.DeliveryMetrics;
 import dev.rewind.journal.delivery.HttpDeliverer;
+import dev.rewind.journal.health.RouteHealthQuery;
 import dev.rewind.journal.route.RouteResolver;
 import dev.rewind.journal.store.Store;
 import dev.rewind.operator.config.OperatorSettings;
+import dev.rewind.operator.health.RouteHealthBoard;
+import dev.rewind.operator.health.RouteHealthMetrics;
+import dev.rewind.operator.health.RouteHealthRefresher;
 import dev.rewind.operator.reconciler.OrphanRouteSweeper;
 import dev.rewind.operator.reconciler.ReplayReconciler;
 import dev.rewind.operator.reconciler.RetryPolicyReconciler;
@@ -54,6 +58,9 @@ public final class RewindOperator {
   private final ApiSecretSource secrets;
   private final ReplayRuntime replays;
   private final Operator operator;
+  private final MeterRegistry meters;
+  /** The leader's route health readings; null without a journal store or with health off. */
+  private final RouteHealthBoard health;
   private volatile boolean stopping;
 
   /**
@@ -102,8 +109,28 @@ public final class RewindOperator {
     }
     this.replays = journal == null ? null
         : ReplayRuntime.create(journal, replay, settings.addressPolicy(), secrets, attempts, clock);
+    this.meters = meters;
+    this.health = journal == null || settings.health() == null ? null
+        : new RouteHealthBoard(settings.health().backlogAge());
     this.operator = new Operator(o -> configure(o, client, metrics));
-    reconcilers().forEach(this::register);
+    RouteReconciler routeReconciler = new RouteReconciler(new RouteResolver(settings.addressPolicy()), routes,
+        clock, health, settings.replay().workerId());
+    reconcilers(routeReconciler).forEach(this::register);
+    if (health != null) {
+      leaderTasks.add(health(journal, routeReconciler));
+    }
+  }
+
+  /**
+   * Reads every route's delivery health each interval (one grouped query) into the board the Route reconciler
+   * writes status and Events from, and into the gauges alerts are written on. Losing the lead forgets it all.
+   */
+  private LeaderTask health(Store journal, RouteReconciler routeReconciler) {
+    OperatorSettings.Health h = settings.health();
+    RouteHealthRefresher refresher = new RouteHealthRefresher(new RouteHealthQuery(journal.pool()), health,
+        new RouteHealthMetrics(meters), settings.namespaces(), h.window(), journal.writeTimeout().plus(h.interval()),
+        clock, routeReconciler::healthChanged);
+    return new LeaderTask("route-health", refresher::refresh, h.interval(), refresher::stop);
   }
 
   /**
@@ -138,14 +165,13 @@ public final class RewindOperator {
    * Every reconciler the operator runs, one per kind; each is registered with the namespaces, retry and resync
    * interval all Rewind controllers share ({@link #common}).
    */
-  private List<Reconciler<? extends HasMetadata>> reconcilers() {
-    RouteResolver resolver = new RouteResolver(settings.addressPolicy());
+  private List<Reconciler<? extends HasMetadata>> reconcilers(RouteReconciler routeReconciler) {
     List<Reconciler<? extends HasMetadata>> reconcilers = new ArrayList<>(List.of(
-        new RouteReconciler(resolver, routes, clock),
+        routeReconciler,
         new RetryPolicyReconciler(clock)));
     if (replays != null) {
       reconcilers.add(new ReplayReconciler(replays, settings.replay().statusInterval(), clock,
-          settings.replay().workerId()));
+          settings.replay().workerId(), meters));
     }
     return reconcilers;
   }

@@ -1,21 +1,17 @@
 package dev.rewind.operator.webhook;
 
+import dev.rewind.operator.events.EventRecorder;
 import dev.rewind.operator.webhook.patch.CaptureAnnotations;
-import io.fabric8.kubernetes.api.model.Event;
-import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.informers.cache.ReducedStateItemStore;
-import java.net.HttpURLConnection;
 import java.time.Clock;
-import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -27,7 +23,9 @@ import org.jboss.logging.Logger;
  * Makes pods visible that asked for capture but run without the sidecar — created while the injector was down
  * ({@code failurePolicy: Ignore}), before it was installed, or passed over (see the pod's
  * {@code rewind.dev/injection-notes}): a Warning Event {@code SidecarNotInjected} on each such pod
- * ({@code kubectl describe pod}, event-based alerting) and the gauge {@code rewind_injector_uninjected_pods}.
+ * ({@code kubectl describe pod}, event-based alerting) and the gauge {@code rewind_injector_uninjected_pods}. A
+ * capture annotation that is neither true nor false ({@code "yes please"}) gets a Warning
+ * {@code CaptureAnnotationInvalid} and is counted the same way: the pod runs without the sidecar (fail open).
  *
  * <p>The watch asks the API server only for pods without the {@code rewind.dev/injected} label, and keeps no more
  * than their names in memory. Every replica runs it; the Event has a name derived from the pod, so a second replica,
@@ -37,11 +35,14 @@ public final class UninjectedPodWatcher implements AutoCloseable {
 
   private static final Logger LOG = Logger.getLogger(UninjectedPodWatcher.class);
   static final String REASON = "SidecarNotInjected";
+  /** A {@code rewind.dev/capture} value that is neither true nor false. */
+  static final String INVALID_REASON = "CaptureAnnotationInvalid";
   static final String COMPONENT = "rewind-sidecar-injector";
+  private static final String NOT_INJECTED_KEY = "rewind-not-injected";
 
   private final KubernetesClient client;
   private final Set<String> excludedNamespaces;
-  private final Clock clock;
+  private final EventRecorder events;
   private final Set<String> uninjected = ConcurrentHashMap.newKeySet();
   private final List<SharedIndexInformer<Pod>> informers = new ArrayList<>();
   private Runnable unregisterGauge = () -> { };
@@ -49,7 +50,7 @@ public final class UninjectedPodWatcher implements AutoCloseable {
   private UninjectedPodWatcher(KubernetesClient client, Set<String> excludedNamespaces, Clock clock) {
     this.client = client;
     this.excludedNamespaces = excludedNamespaces;
-    this.clock = clock;
+    this.events = new EventRecorder(client, clock, COMPONENT, COMPONENT);
   }
 
   /** Starts watching (every namespace, or only {@code namespaces}) and returns once the first list is in. */
@@ -112,53 +113,49 @@ public final class UninjectedPodWatcher implements AutoCloseable {
   private void seen(Pod pod) {
     Map<String, String> annotations = pod.getMetadata().getAnnotations();
     // Most pods never mention capture: decided without parsing.
-    boolean asked = CaptureAnnotations.mentionsCapture(annotations) && CaptureAnnotations.parse(annotations).capture();
-    if (!asked || excludedNamespaces.contains(pod.getMetadata().getNamespace())
+    if (!CaptureAnnotations.mentionsCapture(annotations)
+        || excludedNamespaces.contains(pod.getMetadata().getNamespace())
         || pod.getMetadata().getDeletionTimestamp() != null) {
       uninjected.remove(key(pod));
       return;
     }
+    CaptureAnnotations parsed = CaptureAnnotations.parse(annotations);
+    // A value that is not a boolean ("yes please") was meant to ask for capture as often as not: say so as loudly.
+    Optional<String> invalid = parsed.problems().stream()
+        .filter(p -> p.startsWith(CaptureAnnotations.CAPTURE + ":")).findFirst();
+    if (!parsed.capture() && invalid.isEmpty()) {
+      uninjected.remove(key(pod));
+      return;
+    }
     if (uninjected.add(key(pod))) {
-      warn(pod);
+      if (invalid.isPresent()) {
+        events.once(pod, INVALID_REASON, EventRecorder.WARNING, INVALID_REASON, invalid.get()
+            + ": the pod runs without the Rewind sidecar and its outbound HTTP is not captured. Set "
+            + CaptureAnnotations.CAPTURE + " to \"true\" (or \"false\") in the pod template; the pods are"
+            + " recreated with the sidecar.");
+        LOG.warnf("Pod %s/%s has an invalid %s annotation: %s", pod.getMetadata().getNamespace(),
+            pod.getMetadata().getName(), CaptureAnnotations.CAPTURE, invalid.get());
+      } else {
+        warn(pod);
+      }
     }
   }
 
   private void warn(Pod pod) {
-    String namespace = pod.getMetadata().getNamespace();
-    String name = pod.getMetadata().getName();
     String notes = pod.getMetadata().getAnnotations().get(CaptureAnnotations.NOTES);
     String message = "The pod asked for capture (" + CaptureAnnotations.CAPTURE + ": \"true\") but runs without the"
         + " Rewind sidecar: its outbound HTTP is not captured. "
         + (notes != null ? "The injector said: " + notes + "."
             : "The injector was unavailable when the pod was created.")
         + " Recreate the pod (e.g. kubectl rollout restart) once the injector is running.";
-    String now = DateTimeFormatter.ISO_INSTANT.format(clock.instant().truncatedTo(ChronoUnit.SECONDS));
-    Event event = new EventBuilder()
-        .withNewMetadata().withNamespace(namespace).withName(eventName(pod)).endMetadata()
-        .withNewInvolvedObject().withApiVersion("v1").withKind("Pod").withNamespace(namespace).withName(name)
-        .withUid(pod.getMetadata().getUid()).endInvolvedObject()
-        .withType("Warning").withReason(REASON).withMessage(message)
-        .withNewSource().withComponent(COMPONENT).endSource()
-        .withReportingComponent(COMPONENT).withReportingInstance(COMPONENT)
-        .withFirstTimestamp(now).withLastTimestamp(now).withCount(1)
-        .build();
-    try {
-      client.v1().events().inNamespace(namespace).resource(event).create();
-      LOG.warnf("Pod %s/%s asked for capture but runs without the sidecar", namespace, name);
-    } catch (KubernetesClientException e) {
-      if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
-        // The gauge still counts the pod; only the Event is missing, and this says why.
-        LOG.warnf(e, "Could not record the %s Event on pod %s/%s", REASON, namespace, name);
-      }
-    }
+    events.once(pod, NOT_INJECTED_KEY, EventRecorder.WARNING, REASON, message);
+    LOG.warnf("Pod %s/%s asked for capture but runs without the sidecar", pod.getMetadata().getNamespace(),
+        pod.getMetadata().getName());
   }
 
   /** One Event per pod incarnation: the name carries the pod's uid, so a recreated pod gets its own. */
   static String eventName(Pod pod) {
-    String name = pod.getMetadata().getName();
-    String uid = pod.getMetadata().getUid() == null ? "" : pod.getMetadata().getUid();
-    String prefix = name.length() > 200 ? name.substring(0, 200) : name;
-    return prefix + ".rewind-not-injected." + (uid.length() > 8 ? uid.substring(0, 8) : uid);
+    return EventRecorder.name(pod, NOT_INJECTED_KEY);
   }
 
   private static String key(Pod pod) {

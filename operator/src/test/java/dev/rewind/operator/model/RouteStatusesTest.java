@@ -113,7 +113,7 @@ class RouteStatusesTest {
     Route route = route("ns", "orders", 1, "http://b.ns.svc/", null);
     RouteOutcome failed = new RouteOutcome.Failed(RouteStatuses.STORE_UNAVAILABLE, "connection refused");
 
-    RouteStatus status = RouteStatuses.desired(route, PolicyCheck.of(route, Optional.empty()), failed, T1);
+    RouteStatus status = RouteStatuses.desired(route, PolicyCheck.of(route, Optional.empty()), failed, null, T1);
 
     assertThat(ready(status)).extracting(Condition::getStatus, Condition::getReason, Condition::getMessage)
         .containsExactly("False", "StoreUnavailable", "connection refused; retrying");
@@ -184,7 +184,7 @@ class RouteStatusesTest {
     RouteResolver.Result result = RESOLVER.resolve(route, policies);
     RouteOutcome outcome = result.ok() ? new RouteOutcome.Published(result.route())
         : new RouteOutcome.Refused(result.reason(), result.message());
-    return RouteStatuses.desired(route, PolicyCheck.of(route, Optional.ofNullable(policy)), outcome, now);
+    return RouteStatuses.desired(route, PolicyCheck.of(route, Optional.ofNullable(policy)), outcome, null, now);
   }
 
   private static Condition ready(RouteStatus status) {

@@ -40,7 +40,7 @@ public final class RunningReplayOperator implements AutoCloseable {
     return new OperatorSettings(namespaces, List.of(), Duration.ofMinutes(5), Duration.ofSeconds(5), null,
         new OperatorSettings.Replay(replay.workerId(), replay.maxConcurrency(), interval, replay.lease(),
             Duration.ofMillis(100), replay.claimBatch(), replay.responseBodyLimit(), signingSecretNamespaces,
-            replay.secretCacheTtl()), null, null);
+            replay.secretCacheTtl()), null, null, null);
   }
 
   synchronized void stop() {

@@ -38,7 +38,7 @@ class JournalRetentionIT {
       journal.completedEvent("failed", "failed", null);
       OperatorSettings settings = new OperatorSettings(Set.of(ns), List.of(), Duration.ofMinutes(5),
           Duration.ofSeconds(5), null, OperatorSettings.Replay.defaults("retention-it"),
-          new OperatorSettings.RetentionSchedule(Retention.DEFAULT, Duration.ofSeconds(1)), null);
+          new OperatorSettings.RetentionSchedule(Retention.DEFAULT, Duration.ofSeconds(1)), null, null);
 
       try (RunningReplayOperator operator = RunningReplayOperator.start(serviceAccount.client(), settings,
           journal.store)) {

@@ -44,7 +44,7 @@ class TakeoverIT {
         HttpSink sink = HttpSink.startOnHostAddress()) {
       OperatorSettings settings = new OperatorSettings(Set.of(ns), List.of(), Duration.ofMinutes(5),
           Duration.ofSeconds(5), null, OperatorSettings.Replay.defaults("operator-it"), null,
-          new OperatorSettings.Takeover(Duration.ofSeconds(2), 4));
+          new OperatorSettings.Takeover(Duration.ofSeconds(2), 4), null);
       List<UUID> overdue = new ArrayList<>();
       List<UUID> later;
       try (RunningReplayOperator operator = RunningReplayOperator.start(serviceAccount.client(), settings,

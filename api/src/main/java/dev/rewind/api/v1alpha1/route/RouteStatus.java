@@ -15,6 +15,8 @@ public class RouteStatus {
   public static final String READY = "Ready";
   /** Every reference (RetryPolicy, signing Secret) resolved. */
   public static final String RESOLVED_REFS = "ResolvedRefs";
+  /** Events reach the destination: none dead, none waiting too long, the destination not failing. */
+  public static final String HEALTHY = "Healthy";
 
   @JsonPropertyDescription("The metadata.generation the operator last acted on.")
   private Long observedGeneration;
@@ -26,7 +28,12 @@ public class RouteStatus {
   @JsonPropertyDescription("Generation of the RetryPolicy the published route was resolved with.")
   private Long retryPolicyGeneration;
 
-  @JsonPropertyDescription("Standard conditions: Ready and ResolvedRefs.")
+  @JsonPropertyDescription("Delivery health from the journal store, refreshed by the operator's leader every"
+      + " health interval (15s by default).")
+  private RouteDelivery delivery;
+
+  @JsonPropertyDescription("Standard conditions: Ready, ResolvedRefs and Healthy (reasons Delivering, Idle,"
+      + " Backlog, DestinationFailing, EventsDead).")
   private List<Condition> conditions = new ArrayList<>();
 
   public Long getObservedGeneration() {
@@ -53,6 +60,14 @@ public class RouteStatus {
     this.retryPolicyGeneration = retryPolicyGeneration;
   }
 
+  public RouteDelivery getDelivery() {
+    return delivery;
+  }
+
+  public void setDelivery(RouteDelivery delivery) {
+    this.delivery = delivery;
+  }
+
   public List<Condition> getConditions() {
     return conditions;
   }
@@ -67,11 +82,12 @@ public class RouteStatus {
         && Objects.equals(observedGeneration, s.observedGeneration)
         && Objects.equals(publishedGeneration, s.publishedGeneration)
         && Objects.equals(retryPolicyGeneration, s.retryPolicyGeneration)
+        && Objects.equals(delivery, s.delivery)
         && Objects.equals(conditions, s.conditions);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(observedGeneration, publishedGeneration, retryPolicyGeneration, conditions);
+    return Objects.hash(observedGeneration, publishedGeneration, retryPolicyGeneration, delivery, conditions);
   }
 }

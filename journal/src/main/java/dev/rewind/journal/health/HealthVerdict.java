@@ -1,0 +1,104 @@
+package dev.rewind.journal.health;
+
+import dev.rewind.api.time.Durations;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.Objects;
+
+/**
+ * What a route's {@link RouteHealth} means for the people on call: healthy or not, why (a CamelCase reason, the
+ * {@code Healthy} condition's), and a sentence that says what to do. Pure, so the operator's status, its Events,
+ * its metrics and {@code rewind status} all judge a route the same way.
+ *
+ * <p>In order of precedence, the first that holds decides:
+ *
+ * <ol>
+ *   <li>{@code EventsDead}: dead events wait for a replay. Nothing else brings them back, so this stays until a
+ *       Replay (or retention) clears them, however sparse the traffic.
+ *   <li>{@code DestinationFailing}: the latest attempt failed and nothing was delivered after it, with that failure
+ *       in the window or events still scheduled for a retry.
+ *   <li>{@code Backlog}: the oldest event still being tried has waited longer than the threshold (a destination
+ *       that is slow rather than failing, too few sidecars, the store behind).
+ *   <li>healthy: {@code Delivering} when something was delivered in the window or waits, else {@code Idle}.
+ * </ol>
+ *
+ * @param destinationFailing the second rule holds, whichever decided (a route can have dead events and a destination
+ *     still failing)
+ */
+public record HealthVerdict(boolean healthy, String reason, String message, boolean destinationFailing) {
+
+  public static final String EVENTS_DEAD = "EventsDead";
+  public static final String DESTINATION_FAILING = "DestinationFailing";
+  public static final String BACKLOG = "Backlog";
+  public static final String DELIVERING = "Delivering";
+  public static final String IDLE = "Idle";
+
+  public HealthVerdict {
+    Objects.requireNonNull(reason, "reason");
+    Objects.requireNonNull(message, "message");
+  }
+
+  /**
+   * @param backlogAge how long the oldest event may wait before the route is {@code Backlog}
+   */
+  public static HealthVerdict of(RouteHealth h, Duration backlogAge) {
+    boolean failing = destinationFailing(h);
+    String window = Durations.format(Duration.between(h.since(), h.measuredAt()).truncatedTo(ChronoUnit.SECONDS));
+    if (h.dead() > 0) {
+      String latest = h.lastFailure() == null ? "" : ", the latest with outcome " + describe(h.lastFailure());
+      return new HealthVerdict(false, EVENTS_DEAD, h.dead() + " event" + plural(h.dead()) + " dead ("
+          + h.deadSince() + " in the last " + window + ")" + latest + "."
+          + (failing ? " The destination is still failing." : "")
+          + " Once the destination is fixed, re-deliver them with a Replay of route " + h.route()
+          + " selecting state dead.", failing);
+    }
+    if (failing) {
+      return new HealthVerdict(false, DESTINATION_FAILING, "The destination is failing: latest attempt "
+          + describe(h.lastFailure()) + ", nothing delivered since; " + waiting(h) + ".", true);
+    }
+    if (h.backlog() > 0 && h.oldestAge().compareTo(backlogAge) > 0) {
+      return new HealthVerdict(false, BACKLOG, waiting(h) + ", more than " + Durations.format(backlogAge)
+          + "; " + h.deliveredSince() + " delivered in the last " + window + ".", false);
+    }
+    if (h.deliveredSince() > 0 || h.backlog() > 0) {
+      return new HealthVerdict(true, DELIVERING, h.deliveredSince() + " delivered in the last " + window
+          + (h.backlog() > 0 ? "; " + waiting(h) : "") + ".", false);
+    }
+    return new HealthVerdict(true, IDLE, "Nothing to deliver: no event waiting, none dead, none delivered in the"
+        + " last " + window + ".", false);
+  }
+
+  /**
+   * The latest attempt failed, nothing was delivered after it, and the failure is recent (in the window) or events
+   * still wait for their retry.
+   */
+  static boolean destinationFailing(RouteHealth h) {
+    RouteHealth.Failure f = h.lastFailure();
+    if (f == null) {
+      return false;
+    }
+    boolean current = !f.at().isBefore(h.since()) || h.failed() > 0;
+    boolean deliveredAfter = h.lastDelivered() != null && h.lastDelivered().isAfter(f.at());
+    return current && !deliveredAfter;
+  }
+
+  private static String waiting(RouteHealth h) {
+    return h.backlog() + " event" + plural(h.backlog()) + " waiting (" + h.failed() + " scheduled for a retry)"
+        + (h.backlog() > 0 ? ", the oldest for " + Durations.format(h.oldestAge().truncatedTo(ChronoUnit.SECONDS))
+            : "");
+  }
+
+  private static String describe(RouteHealth.Failure f) {
+    return f.outcome() + " at " + timestamp(f.at());
+  }
+
+  private static String timestamp(Instant at) {
+    return DateTimeFormatter.ISO_INSTANT.format(at.truncatedTo(ChronoUnit.SECONDS));
+  }
+
+  private static String plural(long n) {
+    return n == 1 ? "" : "s";
+  }
+}

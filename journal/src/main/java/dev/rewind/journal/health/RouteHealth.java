@@ -1,0 +1,81 @@
+package dev.rewind.journal.health;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * What the journal holds for one route at one moment: its backlog (events still being tried), its dead events,
+ * what it delivered lately and its latest failure. Read by {@link RouteHealthQuery}; judged by
+ * {@link HealthVerdict}.
+ *
+ * @param pending journaled, not yet attempted (or given back for another attempt)
+ * @param delivering an attempt under way
+ * @param failed the last attempt failed and another one is scheduled
+ * @param dead the retry policy gave up; they wait for a replay (or retention)
+ * @param deadSince of {@code dead}, those that died since the window's start
+ * @param deliveredSince events delivered since the window's start (live, retried or replayed)
+ * @param lastDelivered the latest delivery in the window; null when nothing was delivered in it
+ * @param oldestUndelivered when the oldest event of the backlog was received; null without a backlog
+ * @param lastFailure the latest failed attempt among the backlog and the dead; null when there is none
+ * @param measuredAt when this was read
+ * @param since the start of the window {@code deadSince} and {@code deliveredSince} count from
+ */
+public record RouteHealth(String namespace, String route, long pending, long delivering, long failed, long dead,
+    long deadSince, long deliveredSince, Instant lastDelivered, Instant oldestUndelivered, Failure lastFailure, Instant measuredAt,
+    Instant since) {
+
+  /**
+   * A failed attempt as the journal remembers it on its event.
+   *
+   * @param outcome the event's last outcome: {@code timeout}, {@code connect-failure}, a status code, ...
+   * @param statusCode the HTTP status of that attempt, when it got one
+   */
+  public record Failure(String outcome, Integer statusCode, Instant at) {
+
+    public Failure {
+      Objects.requireNonNull(outcome, "outcome");
+      Objects.requireNonNull(at, "at");
+    }
+
+    /** From an event's {@code last_outcome}, which holds the status code when the destination answered. */
+    public static Failure of(String outcome, Instant at) {
+      Integer status = outcome.matches("[1-5][0-9][0-9]") ? Integer.valueOf(outcome) : null;
+      return new Failure(outcome, status, at);
+    }
+  }
+
+  public RouteHealth {
+    Objects.requireNonNull(namespace, "namespace");
+    Objects.requireNonNull(route, "route");
+    Objects.requireNonNull(measuredAt, "measuredAt");
+    Objects.requireNonNull(since, "since");
+    if (pending < 0 || delivering < 0 || failed < 0 || dead < 0 || deadSince < 0 || deliveredSince < 0
+        || deadSince > dead) {
+      throw new IllegalArgumentException("impossible counts for route " + namespace + "/" + route);
+    }
+  }
+
+  /** A route with nothing journaled (yet): published, never used, or everything in it retained away. */
+  public static RouteHealth empty(String namespace, String route, Instant measuredAt, Instant since) {
+    return new RouteHealth(namespace, route, 0, 0, 0, 0, 0, 0, null, null, null, measuredAt, since);
+  }
+
+  /** Events still being tried: pending, delivering and failed. */
+  public long backlog() {
+    return pending + delivering + failed;
+  }
+
+  /** How long the oldest event of the backlog has waited; zero without a backlog. */
+  public Duration oldestAge() {
+    if (oldestUndelivered == null || oldestUndelivered.isAfter(measuredAt)) {
+      return Duration.ZERO;
+    }
+    return Duration.between(oldestUndelivered, measuredAt);
+  }
+
+  /** {@code namespace/route}. */
+  public String key() {
+    return namespace + "/" + route;
+  }
+}

@@ -1,0 +1,46 @@
+package dev.rewind.operator.model;
+
+import dev.rewind.api.time.Durations;
+import dev.rewind.api.v1alpha1.route.RouteDelivery;
+import dev.rewind.journal.health.HealthVerdict;
+import dev.rewind.journal.health.RouteHealth;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * One route's health as one refresh of the leader read and judged it.
+ *
+ * @param refresh the number of the refresh that read it (1, 2, ... since this replica started leading): what happened
+ *     "since the last refresh" is reported once per refresh, however often the Route is reconciled
+ */
+public record RouteHealthReading(RouteHealth health, HealthVerdict verdict, long refresh) {
+
+  public RouteHealthReading {
+    Objects.requireNonNull(health, "health");
+    Objects.requireNonNull(verdict, "verdict");
+  }
+
+  public static RouteHealthReading judge(RouteHealth health, Duration backlogAge, long refresh) {
+    return new RouteHealthReading(health, HealthVerdict.of(health, backlogAge), refresh);
+  }
+
+  /** What the Route's status shows of it: the same reading always gives an equal object. */
+  public RouteDelivery delivery() {
+    RouteDelivery d = new RouteDelivery();
+    d.setBacklog(health.backlog());
+    d.setPending(health.pending());
+    d.setDelivering(health.delivering());
+    d.setFailed(health.failed());
+    d.setDead(health.dead());
+    d.setOldestUndeliveredTime(health.oldestUndelivered() == null ? null
+        : StatusConditions.timestamp(health.oldestUndelivered()));
+    d.setDeliveredRecently(health.deliveredSince());
+    d.setWindow(Durations.format(Duration.between(health.since(), health.measuredAt())));
+    d.setDestinationFailing(verdict.destinationFailing());
+    if (health.lastFailure() != null) {
+      d.setLastFailure(new RouteDelivery.LastFailure(health.lastFailure().outcome(),
+          health.lastFailure().statusCode(), StatusConditions.timestamp(health.lastFailure().at())));
+    }
+    return d;
+  }
+}

@@ -1,0 +1,100 @@
+package dev.rewind.operator.reconciler;
+
+import dev.rewind.api.time.Durations;
+import dev.rewind.api.v1alpha1.common.Condition;
+import dev.rewind.api.v1alpha1.route.Route;
+import dev.rewind.api.v1alpha1.route.RouteStatus;
+import dev.rewind.journal.health.HealthVerdict;
+import dev.rewind.journal.health.RouteHealth;
+import dev.rewind.operator.events.EventRecorder;
+import dev.rewind.operator.model.RouteHealthReading;
+import dev.rewind.operator.model.StatusConditions;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Kubernetes Events on a Route about its deliveries, so {@code kubectl describe route} and event-based alerting
+ * see what the journal sees. Never one Event per journaled event: each kind below is one Event per Route whose
+ * count grows ({@link EventRecorder#repeated}).
+ *
+ * <ul>
+ *   <li>Warning {@code EventsDead} after each refresh in which events died: "3 events dead in the last 1m, the
+ *       latest with outcome timeout; 12 dead in all";
+ *   <li>Warning {@code DestinationFailing} when the destination starts failing, Normal {@code DestinationRecovered}
+ *       when something is delivered again;
+ *   <li>Warning {@code Backlog} when the route becomes Healthy=False for its backlog, Normal {@code Healthy} when it
+ *       returns to Healthy=True.
+ * </ul>
+ *
+ * Transitions are read from the status before and after the pass, so a resync that changes nothing records
+ * nothing; deaths are reported once per refresh (the reading's number), however often the Route is reconciled.
+ */
+final class RouteHealthEvents {
+
+  static final String COMPONENT = "rewind-operator";
+  static final String DESTINATION_RECOVERED = "DestinationRecovered";
+
+  private final Clock clock;
+  private final String instance;
+  /** namespace/route → the refresh whose deaths were reported. */
+  private final Map<String, Long> deathsReported = new ConcurrentHashMap<>();
+
+  RouteHealthEvents(Clock clock, String instance) {
+    this.clock = clock;
+    this.instance = instance;
+  }
+
+  void record(KubernetesClient client, Route route, RouteStatus desired, RouteHealthReading reading) {
+    if (reading == null) {
+      return;
+    }
+    EventRecorder events = new EventRecorder(client, clock, COMPONENT, instance);
+    RouteHealth h = reading.health();
+    if (h.deadSince() > 0 && !Objects.equals(deathsReported.put(h.key(), reading.refresh()), reading.refresh())) {
+      events.repeated(route, EventRecorder.WARNING, HealthVerdict.EVENTS_DEAD, deaths(h));
+    }
+    RouteStatus before = route.getStatus();
+    boolean wasFailing = before != null && before.getDelivery() != null
+        && Boolean.TRUE.equals(before.getDelivery().getDestinationFailing());
+    boolean failing = reading.verdict().destinationFailing();
+    if (failing && !wasFailing) {
+      events.repeated(route, EventRecorder.WARNING, HealthVerdict.DESTINATION_FAILING,
+          "The destination is failing: latest attempt " + outcome(h) + ", nothing delivered since.");
+    } else if (!failing && wasFailing) {
+      events.repeated(route, EventRecorder.NORMAL, DESTINATION_RECOVERED,
+          h.deliveredSince() + " delivered in the last " + desired.getDelivery().getWindow() + ".");
+    }
+    Condition was = StatusConditions.find(before == null ? null : before.getConditions(), RouteStatus.HEALTHY)
+        .orElse(null);
+    Condition now = StatusConditions.find(desired.getConditions(), RouteStatus.HEALTHY).orElseThrow();
+    if (was != null && StatusConditions.isTransition(before.getConditions(), now)) {
+      if (HealthVerdict.BACKLOG.equals(now.getReason())) {
+        events.repeated(route, EventRecorder.WARNING, HealthVerdict.BACKLOG, now.getMessage());
+      } else if (Condition.TRUE.equals(now.getStatus()) && Condition.FALSE.equals(was.getStatus())) {
+        events.repeated(route, EventRecorder.NORMAL, RouteStatus.HEALTHY, now.getMessage());
+      }
+    }
+  }
+
+  /** The Route is gone: nothing more to report about it. */
+  void forget(String namespace, String route) {
+    deathsReported.remove(namespace + "/" + route);
+  }
+
+  private static String deaths(RouteHealth h) {
+    String window = Durations.format(Duration.between(h.since(), h.measuredAt()));
+    return h.deadSince() + " event" + (h.deadSince() == 1 ? "" : "s") + " dead in the last " + window
+        + (h.lastFailure() == null ? "" : ", the latest with outcome " + h.lastFailure().outcome()) + "; "
+        + h.dead() + " dead in all. Once the destination is fixed, re-deliver them with a Replay of route "
+        + h.route() + " selecting state dead.";
+  }
+
+  private static String outcome(RouteHealth h) {
+    return h.lastFailure() == null ? "unknown"
+        : h.lastFailure().outcome() + " at " + StatusConditions.timestamp(h.lastFailure().at());
+  }
+}
