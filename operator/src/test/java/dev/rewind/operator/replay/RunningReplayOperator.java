@@ -30,6 +30,11 @@ public final class RunningReplayOperator implements AutoCloseable {
     operator.start();
   }
 
+  /** The operator's meters, as its /q/metrics would show them. */
+  public SimpleMeterRegistry meters() {
+    return meters;
+  }
+
   public static RunningReplayOperator start(KubernetesClient client, OperatorSettings settings, Store journal) {
     return new RunningReplayOperator(client, settings, journal);
   }
