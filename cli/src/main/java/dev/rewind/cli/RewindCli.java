@@ -13,12 +13,12 @@ import picocli.CommandLine.Command;
     name = "rewind",
     mixinStandardHelpOptions = true,
     versionProvider = RewindCli.Version.class,
-    description = "Replay, list and trace the outbound events Rewind journaled.",
-    subcommands = {ReplayCommand.class, EventsCommand.class, TraceCommand.class},
+    description = "Replay, list and trace the outbound events Rewind journaled, and show each route's health.",
+    subcommands = {ReplayCommand.class, EventsCommand.class, TraceCommand.class, StatusCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
         "0:done (a replay Succeeded, or a dry run Previewed)",
-        "1:a replay ended Failed, PartiallyFailed or Cancelled",
+        "1:a replay ended Failed, PartiallyFailed or Cancelled; status: a route is not healthy",
         "2:invalid arguments or files",
         "3:the store could not be used"})
 public class RewindCli {

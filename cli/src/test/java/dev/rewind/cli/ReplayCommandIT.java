@@ -115,6 +115,33 @@ class ReplayCommandIT {
   }
 
   @Test
+  void statusSaysWhichRouteHasDeadEventsAndIsHealthyAgainAfterTheReplay() throws IOException {
+    deadOrders(3);
+    JournalSeed.in(store).namespace(ns).route("payments", sink.url("/payments"))
+        .state(EventState.DELIVERED, "delivered", 1).append(2);
+
+    Cli sick = Cli.run("status", "--store", store.url(), "--namespace", ns);
+    Cli replayed = replay(replayFile("failed-orders", "routeRef: {name: orders}\nrateLimit: 0"));
+    Cli well = Cli.run("status", "--store", store.url(), "--namespace", ns);
+
+    assertThat(sick.exitCode()).as(sick.toString()).isEqualTo(1);
+    assertThat(sick.out()).containsPattern("orders +False +EventsDead +0 +3 +- +0 +503 at ")
+        .containsPattern("payments +True +Delivering +0 +0 +- +2 +-")
+        .contains("orders: 3 events dead (3 in the last 1m)", "Replay of route orders selecting state dead");
+    assertThat(replayed.exitCode()).as(replayed.toString()).isZero();
+    assertThat(well.exitCode()).as(well.toString()).isZero();
+    assertThat(well.out()).containsPattern("orders +True +Delivering +0 +0 +- +3 +-");
+  }
+
+  @Test
+  void statusRefusesAWindowThatIsNotADurationNamingTheOption() {
+    Cli cli = Cli.run("status", "--store", store.url(), "--window", "a minute");
+
+    assertThat(cli.exitCode()).isEqualTo(2);
+    assertThat(cli.err()).contains("--window: \"a minute\" is not a duration");
+  }
+
+  @Test
   void theOverridePolicyComesFromTheConfigDirectory() throws IOException {
     deadOrders(4);
     sink.failFirst(2, 503);
