@@ -64,11 +64,12 @@ class KubectlGetIT {
       Files.createDirectories(saved.getParent());
       Files.writeString(saved, output);
       List<String> lines = output.lines().toList();
-      assertThat(lines).anyMatch(l -> l.matches("NAME\\s+DESTINATION\\s+MODE\\s+POLICY\\s+READY\\s+AGE"));
+      // Delivery health (HEALTHY to OLDEST) is the leader's reading of the journal, RouteHealthIT's subject.
       assertThat(lines).anyMatch(l -> l.matches(
-          "route.rewind.dev/orders-to-service-b\\s+http://service-b\\S+\\s+storeAndForward\\s+quick\\s+True\\s+.*"));
-      assertThat(lines).anyMatch(l -> l.matches("route.rewind.dev/audit-to-metadata\\s+\\S+\\s+storeAndForward"
-          + "\\s+quick\\s+False\\s+.*"));
+          "NAME\\s+DESTINATION\\s+POLICY\\s+READY\\s+HEALTHY\\s+BACKLOG\\s+DEAD\\s+OLDEST\\s+AGE"));
+      assertThat(lines).anyMatch(l -> l.matches(
+          "route.rewind.dev/orders-to-service-b\\s+http://service-b\\S+\\s+quick\\s+True\\s+.*"));
+      assertThat(lines).anyMatch(l -> l.matches("route.rewind.dev/audit-to-metadata\\s+\\S+\\s+quick\\s+False\\s+.*"));
       assertThat(lines).anyMatch(l -> l.matches("NAME\\s+ATTEMPTS\\s+BACKOFF\\s+TIMEOUT\\s+ROUTES\\s+READY\\s+AGE"));
       assertThat(lines).anyMatch(l -> l.matches(
           "retrypolicy.rewind.dev/quick\\s+3\\s+exponential\\s+500ms\\s+2\\s+True\\s+.*"));

@@ -92,8 +92,38 @@ class WebhookFailurePolicyIT {
     assertThat(kube.adminClient().pods().inNamespace(shop).withName("refused").get()).isNull();
   }
 
-  private static List<Event> notInjectedEvents(KubernetesClient client, String namespace) {
+  @Test
+  void aCaptureAnnotationThatIsNotABooleanRunsWithoutTheSidecarAndAWarningOnThePodSaysWhy(KubeTestBed kube,
+      @TestNamespace String shop) {
+    operatorNamespace = kube.newNamespace("rewind-system");
+    injector = RunningInjector.prepare(kube, RunningInjector.settings(operatorNamespace, List.of(shop), "Ignore",
+        RunningInjector.generatedTls(Duration.ofDays(365), Duration.ofDays(30)), true));
+    injector.start(Clock.systemUTC());
+    injector.awaitInjecting(shop);
+
+    Pod typo = kube.adminClient().pods().inNamespace(shop).resource(PodFixtures.plainPod("typo").editMetadata()
+        .addToAnnotations(CaptureAnnotations.CAPTURE, "yes please").endMetadata().build()).create();
+
+    // Fail open: the pod runs as written, and says so on itself, in an Event and in the gauge.
+    assertThat(PodFixtures.hasSidecar(typo)).isFalse();
+    assertThat(typo.getMetadata().getAnnotations().get(CaptureAnnotations.NOTES)).contains("yes please");
+    await().atMost(Duration.ofSeconds(20)).until(() -> events(kube.adminClient(), shop,
+        UninjectedPodWatcher.INVALID_REASON).size() == 1);
+    Event event = events(kube.adminClient(), shop, UninjectedPodWatcher.INVALID_REASON).get(0);
+    assertThat(event.getType()).isEqualTo("Warning");
+    assertThat(event.getInvolvedObject().getUid()).isEqualTo(typo.getMetadata().getUid());
+    assertThat(event.getMessage()).contains("rewind.dev/capture: \"yes please\" is not true or false",
+        "runs without the Rewind sidecar");
+    assertThat(injector.metrics.get(InjectionMetrics.UNINJECTED_PODS).gauge().value()).isEqualTo(1.0);
+    assertThat(notInjectedEvents(kube.adminClient(), shop)).isEmpty();
+  }
+
+  private static List<Event> events(KubernetesClient client, String namespace, String reason) {
     return client.v1().events().inNamespace(namespace).list().getItems().stream()
-        .filter(e -> UninjectedPodWatcher.REASON.equals(e.getReason())).toList();
+        .filter(e -> reason.equals(e.getReason())).toList();
+  }
+
+  private static List<Event> notInjectedEvents(KubernetesClient client, String namespace) {
+    return events(client, namespace, UninjectedPodWatcher.REASON);
   }
 }
