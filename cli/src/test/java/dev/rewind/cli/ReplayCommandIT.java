@@ -123,6 +123,10 @@ class ReplayCommandIT {
     Cli sick = Cli.run("status", "--store", store.url(), "--namespace", ns);
     Cli replayed = replay(replayFile("failed-orders", "routeRef: {name: orders}\nrateLimit: 0"));
     Cli well = Cli.run("status", "--store", store.url(), "--namespace", ns);
+    // What the README shows.
+    Path output = Files.createDirectories(Path.of("target", "it-output")).resolve("rewind-status.txt");
+    Files.writeString(output, "$ bin/rewind status\n" + sick.out() + "$ bin/rewind status    # after the replay\n"
+        + well.out());
 
     assertThat(sick.exitCode()).as(sick.toString()).isEqualTo(1);
     assertThat(sick.out()).containsPattern("orders +False +EventsDead +0 +3 +- +0 +503 at ")

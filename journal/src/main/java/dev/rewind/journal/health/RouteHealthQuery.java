@@ -91,6 +91,11 @@ public final class RouteHealthQuery {
     this.pool = pool;
   }
 
+  /** The statement ($1 the namespaces or null, $2 the window's start), for EXPLAIN in benchmarks. */
+  public static String sql() {
+    return SQL;
+  }
+
   /**
    * The health of every route of {@code namespaces} (all when empty), as of {@code now}.
    *
