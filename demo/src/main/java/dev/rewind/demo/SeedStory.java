@@ -27,6 +27,7 @@ import java.util.function.BooleanSupplier;
  *   <li>Service B is down; Service A (its HTTP client pointed at the sidecar's proxy, no code change) sends orders.
  *       The sidecar journals each one, tries three times with the "quick" policy, and gives up: dead, not lost.
  *   <li>Service B recovers; new orders flow.
+ *   <li>{@code bin/rewind status} says which route has dead events and what to do.
  *   <li>On-call replays exactly the failed orders with the "patient" policy ({@code bin/rewind replay -f ...}).
  *   <li>One order's trace shows every attempt, the replay's included.
  * </ol>
@@ -93,9 +94,12 @@ public final class SeedStory {
       printStats();
       say("Service B has %d of %d orders. The %d sent during the outage never arrived.", serviceB.orders().size(),
           ORDERS_DURING_OUTAGE + ORDERS_AFTER_RECOVERY, ORDERS_DURING_OUTAGE);
+      String store = Files.readString(work.resolve("store.url")).trim();
+      say("$ bin/rewind status        (in a cluster: kubectl get routes, and the alerts)");
+      // Exit code 1 says a route is unhealthy, which is the point here.
+      run(List.of("bin/rewind", "status", "--store", store));
 
       step(3, "On-call replays exactly what failed, with the \"patient\" policy");
-      String store = Files.readString(work.resolve("store.url")).trim();
       List<String> replay = List.of("bin/rewind", "replay", "-f", "examples/standalone/replay-failed-orders.yaml",
           "--config-dir", "examples/standalone", "--store", store);
       say("$ %s", String.join(" ", replay.subList(0, 4)));

@@ -29,6 +29,7 @@ import io.javaoperatorsdk.operator.api.monitoring.Metrics;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.processing.retry.GenericRetry;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -128,7 +129,7 @@ public final class RewindOperator {
   private LeaderTask health(Store journal, RouteReconciler routeReconciler) {
     OperatorSettings.Health h = settings.health();
     RouteHealthRefresher refresher = new RouteHealthRefresher(new RouteHealthQuery(journal.pool()), health,
-        new RouteHealthMetrics(meters), settings.namespaces(), h.window(), journal.writeTimeout().plus(h.interval()),
+        new RouteHealthMetrics(meters != null ? meters : new SimpleMeterRegistry()), settings.namespaces(), h.window(), journal.writeTimeout().plus(h.interval()),
         clock, routeReconciler::healthChanged);
     return new LeaderTask("route-health", refresher::refresh, h.interval(), refresher::stop);
   }
