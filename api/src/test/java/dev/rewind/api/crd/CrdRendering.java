@@ -1,5 +1,6 @@
 package dev.rewind.api.crd;
 
+import dev.rewind.api.v1alpha1.flow.Flow;
 import dev.rewind.api.v1alpha1.replay.Replay;
 import dev.rewind.api.v1alpha1.retrypolicy.RetryPolicy;
 import dev.rewind.api.v1alpha1.route.Route;
@@ -24,7 +25,8 @@ import java.util.TreeMap;
  */
 final class CrdRendering {
 
-  static final List<Class<? extends HasMetadata>> KINDS = List.of(Route.class, RetryPolicy.class, Replay.class);
+  static final List<Class<? extends HasMetadata>> KINDS = List.of(Route.class, RetryPolicy.class, Replay.class,
+      Flow.class);
 
   private CrdRendering() {}
 
