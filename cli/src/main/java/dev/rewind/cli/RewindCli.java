@@ -14,11 +14,12 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = RewindCli.Version.class,
     description = "Replay, list and trace the outbound events Rewind journaled, and show each route's health.",
-    subcommands = {ReplayCommand.class, EventsCommand.class, TraceCommand.class, StatusCommand.class},
+    subcommands = {ReplayCommand.class, EventsCommand.class, TraceCommand.class, StatusCommand.class,
+        FlowCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
         "0:done (a replay Succeeded, or a dry run Previewed)",
-        "1:a replay ended Failed, PartiallyFailed or Cancelled; status: a route is not healthy",
+        "1:a replay ended Failed, PartiallyFailed or Cancelled; status: a route is not healthy; flow: broken or failed",
         "2:invalid arguments or files",
         "3:the store could not be used"})
 public class RewindCli {

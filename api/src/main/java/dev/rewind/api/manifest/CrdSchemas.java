@@ -19,7 +19,8 @@ import java.util.TreeMap;
 public final class CrdSchemas {
 
   private static final List<String> CRD_FILES = List.of(
-      "routes.rewind.dev-v1.yaml", "retrypolicies.rewind.dev-v1.yaml", "replays.rewind.dev-v1.yaml");
+      "routes.rewind.dev-v1.yaml", "retrypolicies.rewind.dev-v1.yaml", "replays.rewind.dev-v1.yaml",
+      "flows.rewind.dev-v1.yaml");
 
   private static final CrdSchemas INSTANCE = load();
 

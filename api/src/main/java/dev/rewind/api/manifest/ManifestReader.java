@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.rewind.api.v1alpha1.Rewind;
+import dev.rewind.api.v1alpha1.flow.Flow;
+import dev.rewind.api.v1alpha1.flow.FlowChecks;
 import dev.rewind.api.v1alpha1.replay.Replay;
 import dev.rewind.api.v1alpha1.retrypolicy.RetryPolicy;
 import dev.rewind.api.v1alpha1.route.Route;
@@ -37,7 +39,7 @@ public final class ManifestReader {
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private static final Pattern NAME = Pattern.compile(Rewind.NAME_PATTERN);
   private static final Map<String, Class<? extends HasMetadata>> KINDS = Map.of(
-      Route.KIND, Route.class, RetryPolicy.KIND, RetryPolicy.class, Replay.KIND, Replay.class);
+      Route.KIND, Route.class, RetryPolicy.KIND, RetryPolicy.class, Replay.KIND, Replay.class, Flow.KIND, Flow.class);
 
   private final String defaultNamespace;
   private final CelRules cel = new CelRules();
@@ -107,6 +109,7 @@ public final class ManifestReader {
     List<Route> routes = new ArrayList<>();
     List<RetryPolicy> policies = new ArrayList<>();
     List<Replay> replays = new ArrayList<>();
+    List<Flow> flows = new ArrayList<>();
     Map<String, String> sources = new LinkedHashMap<>();
     for (Map.Entry<String, String> text : texts.entrySet()) {
       String source = text.getKey();
@@ -134,6 +137,8 @@ public final class ManifestReader {
             policies.add(p);
           } else if (object instanceof Replay r) {
             replays.add(r);
+          } else if (object instanceof Flow f) {
+            flows.add(f);
           }
         }
       } catch (JsonProcessingException e) {
@@ -146,7 +151,8 @@ public final class ManifestReader {
     if (!problems.isEmpty()) {
       throw new ManifestException(problems);
     }
-    return new Manifests(List.copyOf(routes), List.copyOf(policies), List.copyOf(replays), Map.copyOf(sources));
+    return new Manifests(List.copyOf(routes), List.copyOf(policies), List.copyOf(replays), List.copyOf(flows),
+        Map.copyOf(sources));
   }
 
   private HasMetadata readDocument(String source, int document, JsonNode doc, List<Problem> problems) {
@@ -199,6 +205,13 @@ public final class ManifestReader {
       HasMetadata typed = Serialization.jsonMapper().treeToValue(object, type);
       if (typed.getMetadata().getNamespace() == null) {
         typed.getMetadata().setNamespace(defaultNamespace);
+      }
+      if (typed instanceof Flow flow) {
+        // What the CRD's schema cannot say (a Route named twice), as the operator reports it.
+        List<String> flowProblems = FlowChecks.problems(flow.getSpec(), flow.getMetadata().getNamespace());
+        flowProblems.forEach(p -> problems.add(new Problem(source, document, label,
+            new Violation(p.substring(0, p.indexOf(": ")), p.substring(p.indexOf(": ") + 2)))));
+        return flowProblems.isEmpty() ? typed : null;
       }
       return typed;
     } catch (JsonProcessingException e) {

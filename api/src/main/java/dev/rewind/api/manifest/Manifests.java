@@ -1,5 +1,6 @@
 package dev.rewind.api.manifest;
 
+import dev.rewind.api.v1alpha1.flow.Flow;
 import dev.rewind.api.v1alpha1.replay.Replay;
 import dev.rewind.api.v1alpha1.retrypolicy.RetryPolicy;
 import dev.rewind.api.v1alpha1.route.Route;
@@ -11,7 +12,8 @@ import java.util.Map;
  * Validated, defaulted Rewind objects read from files, with the file each came from (key: Kind/namespace/name).
  */
 public record Manifests(
-    List<Route> routes, List<RetryPolicy> retryPolicies, List<Replay> replays, Map<String, String> sources) {
+    List<Route> routes, List<RetryPolicy> retryPolicies, List<Replay> replays, List<Flow> flows,
+    Map<String, String> sources) {
 
   public static String key(HasMetadata object) {
     return object.getKind() + "/" + object.getMetadata().getNamespace() + "/" + object.getMetadata().getName();

@@ -28,6 +28,7 @@ public final class JournalSeed {
   private String lastOutcome = "503";
   private int attempts = 3;
   private Duration age = Duration.ofMinutes(1);
+  private Duration completedAgo = Duration.ZERO;
   private IntFunction<String> correlation = i -> null;
   private String type = "order.created";
   private String workload = "erp";
@@ -63,6 +64,12 @@ public final class JournalSeed {
   /** How long ago the events were captured. */
   public JournalSeed age(Duration age) {
     this.age = age;
+    return this;
+  }
+
+  /** How long ago delivered and dead events completed (default: now). */
+  public JournalSeed completedAgo(Duration ago) {
+    this.completedAgo = ago;
     return this;
   }
 
@@ -114,8 +121,10 @@ public final class JournalSeed {
       store.column("UPDATE rewind.events SET state = $2::text, attempts = $3::int, last_outcome = $4::text,"
           + " last_attempt_at = received_at, lease_token = $3::int,"
           + " next_attempt_at = CASE WHEN $2::text = 'failed' THEN now() + interval '1 day' END,"
-          + " completed_at = CASE WHEN $2::text IN ('delivered', 'dead') THEN now() END"
-          + " WHERE id = ANY($1) RETURNING id", array, state.wireName(), attempts, lastOutcome);
+          + " completed_at = CASE WHEN $2::text IN ('delivered', 'dead')"
+          + " THEN now() - ($5::bigint * interval '1 millisecond') END"
+          + " WHERE id = ANY($1) RETURNING id", array, state.wireName(), attempts, lastOutcome,
+          completedAgo.toMillis());
       store.column("INSERT INTO rewind.attempts (event_id, number, trigger, worker, destination, started_at,"
           + " duration_ms, status_code, outcome)"
           + " SELECT e.id, n, CASE WHEN n = 1 THEN 'initial' ELSE 'retry' END, 'seed', e.url, e.received_at, 1,"
