@@ -222,5 +222,9 @@ public interface OperatorConfig {
     /** How long the oldest event still being tried may wait before its Route is Healthy=False, Backlog. */
     @WithDefault("5m")
     Duration backlogAge();
+
+    /** How often each Flow's orders are read from the store (one statement per Flow). */
+    @WithDefault("30s")
+    Duration flowInterval();
   }
 }

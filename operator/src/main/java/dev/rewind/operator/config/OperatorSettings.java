@@ -39,17 +39,19 @@ public record OperatorSettings(
    * @param interval how often the leader reads every route's health
    * @param window deliveries and deaths are counted over it
    * @param backlogAge how long the oldest event still being tried may wait before its Route is Backlog
+   * @param flowInterval how often each Flow's orders are read
    */
-  public record Health(Duration interval, Duration window, Duration backlogAge) {
+  public record Health(Duration interval, Duration window, Duration backlogAge, Duration flowInterval) {
 
     /** The defaults of {@link OperatorConfig.Health}. */
     public static final Health DEFAULTS = new Health(Duration.ofSeconds(15), Duration.ofMinutes(1),
-        Duration.ofMinutes(5));
+        Duration.ofMinutes(5), Duration.ofSeconds(30));
 
     public Health {
       Replay.positive("rewind.health.interval", interval);
       Replay.positive("rewind.health.window", window);
       Replay.positive("rewind.health.backlog-age", backlogAge);
+      Replay.positive("rewind.health.flow-interval", flowInterval);
     }
   }
 
@@ -192,7 +194,8 @@ public record OperatorSettings(
         config.takeover().enabled()
             ? new Takeover(config.takeover().after(), config.takeover().concurrency()) : null,
         config.health().enabled()
-            ? new Health(config.health().interval(), config.health().window(), config.health().backlogAge()) : null);
+            ? new Health(config.health().interval(), config.health().window(), config.health().backlogAge(),
+                config.health().flowInterval()) : null);
   }
 
   private static RetentionSchedule retention(OperatorConfig.Retention r) {

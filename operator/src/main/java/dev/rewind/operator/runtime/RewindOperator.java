@@ -3,13 +3,16 @@ package dev.rewind.operator.runtime;
 import dev.rewind.journal.delivery.AttemptRunner;
 import dev.rewind.journal.delivery.DeliveryMetrics;
 import dev.rewind.journal.delivery.HttpDeliverer;
+import dev.rewind.journal.flow.FlowQuery;
 import dev.rewind.journal.health.RouteHealthQuery;
 import dev.rewind.journal.route.RouteResolver;
 import dev.rewind.journal.store.Store;
 import dev.rewind.operator.config.OperatorSettings;
+import dev.rewind.operator.health.FlowMetrics;
 import dev.rewind.operator.health.RouteHealthBoard;
 import dev.rewind.operator.health.RouteHealthMetrics;
 import dev.rewind.operator.health.RouteHealthRefresher;
+import dev.rewind.operator.reconciler.FlowReconciler;
 import dev.rewind.operator.reconciler.OrphanRouteSweeper;
 import dev.rewind.operator.reconciler.ReplayReconciler;
 import dev.rewind.operator.reconciler.RetryPolicyReconciler;
@@ -38,7 +41,7 @@ import org.jboss.logging.Logger;
 
 /**
  * The operator, wired: one JOSDK {@link Operator} on the given client, one controller per kind (see
- * {@link #reconcilers()}), leader election when configured, and the orphan sweep on the leader. With the journal
+ * {@link #reconcilers}), leader election when configured, and the orphan sweep on the leader. With the journal
  * store it also runs Replays — their controller and the replay engine that delivers them (only the leader
  * reconciles, so only the leader delivers) — and journal retention, on the leader too. Plain Java, so the Quarkus
  * startup bean and the tests build the operator the same way.
@@ -116,7 +119,7 @@ public final class RewindOperator {
     this.operator = new Operator(o -> configure(o, client, metrics));
     RouteReconciler routeReconciler = new RouteReconciler(new RouteResolver(settings.addressPolicy()), routes,
         clock, health, settings.replay().workerId());
-    reconcilers(routeReconciler).forEach(this::register);
+    reconcilers(routeReconciler, journal).forEach(this::register);
     if (health != null) {
       leaderTasks.add(health(journal, routeReconciler));
     }
@@ -166,13 +169,18 @@ public final class RewindOperator {
    * Every reconciler the operator runs, one per kind; each is registered with the namespaces, retry and resync
    * interval all Rewind controllers share ({@link #common}).
    */
-  private List<Reconciler<? extends HasMetadata>> reconcilers(RouteReconciler routeReconciler) {
+  private List<Reconciler<? extends HasMetadata>> reconcilers(RouteReconciler routeReconciler, Store journal) {
     List<Reconciler<? extends HasMetadata>> reconcilers = new ArrayList<>(List.of(
         routeReconciler,
         new RetryPolicyReconciler(clock)));
     if (replays != null) {
       reconcilers.add(new ReplayReconciler(replays, settings.replay().statusInterval(), clock,
           settings.replay().workerId(), meters));
+    }
+    if (health != null) {
+      FlowMetrics flows = new FlowMetrics(meters != null ? meters : new SimpleMeterRegistry());
+      reconcilers.add(new FlowReconciler(new FlowQuery(journal.pool()), settings.health().flowInterval(),
+          journal.writeTimeout().plus(settings.health().flowInterval()), clock, flows::tallied));
     }
     return reconcilers;
   }

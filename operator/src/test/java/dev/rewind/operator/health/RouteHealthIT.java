@@ -67,7 +67,8 @@ class RouteHealthIT {
       OperatorSettings.Replay replay = OperatorSettings.Replay.defaults("health-it");
       OperatorSettings settings = new OperatorSettings(Set.of(ns), List.of(), Duration.ofMinutes(5),
           Duration.ofSeconds(5), null, replay, null, new OperatorSettings.Takeover(Duration.ofSeconds(1), 4),
-          new OperatorSettings.Health(Duration.ofSeconds(1), Duration.ofMinutes(1), Duration.ofMinutes(5)));
+          new OperatorSettings.Health(Duration.ofSeconds(1), Duration.ofMinutes(1), Duration.ofMinutes(5),
+              Duration.ofSeconds(1)));
       try (RunningReplayOperator operator = RunningReplayOperator.start(serviceAccount.client(), settings,
           journal.store)) {
         var routes = admin.resources(Route.class).inNamespace(ns);

@@ -1,0 +1,113 @@
+package dev.rewind.operator.reconciler;
+
+import dev.rewind.api.v1alpha1.flow.Flow;
+import dev.rewind.api.v1alpha1.flow.FlowChecks;
+import dev.rewind.api.v1alpha1.flow.FlowHop;
+import dev.rewind.api.v1alpha1.flow.FlowStatus;
+import dev.rewind.api.v1alpha1.route.Route;
+import dev.rewind.journal.flow.FlowQuery;
+import dev.rewind.journal.flow.FlowTally;
+import dev.rewind.operator.model.FlowRoutes;
+import dev.rewind.operator.model.FlowStatuses;
+import dev.rewind.operator.model.StatusConditions;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.BiConsumer;
+import org.jboss.logging.Logger;
+
+/**
+ * Flow → where its orders stand. Each pass reads the Routes its hops name (they must exist, extract a correlation
+ * id and, across namespaces, share their events: {@link FlowRoutes}), then the orders of the lookback from the
+ * journal in one statement ({@link FlowQuery}), and writes the counts, a sample of broken correlation ids and the
+ * Ready and Healthy conditions — only when something changed. Only the leader reconciles, so only the leader reads
+ * the journal; a Flow is evaluated again every interval, and an edited Route is seen at the next pass.
+ */
+@ControllerConfiguration(name = FlowReconciler.NAME)
+public final class FlowReconciler implements Reconciler<Flow> {
+
+  public static final String NAME = "flow";
+
+  private static final Logger LOG = Logger.getLogger(FlowReconciler.class);
+
+  private final FlowQuery query;
+  private final Duration interval;
+  private final Duration timeout;
+  private final Clock clock;
+  private final BiConsumer<Flow, FlowTally> tallied;
+
+  /**
+   * @param interval how often a Flow's orders are read again
+   * @param timeout longest the orders' read may take
+   * @param tallied told each Flow's fresh tally (the gauges)
+   */
+  public FlowReconciler(FlowQuery query, Duration interval, Duration timeout, Clock clock,
+      BiConsumer<Flow, FlowTally> tallied) {
+    this.query = query;
+    this.interval = interval;
+    this.timeout = timeout;
+    this.clock = clock;
+    this.tallied = tallied;
+  }
+
+  @Override
+  public UpdateControl<Flow> reconcile(Flow flow, Context<Flow> context) {
+    Instant now = clock.instant();
+    FlowRoutes routes = FlowRoutes.resolve(flow, routes(context.getClient(), flow));
+    FlowTally tally = null;
+    String storeProblem = null;
+    if (routes.ready()) {
+      try {
+        tally = query.tally(routes.hops(), now).await().atMost(timeout);
+        tallied.accept(flow, tally);
+      } catch (RuntimeException e) {
+        storeProblem = "the journal store did not answer: " + e.getMessage();
+        LOG.warnf("%s: %s", StatusPatches.id(flow), storeProblem);
+      }
+    }
+    FlowStatus desired = FlowStatuses.desired(flow, routes, tally, storeProblem, now);
+    // When the figures were read is news only with new figures: an unchanged Flow writes nothing.
+    desired.setEvaluatedAt(flow.getStatus() == null ? null : flow.getStatus().getEvaluatedAt());
+    if (!StatusPatches.changed(flow, desired)) {
+      return UpdateControl.<Flow>noUpdate().rescheduleAfter(interval);
+    }
+    if (tally != null) {
+      desired.setEvaluatedAt(StatusConditions.timestamp(now));
+    }
+    return UpdateControl.patchStatus(StatusPatches.minimal(flow, desired, Flow::new)).rescheduleAfter(interval);
+  }
+
+  /** The Routes the hops name that exist and can be read, by {@code namespace/name}. */
+  private static Map<String, Route> routes(KubernetesClient client, Flow flow) {
+    Map<String, Route> routes = new HashMap<>();
+    if (flow.getSpec() == null || flow.getSpec().getHops() == null) {
+      return routes;
+    }
+    for (FlowHop hop : flow.getSpec().getHops()) {
+      if (hop == null || hop.getRouteRef() == null || hop.getRouteRef().getName() == null) {
+        continue;
+      }
+      String key = FlowChecks.route(hop, flow.getMetadata().getNamespace());
+      String namespace = key.substring(0, key.indexOf('/'));
+      try {
+        Route route = client.resources(Route.class).inNamespace(namespace).withName(hop.getRouteRef().getName())
+            .get();
+        if (route != null) {
+          routes.put(key, route);
+        }
+      } catch (KubernetesClientException e) {
+        // Forbidden: a namespace the operator does not watch. The Route then counts as not found, which says so.
+        LOG.debugf(e, "%s: cannot read Route %s", StatusPatches.id(flow), key);
+      }
+    }
+    return routes;
+  }
+}
