@@ -6,6 +6,8 @@ import dev.rewind.api.time.Durations;
 import dev.rewind.api.v1alpha1.flow.Flow;
 import dev.rewind.api.v1alpha1.flow.FlowChecks;
 import dev.rewind.api.v1alpha1.flow.FlowHop;
+import dev.rewind.api.v1alpha1.replay.Replay;
+import dev.rewind.journal.flow.BrokenFlowReplays;
 import dev.rewind.journal.flow.FlowHops;
 import dev.rewind.journal.flow.FlowProgress;
 import dev.rewind.journal.flow.FlowQuery;
@@ -16,7 +18,10 @@ import dev.rewind.journal.store.EventQuery;
 import dev.rewind.journal.store.EventStore;
 import dev.rewind.journal.store.EventTrace;
 import dev.rewind.journal.store.StoredEvent;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -63,6 +68,11 @@ final class FlowCommand implements Callable<Integer> {
   @Option(names = "--broken", description = "List the flow's broken orders instead (needs --file).")
   boolean broken;
 
+  @Option(names = "--replay-file", paramLabel = "FILE",
+      description = "With --broken: write the Replays that re-deliver each broken order's last delivered hop to"
+          + " FILE (one per hop, in its namespace), for kubectl apply or rewind replay.")
+  Path replayFile;
+
   @Mixin
   StoreOptions store;
 
@@ -73,6 +83,9 @@ final class FlowCommand implements Callable<Integer> {
   public Integer call() {
     if (broken == (correlationId != null)) {
       throw new Failures.Invalid("give a CORRELATION-ID, or --broken with --file, not both");
+    }
+    if (replayFile != null && !broken) {
+      throw new Failures.Invalid("--replay-file: only with --broken");
     }
     if (broken && file == null) {
       throw new Failures.Invalid("--broken: needs --file, the Flow whose broken orders to list");
@@ -175,6 +188,19 @@ final class FlowCommand implements Callable<Integer> {
     tally.broken().forEach(b -> table.row(b.correlationId(), b.hop() + " (" + flow.hops().get(b.hop()) + ")",
         Output.time(b.since())));
     table.print(out, "");
+    if (replayFile != null) {
+      List<Replay> replays = BrokenFlowReplays.of(flowName, flow, tally);
+      String yaml = String.join("", replays.stream().map(Serialization::asYaml).toList());
+      try {
+        Files.writeString(replayFile, yaml);
+      } catch (IOException e) {
+        throw new Failures.Invalid("--replay-file: cannot write " + replayFile + ": " + e.getMessage());
+      }
+      out.println();
+      out.println("Wrote " + replays.size() + " Replay" + (replays.size() == 1 ? "" : "s") + " to " + replayFile
+          + ": each re-delivers a hop's delivered events of the orders broken after it. Look first with dryRun:"
+          + " true, then kubectl apply -f " + replayFile + " (or bin/rewind replay -f for one).");
+    }
     return ExitCodes.UNHEALTHY;
   }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rewind.api.v1alpha1.common.EventState;
 import dev.rewind.journal.replay.JournalSeed;
+import dev.rewind.journal.testing.HttpSink;
 import dev.rewind.journal.testing.TestStore;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -95,6 +96,55 @@ class FlowCommandIT {
     assertThat(cli.out()).contains("Flow order-fulfilment: 2 orders entered in the last 24h: 1 complete,"
         + " 0 in flight, 0 failed, 1 broken.")
         .containsPattern("ORD-2 +1 \\(shop/a-to-b\\)");
+  }
+
+  @Test
+  void theReplayOfTheBrokenOrdersReDeliversExactlyTheirLastDeliveredHop() throws IOException {
+    // A flow of its own (namespace mend), so the replay leaves the other tests' orders as they are.
+    Path mendFlow = Files.writeString(dir.resolve("mend-flow.yaml"), """
+        apiVersion: rewind.dev/v1alpha1
+        kind: Flow
+        metadata: {name: mend, namespace: mend}
+        spec:
+          hops: [{routeRef: {name: erp-to-a}}, {routeRef: {name: a-to-b}}, {routeRef: {name: b-to-partner}}]
+        """);
+    event("mend", "erp-to-a", "ORD-7", EventState.DELIVERED, 20, 20);
+    event("mend", "a-to-b", "ORD-7", EventState.DELIVERED, 19, 18);
+    event("mend", "erp-to-a", "ORD-8", EventState.DELIVERED, 20, 20);
+    event("mend", "a-to-b", "ORD-8", EventState.DELIVERED, 19, 18);
+    event("mend", "b-to-partner", "ORD-8", EventState.DELIVERED, 17, 17);
+    Path replays = dir.resolve("mend.yaml");
+    Path config = Files.createDirectories(dir.resolve("rewind.d"));
+    try (HttpSink serviceB = HttpSink.start()) {
+      // Service A's Route to B, the hop the order broke after.
+      Files.writeString(config.resolve("routes.yaml"), """
+          apiVersion: rewind.dev/v1alpha1
+          kind: Route
+          metadata: {name: a-to-b, namespace: mend}
+          spec:
+            destination: {url: "%s"}
+            correlationId: {header: X-Order-Id}
+          """.formatted(serviceB.url("/orders")));
+
+      Cli broken = Cli.run("flow", "--broken", "-f", mendFlow.toString(), "--replay-file", replays.toString(),
+          "--store", store.url());
+      Cli replay = Cli.run("replay", "-f", replays.toString(), "--config-dir", config.toString(), "--store",
+          store.url(), "--namespace", "mend");
+      Cli after = Cli.run("flow", "--broken", "-f", mendFlow.toString(), "--store", store.url());
+
+      assertThat(broken.out()).as(broken.toString()).contains("Wrote 1 Replay to " + replays);
+      assertThat(Files.readString(replays)).contains("name: \"mend-broken-after-1\"", "namespace: \"mend\"",
+          "- \"ORD-7\"", "- \"delivered\"");
+      assertThat(replay.exitCode()).as(replay.toString()).isZero();
+      assertThat(replay.out()).contains("Succeeded — matched 1, delivered 1, failed 0");
+      // B gets ORD-7's event again, under the id it had, and nothing else.
+      assertThat(serviceB.received()).extracting(r -> r.header("Rewind-Event-Id")).containsExactly(
+          store.column("SELECT id::text FROM rewind.events WHERE namespace = 'mend' AND route = 'a-to-b'"
+              + " AND correlation_id = 'ORD-7'").get(0));
+      // Re-delivered just now: in flight again, B has within to pass it on.
+      assertThat(after.out()).contains("2 orders entered in the last 24h: 1 complete, 1 in flight, 0 failed,"
+          + " 0 broken");
+    }
   }
 
   @Test
