@@ -50,10 +50,7 @@ class FlowReconcilerIT {
     String fulfilment = kube.newNamespace("fulfilment");
     KubeUser serviceAccount = OperatorRbac.installFor(kube, shop);
     try (TestStore journal = TestStore.create()) {
-      OperatorSettings settings = new OperatorSettings(Set.of(shop, fulfilment), List.of(), Duration.ofMinutes(5),
-          Duration.ofSeconds(5), null, OperatorSettings.Replay.defaults("flow-it"), null, null,
-          new OperatorSettings.Health(Duration.ofSeconds(1), Duration.ofMinutes(1), Duration.ofMinutes(5),
-              Duration.ofSeconds(1)));
+      OperatorSettings settings = RunningReplayOperator.withHealth(Set.of(shop, fulfilment), "flow-it", null);
       route(admin, shop, "erp-to-a", null);
       route(admin, shop, "a-to-b", null);
       route(admin, fulfilment, "b-to-partner", null);

@@ -64,11 +64,7 @@ class RouteHealthIT {
         // The operator refuses loopback destinations, as in a cluster: the sink listens on this host's address.
         HttpSink sink = HttpSink.startOnHostAddress()
             .answer(r -> down.get() ? HttpSink.Answer.status(503) : HttpSink.Answer.status(200))) {
-      OperatorSettings.Replay replay = OperatorSettings.Replay.defaults("health-it");
-      OperatorSettings settings = new OperatorSettings(Set.of(ns), List.of(), Duration.ofMinutes(5),
-          Duration.ofSeconds(5), null, replay, null, new OperatorSettings.Takeover(Duration.ofSeconds(1), 4),
-          new OperatorSettings.Health(Duration.ofSeconds(1), Duration.ofMinutes(1), Duration.ofMinutes(5),
-              Duration.ofSeconds(1)));
+      OperatorSettings settings = RunningReplayOperator.withHealth(Set.of(ns), "health-it", Duration.ofSeconds(1));
       try (RunningReplayOperator operator = RunningReplayOperator.start(serviceAccount.client(), settings,
           journal.store)) {
         var routes = admin.resources(Route.class).inNamespace(ns);

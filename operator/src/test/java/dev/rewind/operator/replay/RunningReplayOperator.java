@@ -48,6 +48,18 @@ public final class RunningReplayOperator implements AutoCloseable {
             replay.secretCacheTtl()), null, null, null);
   }
 
+  /**
+   * Watching {@code namespaces}, without leader election, reading route health and Flows every second, and taking
+   * over events overdue by {@code takeoverAfter} (null: no takeover).
+   */
+  public static OperatorSettings withHealth(Set<String> namespaces, String worker, Duration takeoverAfter) {
+    return new OperatorSettings(namespaces, List.of(), Duration.ofMinutes(5), Duration.ofSeconds(5), null,
+        OperatorSettings.Replay.defaults(worker), null,
+        takeoverAfter == null ? null : new OperatorSettings.Takeover(takeoverAfter, 4),
+        new OperatorSettings.Health(Duration.ofSeconds(1), Duration.ofMinutes(1), Duration.ofMinutes(5),
+            Duration.ofSeconds(1)));
+  }
+
   synchronized void stop() {
     if (!stopped) {
       stopped = true;

@@ -40,11 +40,7 @@ class WebhookFailurePolicyIT {
   @Test
   void withIgnoreAPodCreatedWhileTheInjectorIsDownIsAdmittedUntouchedAndReportedOnceItIsBack(KubeTestBed kube,
       @TestNamespace String shop) {
-    operatorNamespace = kube.newNamespace("rewind-system");
-    injector = RunningInjector.prepare(kube, RunningInjector.settings(operatorNamespace, List.of(shop), "Ignore",
-        RunningInjector.generatedTls(Duration.ofDays(365), Duration.ofDays(30)), true));
-    injector.start(Clock.systemUTC());
-    injector.awaitInjecting(shop);
+    startInjecting(kube, shop, "Ignore", true);
     assertThat(injector.injector().watcher().orElseThrow().count()).isZero();
 
     injector.stopServing();
@@ -71,11 +67,7 @@ class WebhookFailurePolicyIT {
 
   @Test
   void withFailAPodIsRefusedWhileTheInjectorIsDown(KubeTestBed kube, @TestNamespace String shop) {
-    operatorNamespace = kube.newNamespace("rewind-system");
-    injector = RunningInjector.prepare(kube, RunningInjector.settings(operatorNamespace, List.of(shop), "Fail",
-        RunningInjector.generatedTls(Duration.ofDays(365), Duration.ofDays(30)), false));
-    injector.start(Clock.systemUTC());
-    injector.awaitInjecting(shop);
+    startInjecting(kube, shop, "Fail", false);
 
     injector.stopServing();
 
@@ -95,11 +87,7 @@ class WebhookFailurePolicyIT {
   @Test
   void aCaptureAnnotationThatIsNotABooleanRunsWithoutTheSidecarAndAWarningOnThePodSaysWhy(KubeTestBed kube,
       @TestNamespace String shop) {
-    operatorNamespace = kube.newNamespace("rewind-system");
-    injector = RunningInjector.prepare(kube, RunningInjector.settings(operatorNamespace, List.of(shop), "Ignore",
-        RunningInjector.generatedTls(Duration.ofDays(365), Duration.ofDays(30)), true));
-    injector.start(Clock.systemUTC());
-    injector.awaitInjecting(shop);
+    startInjecting(kube, shop, "Ignore", true);
 
     Pod typo = kube.adminClient().pods().inNamespace(shop).resource(PodFixtures.plainPod("typo").editMetadata()
         .addToAnnotations(CaptureAnnotations.CAPTURE, "yes please").endMetadata().build()).create();
@@ -116,6 +104,15 @@ class WebhookFailurePolicyIT {
         "runs without the Rewind sidecar");
     assertThat(injector.metrics.get(InjectionMetrics.UNINJECTED_PODS).gauge().value()).isEqualTo(1.0);
     assertThat(notInjectedEvents(kube.adminClient(), shop)).isEmpty();
+  }
+
+  /** The injector of a fresh operator namespace, injecting into {@code shop} under {@code failurePolicy}. */
+  private void startInjecting(KubeTestBed kube, String shop, String failurePolicy, boolean watchUninjected) {
+    operatorNamespace = kube.newNamespace("rewind-system");
+    injector = RunningInjector.prepare(kube, RunningInjector.settings(operatorNamespace, List.of(shop), failurePolicy,
+        RunningInjector.generatedTls(Duration.ofDays(365), Duration.ofDays(30)), watchUninjected));
+    injector.start(Clock.systemUTC());
+    injector.awaitInjecting(shop);
   }
 
   private static List<Event> events(KubernetesClient client, String namespace, String reason) {
