@@ -69,7 +69,7 @@ public final class HealthQueryBench {
   }
 
   /** Runs a statement with time to spare (the test store's own helpers give up after 30 s); returns its row count. */
-  private static int exec(TestStore store, String sql, Object... params) {
+  static int exec(TestStore store, String sql, Object... params) {
     return store.store.pool().preparedQuery(sql).execute(io.vertx.mutiny.sqlclient.Tuple.from(params)).await()
         .atMost(LONG).size();
   }
@@ -100,7 +100,7 @@ public final class HealthQueryBench {
     }
   }
 
-  private static double median(Supplier<Integer> query, String name) {
+  static double median(Supplier<Integer> query, String name) {
     for (int i = 0; i < 3; i++) {
       query.get();
     }
