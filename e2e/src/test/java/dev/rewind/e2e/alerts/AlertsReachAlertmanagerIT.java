@@ -1,0 +1,205 @@
+package dev.rewind.e2e.alerts;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import dev.rewind.e2e.testing.TcpProxy;
+import dev.rewind.journal.testing.EmbeddedPostgres;
+import dev.rewind.journal.testing.HttpSink;
+import dev.rewind.journal.testing.Processes;
+import dev.rewind.journal.testing.SidecarProcess;
+import dev.rewind.testbed.KubeApiTest;
+import dev.rewind.testbed.KubeTestBed;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.StreamSupport;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The chart's alert rules working for real: a real Prometheus (built from Go modules) scrapes a real sidecar with
+ * the rules the chart renders, and a real Alertmanager delivers the alert to a webhook receiver in this test. The
+ * sidecar's destination fails, so its events die; then its store goes away, so it refuses captures with
+ * {@code store-unavailable}, and RewindSidecarStoreUnavailable reaches the receiver with the route's labels; with
+ * the store back, the alert resolves.
+ */
+@KubeApiTest
+class AlertsReachAlertmanagerIT {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  @Test
+  void aSidecarThatCannotWriteToItsStoreRaisesTheChartsAlertAtTheReceiver(KubeTestBed kube) throws Exception {
+    Path dir = Files.createDirectories(PrometheusTools.OUTPUT.resolve("alertmanager"));
+    // The chart's rules, with a short scrape interval and window so that the test takes seconds, not minutes. No
+    // operator runs here, so RewindOperatorDown is left out.
+    PrometheusTools.renderRules(kube, dir, "--set", "monitoring.podMonitor.interval=1s",
+        "--set", "monitoring.prometheusRule.storeUnavailable.window=10s",
+        "--set", "monitoring.prometheusRule.operatorDown.enabled=false");
+
+    List<JsonNode> notifications = new CopyOnWriteArrayList<>();
+    HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    receiver.createContext("/alerts", exchange -> {
+      try (exchange) {
+        notifications.add(JSON.readTree(exchange.getRequestBody()));
+        exchange.sendResponseHeaders(200, -1);
+      }
+    });
+    receiver.start();
+    ScheduledExecutorService traffic = Executors.newSingleThreadScheduledExecutor();
+    String database = EmbeddedPostgres.newDatabase();
+    try (HttpSink destination = HttpSink.start().answer(r -> HttpSink.Answer.status(503));
+        TcpProxy store = new TcpProxy(EmbeddedPostgres.port())) {
+      Path routes = Files.createDirectories(dir.resolve("routes"));
+      Files.writeString(routes.resolve("routes.yaml"), """
+          apiVersion: rewind.dev/v1alpha1
+          kind: RetryPolicy
+          metadata: {name: once}
+          spec: {maxAttempts: 1}
+          ---
+          apiVersion: rewind.dev/v1alpha1
+          kind: Route
+          metadata: {name: orders}
+          spec:
+            destination: {url: "%s"}
+            retryPolicyRef: {name: once}
+          """.formatted(destination.url("/orders")));
+      try (SidecarProcess sidecar = new SidecarProcess(Map.of(
+              "rewind.config-dir", routes.toString(),
+              "rewind.store.url", "postgresql://postgres@127.0.0.1:" + store.port() + "/" + database,
+              "rewind.pod", "orders-7c9d5-x2x9k"), dir.resolve("sidecar.log")).start(Duration.ofSeconds(60));
+          ToolProcess alertmanager = startAlertmanager(dir, receiver.getAddress().getPort());
+          ToolProcess prometheus = startPrometheus(dir, sidecar.managementPort, alertmanager.port)) {
+        // The destination refuses everything and the policy allows one attempt: the events die.
+        for (int i = 0; i < 3; i++) {
+          assertThat(capture(sidecar)).isEqualTo(202);
+        }
+        await().atMost(Duration.ofSeconds(60)).until(() -> value(prometheus,
+            "sum(rewind_events_dead_total{namespace=\"shop\",route=\"orders\"})") >= 3);
+        // Dead events are RewindEventsDead's, from the operator's gauge; the store is fine, so nothing fires here.
+        assertThat(value(prometheus, "count(ALERTS{alertstate=\"firing\"})")).isZero();
+        assertThat(notifications).isEmpty();
+
+        store.cut();
+        long cut = System.nanoTime();
+        List<Integer> answers = new CopyOnWriteArrayList<>();
+        traffic.scheduleWithFixedDelay(() -> answers.add(capture(sidecar)), 0, 500, TimeUnit.MILLISECONDS);
+
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
+            assertThat(alerts(notifications, "firing")).as("prometheus:%n%s", prometheus.output()).isNotEmpty());
+        System.out.printf("RewindSidecarStoreUnavailable reached the webhook receiver %d ms after the store was cut"
+            + " (scrape and evaluation every 1 s, Alertmanager group_wait 1 s)%n",
+            (System.nanoTime() - cut) / 1_000_000);
+        assertThat(answers).as("the sidecar refused captures while its store was gone").contains(503);
+        JsonNode alert = alerts(notifications, "firing").get(0);
+        assertThat(JSON.convertValue(alert.get("labels"), Map.class)).isEqualTo(Map.of(
+            "alertname", "RewindSidecarStoreUnavailable", "namespace", "shop", "route", "orders",
+            "severity", "critical"));
+        assertThat(alert.at("/annotations/summary").asText())
+            .isEqualTo("Sidecars of route shop/orders cannot write to the journal store");
+        assertThat(alert.at("/annotations/recovery").asText())
+            .isEqualTo("kubectl -n shop logs -l rewind.dev/injected=true -c rewind-sidecar --since=10s --prefix");
+
+        traffic.shutdownNow();
+        store.restore();
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
+            .until(() -> !alerts(notifications, "resolved").isEmpty());
+      }
+    } finally {
+      traffic.shutdownNow();
+      receiver.stop(0);
+    }
+  }
+
+  private static ToolProcess startAlertmanager(Path dir, int receiverPort) throws IOException {
+    int port = Processes.freePort();
+    Path config = Files.writeString(dir.resolve("alertmanager.yml"), """
+        route:
+          receiver: test
+          group_by: [alertname, namespace, route]
+          group_wait: 1s
+          group_interval: 1s
+          repeat_interval: 1h
+        receivers:
+          - name: test
+            webhook_configs:
+              - url: http://127.0.0.1:%d/alerts
+                send_resolved: true
+        """.formatted(receiverPort));
+    Path storage = Files.createDirectories(dir.resolve("alertmanager-data"));
+    // An empty cluster address: no gossip port, a single Alertmanager.
+    return ToolProcess.start("alertmanager", dir, port, "--config.file=" + config,
+        "--storage.path=" + storage, "--web.listen-address=127.0.0.1:" + port, "--cluster.listen-address=");
+  }
+
+  /** Scrapes the sidecar as the chart's PodMonitor would: the pod's namespace, pod and container as labels. */
+  private static ToolProcess startPrometheus(Path dir, int sidecarPort, int alertmanagerPort) throws IOException {
+    int port = Processes.freePort();
+    Path config = Files.writeString(dir.resolve("prometheus.yml"), """
+        global:
+          scrape_interval: 1s
+          evaluation_interval: 1s
+        rule_files: [rules.yaml]
+        alerting:
+          alertmanagers:
+            - static_configs:
+                - targets: ['127.0.0.1:%d']
+        scrape_configs:
+          - job_name: rewind-system/rewind-sidecars
+            metrics_path: /q/metrics
+            static_configs:
+              - targets: ['127.0.0.1:%d']
+                labels: {namespace: shop, pod: orders-7c9d5-x2x9k, container: rewind-sidecar}
+        """.formatted(alertmanagerPort, sidecarPort));
+    Path storage = Files.createDirectories(dir.resolve("prometheus-data"));
+    return ToolProcess.start("prometheus", dir, port, "--config.file=" + config,
+        "--storage.tsdb.path=" + storage, "--web.listen-address=127.0.0.1:" + port);
+  }
+
+  private static int capture(SidecarProcess sidecar) {
+    try {
+      return HTTP.send(HttpRequest.newBuilder(URI.create(
+                  "http://127.0.0.1:" + sidecar.capturePort + "/v1/routes/orders"))
+              .timeout(Duration.ofSeconds(10))
+              .POST(HttpRequest.BodyPublishers.ofString("{\"order\":1}")).build(),
+          HttpResponse.BodyHandlers.discarding()).statusCode();
+    } catch (IOException e) {
+      return -1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return -1;
+    }
+  }
+
+  /** The value of an instant query; 0 when it returns nothing. */
+  private static double value(ToolProcess prometheus, String query) throws IOException {
+    JsonNode answer = JSON.readTree(prometheus.get("/api/v1/query?query="
+        + URLEncoder.encode(query, StandardCharsets.UTF_8)));
+    JsonNode result = answer.at("/data/result");
+    return result.isEmpty() ? 0 : result.get(0).at("/value/1").asDouble();
+  }
+
+  /** The alerts of the webhook notifications received so far whose status is {@code status}. */
+  private static List<JsonNode> alerts(List<JsonNode> notifications, String status) {
+    return notifications.stream().flatMap(n -> StreamSupport.stream(n.get("alerts").spliterator(), false))
+        .filter(a -> status.equals(a.get("status").asText())).toList();
+  }
+}
