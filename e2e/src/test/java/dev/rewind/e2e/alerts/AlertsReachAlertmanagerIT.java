@@ -6,13 +6,18 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
+import dev.rewind.e2e.testing.Crds;
+import dev.rewind.e2e.testing.OperatorProcess;
 import dev.rewind.e2e.testing.TcpProxy;
 import dev.rewind.journal.testing.EmbeddedPostgres;
 import dev.rewind.journal.testing.HttpSink;
 import dev.rewind.journal.testing.Processes;
 import dev.rewind.journal.testing.SidecarProcess;
+import dev.rewind.journal.testing.TestStore;
 import dev.rewind.testbed.KubeApiTest;
 import dev.rewind.testbed.KubeTestBed;
+import dev.rewind.testbed.TestNamespace;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -38,7 +43,8 @@ import org.junit.jupiter.api.Test;
  * the rules the chart renders, and a real Alertmanager delivers the alert to a webhook receiver in this test. The
  * sidecar's destination fails, so its events die; then its store goes away, so it refuses captures with
  * {@code store-unavailable}, and RewindSidecarStoreUnavailable reaches the receiver with the route's labels; with
- * the store back, the alert resolves.
+ * the store back, the alert resolves. A real operator, scraped as the chart's ServiceMonitor scrapes it, raises
+ * nothing while it runs and RewindOperatorDown once it is gone.
  */
 @KubeApiTest
 class AlertsReachAlertmanagerIT {
@@ -56,14 +62,7 @@ class AlertsReachAlertmanagerIT {
         "--set", "monitoring.prometheusRule.operatorDown.enabled=false");
 
     List<JsonNode> notifications = new CopyOnWriteArrayList<>();
-    HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    receiver.createContext("/alerts", exchange -> {
-      try (exchange) {
-        notifications.add(JSON.readTree(exchange.getRequestBody()));
-        exchange.sendResponseHeaders(200, -1);
-      }
-    });
-    receiver.start();
+    HttpServer receiver = receiver(notifications);
     ScheduledExecutorService traffic = Executors.newSingleThreadScheduledExecutor();
     String database = EmbeddedPostgres.newDatabase();
     try (HttpSink destination = HttpSink.start().answer(r -> HttpSink.Answer.status(503));
@@ -87,7 +86,14 @@ class AlertsReachAlertmanagerIT {
               "rewind.store.url", "postgresql://postgres@127.0.0.1:" + store.port() + "/" + database,
               "rewind.pod", "orders-7c9d5-x2x9k"), dir.resolve("sidecar.log")).start(Duration.ofSeconds(60));
           ToolProcess alertmanager = startAlertmanager(dir, receiver.getAddress().getPort());
-          ToolProcess prometheus = startPrometheus(dir, sidecar.managementPort, alertmanager.port)) {
+          // Labelled as the chart's PodMonitor labels a sidecar: the pod's namespace, pod and container.
+          ToolProcess prometheus = startPrometheus(dir, alertmanager.port, """
+                - job_name: rewind-system/rewind-sidecars
+                  metrics_path: /q/metrics
+                  static_configs:
+                    - targets: ['127.0.0.1:%d']
+                      labels: {namespace: shop, pod: orders-7c9d5-x2x9k, container: rewind-sidecar}
+              """.formatted(sidecar.managementPort))) {
         // The destination refuses everything and the policy allows one attempt: the events die.
         for (int i = 0; i < 3; i++) {
           assertThat(capture(sidecar)).isEqualTo(202);
@@ -129,6 +135,75 @@ class AlertsReachAlertmanagerIT {
     }
   }
 
+  @Test
+  void anOperatorThatStopsRaisesRewindOperatorDownAtTheReceiver(KubeTestBed kube, KubernetesClient admin,
+      @TestNamespace String ns) throws Exception {
+    Path dir = Files.createDirectories(PrometheusTools.OUTPUT.resolve("operator-down"));
+    // RewindOperatorDown after 5 s instead of 5 min. Route health comes with the operator's route gauges; this test
+    // is about the operator's presence, so RewindRouteHealthStale is left out.
+    PrometheusTools.renderRules(kube, dir, "--set", "monitoring.serviceMonitor.interval=1s",
+        "--set", "monitoring.prometheusRule.operatorDown.for=5s",
+        "--set", "monitoring.prometheusRule.healthStale.enabled=false");
+    Crds.install(admin);
+
+    List<JsonNode> notifications = new CopyOnWriteArrayList<>();
+    HttpServer receiver = receiver(notifications);
+    int operatorPort = Processes.freePort();
+    try (TestStore store = TestStore.create();
+        OperatorProcess operator = new OperatorProcess(Map.of(
+            "rewind.store.url", store.url(),
+            "rewind.operator.namespaces", ns,
+            "rewind.leader-election.lease-namespace", ns,
+            "rewind.injector.enabled", "false",
+            "quarkus.http.port", Integer.toString(operatorPort)),
+            kube.kubeconfig(), dir.resolve("operator.log")).start();
+        ToolProcess alertmanager = startAlertmanager(dir, receiver.getAddress().getPort());
+        // The job and namespace labels the chart's ServiceMonitor gives the operator's targets.
+        ToolProcess prometheus = startPrometheus(dir, alertmanager.port, """
+              - job_name: rewind-operator-metrics
+                metrics_path: /q/metrics
+                honor_labels: true
+                static_configs:
+                  - targets: ['127.0.0.1:%d']
+                    labels: {namespace: rewind-system}
+            """.formatted(operatorPort))) {
+      await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
+          assertThat(value(prometheus, "up{job=\"rewind-operator-metrics\"}")).as(operator.output()).isEqualTo(1));
+      // Up for three times RewindOperatorDown's for: nothing fires, nothing reaches the receiver.
+      Thread.sleep(15_000);
+      assertThat(value(prometheus, "count(ALERTS)")).isZero();
+      assertThat(notifications).isEmpty();
+
+      operator.kill();
+      long killed = System.nanoTime();
+
+      await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
+          assertThat(alerts(notifications, "firing")).as("prometheus:%n%s", prometheus.output()).isNotEmpty());
+      System.out.printf("RewindOperatorDown reached the webhook receiver %d ms after the operator was killed%n",
+          (System.nanoTime() - killed) / 1_000_000);
+      JsonNode alert = alerts(notifications, "firing").get(0);
+      assertThat(JSON.convertValue(alert.get("labels"), Map.class)).isEqualTo(Map.of(
+          "alertname", "RewindOperatorDown", "namespace", "rewind-system", "severity", "critical"));
+      assertThat(alert.at("/annotations/recovery").asText()).isEqualTo("kubectl -n rewind-system get pods"
+          + " -l app.kubernetes.io/instance=rewind,app.kubernetes.io/component=operator -o wide");
+    } finally {
+      receiver.stop(0);
+    }
+  }
+
+  /** A webhook receiver on loopback: Alertmanager's notifications, as JSON, in the order they came. */
+  private static HttpServer receiver(List<JsonNode> notifications) throws IOException {
+    HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    receiver.createContext("/alerts", exchange -> {
+      try (exchange) {
+        notifications.add(JSON.readTree(exchange.getRequestBody()));
+        exchange.sendResponseHeaders(200, -1);
+      }
+    });
+    receiver.start();
+    return receiver;
+  }
+
   private static ToolProcess startAlertmanager(Path dir, int receiverPort) throws IOException {
     int port = Processes.freePort();
     Path config = Files.writeString(dir.resolve("alertmanager.yml"), """
@@ -150,8 +225,9 @@ class AlertsReachAlertmanagerIT {
         "--storage.path=" + storage, "--web.listen-address=127.0.0.1:" + port, "--cluster.listen-address=");
   }
 
-  /** Scrapes the sidecar as the chart's PodMonitor would: the pod's namespace, pod and container as labels. */
-  private static ToolProcess startPrometheus(Path dir, int sidecarPort, int alertmanagerPort) throws IOException {
+  /** Prometheus with the rules of {@code dir/rules.yaml}, scraping and evaluating every second. */
+  private static ToolProcess startPrometheus(Path dir, int alertmanagerPort, String scrapeConfigs)
+      throws IOException {
     int port = Processes.freePort();
     Path config = Files.writeString(dir.resolve("prometheus.yml"), """
         global:
@@ -163,12 +239,7 @@ class AlertsReachAlertmanagerIT {
             - static_configs:
                 - targets: ['127.0.0.1:%d']
         scrape_configs:
-          - job_name: rewind-system/rewind-sidecars
-            metrics_path: /q/metrics
-            static_configs:
-              - targets: ['127.0.0.1:%d']
-                labels: {namespace: shop, pod: orders-7c9d5-x2x9k, container: rewind-sidecar}
-        """.formatted(alertmanagerPort, sidecarPort));
+        """.formatted(alertmanagerPort) + scrapeConfigs);
     Path storage = Files.createDirectories(dir.resolve("prometheus-data"));
     return ToolProcess.start("prometheus", dir, port, "--config.file=" + config,
         "--storage.tsdb.path=" + storage, "--web.listen-address=127.0.0.1:" + port);
