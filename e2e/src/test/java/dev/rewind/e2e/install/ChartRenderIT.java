@@ -179,6 +179,7 @@ class ChartRenderIT {
         .contains("get routes.rewind.dev,retrypolicies")
         .contains("get replay -w")
         .contains("wait --for=condition=Complete replay/<name>")
+        .contains("monitoring.prometheusRule.enabled").contains("docs/alerts.md")
         .contains("CRDs are not upgraded");
   }
 
