@@ -156,39 +156,49 @@ class AlertsReachAlertmanagerIT {
             "rewind.leader-election.lease-namespace", ns,
             "rewind.injector.enabled", "false",
             "quarkus.http.port", Integer.toString(operatorPort)),
-            kube.kubeconfig(), dir.resolve("operator.log")).start();
-        ToolProcess alertmanager = startAlertmanager(dir, receiver.getAddress().getPort());
-        // The job and namespace labels the chart's ServiceMonitor gives the operator's targets.
-        ToolProcess prometheus = startPrometheus(dir, alertmanager.port, """
-              - job_name: rewind-operator-metrics
-                metrics_path: /q/metrics
-                honor_labels: true
-                static_configs:
-                  - targets: ['127.0.0.1:%d']
-                    labels: {namespace: rewind-system}
-            """.formatted(operatorPort))) {
-      await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
-          assertThat(value(prometheus, "up{job=\"rewind-operator-metrics\"}")).as(operator.output()).isEqualTo(1));
-      // Up for three times RewindOperatorDown's for: nothing fires, nothing reaches the receiver.
-      Thread.sleep(15_000);
-      assertThat(value(prometheus, "count(ALERTS)")).isZero();
-      assertThat(notifications).isEmpty();
-
-      operator.kill();
-      long killed = System.nanoTime();
-
-      await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
-          assertThat(alerts(notifications, "firing")).as("prometheus:%n%s", prometheus.output()).isNotEmpty());
-      System.out.printf("RewindOperatorDown reached the webhook receiver %d ms after the operator was killed%n",
-          (System.nanoTime() - killed) / 1_000_000);
-      JsonNode alert = alerts(notifications, "firing").get(0);
-      assertThat(JSON.convertValue(alert.get("labels"), Map.class)).isEqualTo(Map.of(
-          "alertname", "RewindOperatorDown", "namespace", "rewind-system", "severity", "critical"));
-      assertThat(alert.at("/annotations/recovery").asText()).isEqualTo("kubectl -n rewind-system get pods"
-          + " -l app.kubernetes.io/instance=rewind,app.kubernetes.io/component=operator -o wide");
+            kube.kubeconfig(), dir.resolve("operator.log")).start()) {
+      // Prometheus starts once the operator serves its metrics: an operator still starting is an operator down.
+      await("the operator's /q/metrics").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
+          .until(() -> status(URI.create("http://127.0.0.1:" + operatorPort + "/q/metrics"), null) == 200);
+      try (ToolProcess alertmanager = startAlertmanager(dir, receiver.getAddress().getPort());
+          // The job and namespace labels the chart's ServiceMonitor gives the operator's targets.
+          ToolProcess prometheus = startPrometheus(dir, alertmanager.port, """
+                - job_name: rewind-operator-metrics
+                  metrics_path: /q/metrics
+                  honor_labels: true
+                  static_configs:
+                    - targets: ['127.0.0.1:%d']
+                      labels: {namespace: rewind-system}
+              """.formatted(operatorPort))) {
+        operatorUpThenDown(operator, prometheus, notifications);
+      }
     } finally {
       receiver.stop(0);
     }
+  }
+
+  /** The operator scraped and up: nothing fires. Killed: RewindOperatorDown reaches the receiver. */
+  private static void operatorUpThenDown(OperatorProcess operator, ToolProcess prometheus,
+      List<JsonNode> notifications) throws Exception {
+    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
+        assertThat(value(prometheus, "up{job=\"rewind-operator-metrics\"}")).as(operator.output()).isEqualTo(1));
+    // Up for three times RewindOperatorDown's for: nothing fires, nothing reaches the receiver.
+    Thread.sleep(15_000);
+    assertThat(value(prometheus, "count(ALERTS)")).isZero();
+    assertThat(notifications).isEmpty();
+
+    operator.kill();
+    long killed = System.nanoTime();
+
+    await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
+        assertThat(alerts(notifications, "firing")).as("prometheus:%n%s", prometheus.output()).isNotEmpty());
+    System.out.printf("RewindOperatorDown reached the webhook receiver %d ms after the operator was killed%n",
+        (System.nanoTime() - killed) / 1_000_000);
+    JsonNode alert = alerts(notifications, "firing").get(0);
+    assertThat(JSON.convertValue(alert.get("labels"), Map.class)).isEqualTo(Map.of(
+        "alertname", "RewindOperatorDown", "namespace", "rewind-system", "severity", "critical"));
+    assertThat(alert.at("/annotations/recovery").asText()).isEqualTo("kubectl -n rewind-system get pods"
+        + " -l app.kubernetes.io/instance=rewind,app.kubernetes.io/component=operator -o wide");
   }
 
   /** A webhook receiver on loopback: Alertmanager's notifications, as JSON, in the order they came. */
@@ -246,12 +256,15 @@ class AlertsReachAlertmanagerIT {
   }
 
   private static int capture(SidecarProcess sidecar) {
+    return status(URI.create("http://127.0.0.1:" + sidecar.capturePort + "/v1/routes/orders"), "{\"order\":1}");
+  }
+
+  /** The status of a POST of {@code body}, or of a GET without one; -1 when nothing answers. */
+  private static int status(URI uri, String body) {
     try {
-      return HTTP.send(HttpRequest.newBuilder(URI.create(
-                  "http://127.0.0.1:" + sidecar.capturePort + "/v1/routes/orders"))
-              .timeout(Duration.ofSeconds(10))
-              .POST(HttpRequest.BodyPublishers.ofString("{\"order\":1}")).build(),
-          HttpResponse.BodyHandlers.discarding()).statusCode();
+      HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10));
+      return HTTP.send(body == null ? request.build() : request.POST(HttpRequest.BodyPublishers.ofString(body))
+          .build(), HttpResponse.BodyHandlers.discarding()).statusCode();
     } catch (IOException e) {
       return -1;
     } catch (InterruptedException e) {
