@@ -54,7 +54,7 @@ class AlertsReachAlertmanagerIT {
 
   @Test
   void aSidecarThatCannotWriteToItsStoreRaisesTheChartsAlertAtTheReceiver(KubeTestBed kube) throws Exception {
-    Path dir = Files.createDirectories(PrometheusTools.OUTPUT.resolve("alertmanager"));
+    Path dir = PrometheusTools.freshDir("alertmanager");
     // The chart's rules, with a short scrape interval and window so that the test takes seconds, not minutes. No
     // operator runs here, so RewindOperatorDown is left out.
     PrometheusTools.renderRules(kube, dir, "--set", "monitoring.podMonitor.interval=1s",
@@ -138,11 +138,11 @@ class AlertsReachAlertmanagerIT {
   @Test
   void anOperatorThatStopsRaisesRewindOperatorDownAtTheReceiver(KubeTestBed kube, KubernetesClient admin,
       @TestNamespace String ns) throws Exception {
-    Path dir = Files.createDirectories(PrometheusTools.OUTPUT.resolve("operator-down"));
-    // RewindOperatorDown after 5 s instead of 5 min. Route health comes with the operator's route gauges; this test
+    Path dir = PrometheusTools.freshDir("operator-down");
+    // RewindOperatorDown after 10 s instead of 5 min. Route health comes with the operator's route gauges; this test
     // is about the operator's presence, so RewindRouteHealthStale is left out.
-    PrometheusTools.renderRules(kube, dir, "--set", "monitoring.serviceMonitor.interval=1s",
-        "--set", "monitoring.prometheusRule.operatorDown.for=5s",
+    PrometheusTools.renderRules(kube, dir, "--set", "monitoring.serviceMonitor.interval=5s",
+        "--set", "monitoring.prometheusRule.operatorDown.for=10s",
         "--set", "monitoring.prometheusRule.healthStale.enabled=false");
     Crds.install(admin);
 
@@ -166,6 +166,9 @@ class AlertsReachAlertmanagerIT {
                 - job_name: rewind-operator-metrics
                   metrics_path: /q/metrics
                   honor_labels: true
+                  # The operator's JVM and Quarkus metrics take longer than a second to serve on a busy machine.
+                  scrape_interval: 5s
+                  scrape_timeout: 5s
                   static_configs:
                     - targets: ['127.0.0.1:%d']
                       labels: {namespace: rewind-system}
@@ -180,10 +183,11 @@ class AlertsReachAlertmanagerIT {
   /** The operator scraped and up: nothing fires. Killed: RewindOperatorDown reaches the receiver. */
   private static void operatorUpThenDown(OperatorProcess operator, ToolProcess prometheus,
       List<JsonNode> notifications) throws Exception {
-    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
-        assertThat(value(prometheus, "up{job=\"rewind-operator-metrics\"}")).as(operator.output()).isEqualTo(1));
-    // Up for three times RewindOperatorDown's for: nothing fires, nothing reaches the receiver.
-    Thread.sleep(15_000);
+    await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
+        assertThat(value(prometheus, "up{job=\"rewind-operator-metrics\"}"))
+            .as("targets: %s", prometheus.get("/api/v1/targets")).isEqualTo(1));
+    // Up for twice RewindOperatorDown's for: nothing fires, nothing reaches the receiver.
+    Thread.sleep(20_000);
     assertThat(value(prometheus, "count(ALERTS)")).isZero();
     assertThat(notifications).isEmpty();
 
@@ -191,7 +195,9 @@ class AlertsReachAlertmanagerIT {
     long killed = System.nanoTime();
 
     await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
-        assertThat(alerts(notifications, "firing")).as("prometheus:%n%s", prometheus.output()).isNotEmpty());
+        assertThat(alerts(notifications, "firing")).as("operator alive: %s; up: %s; alerts in prometheus: %s",
+            operator.alive(), prometheus.get("/api/v1/query?query=up"), prometheus.get("/api/v1/alerts"))
+            .isNotEmpty());
     System.out.printf("RewindOperatorDown reached the webhook receiver %d ms after the operator was killed%n",
         (System.nanoTime() - killed) / 1_000_000);
     JsonNode alert = alerts(notifications, "firing").get(0);

@@ -141,6 +141,26 @@ final class PrometheusTools {
     }
   }
 
+  /**
+   * An empty directory {@code target/alerts/NAME}: what an earlier run left there (a Prometheus TSDB with samples
+   * still within the lookback window) must not answer this run's queries.
+   */
+  static Path freshDir(String name) {
+    Path dir = OUTPUT.resolve(name);
+    try {
+      if (Files.exists(dir)) {
+        try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
+          for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+            Files.delete(path);
+          }
+        }
+      }
+      return Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   static ObjectMapper yaml() {
     return YAML;
   }
