@@ -131,9 +131,42 @@ app.kubernetes.io/component: store
 {{- if and .Values.injector.sidecar.storeSecret.namespaces (not (include "rewind.sidecarStorePassword" .)) }}
 {{- fail "injector.sidecar.storeSecret.namespaces needs a password the chart holds (store.password or postgresql.enabled); with store.existingSecret, create the Secret in each namespace yourself (see the chart README)" }}
 {{- end }}
+{{- with .Values.monitoring.prometheusRule }}
+{{- if and .enabled .storeUnavailable.enabled (lt (include "rewind.seconds" .storeUnavailable.window | int64) (mul 2 (include "rewind.seconds" $.Values.monitoring.podMonitor.interval | int64))) }}
+{{- fail (printf "monitoring.prometheusRule.storeUnavailable.window (%s) must be at least twice monitoring.podMonitor.interval (%s): increase() needs two scrapes in the window" .storeUnavailable.window $.Values.monitoring.podMonitor.interval) }}
+{{- end }}
+{{- if and .enabled .replayFailed.enabled (lt (include "rewind.seconds" .replayFailed.window | int64) (mul 2 (include "rewind.seconds" $.Values.monitoring.serviceMonitor.interval | int64))) }}
+{{- fail (printf "monitoring.prometheusRule.replayFailed.window (%s) must be at least twice monitoring.serviceMonitor.interval (%s): increase() needs two scrapes in the window" .replayFailed.window $.Values.monitoring.serviceMonitor.interval) }}
+{{- end }}
+{{- end }}
 {{- if and .Values.injector.enabled .Values.injector.namespaces }}
 {{- if has .Release.Namespace .Values.injector.namespaces }}
 {{- fail (printf "injector.namespaces must not contain the release namespace %s: the operator's own pods are never injected" .Release.Namespace) }}
 {{- end }}
+{{- end }}
+{{- end }}
+
+{{/* A chart duration (500ms, 30s, 5m, 1h, 2d) in whole seconds, for PromQL comparisons. */}}
+{{- define "rewind.seconds" -}}
+{{- $n := regexReplaceAll "^([0-9]+)(ms|s|m|h|d)$" . "${1}" | int64 -}}
+{{- $unit := regexReplaceAll "^([0-9]+)(ms|s|m|h|d)$" . "${2}" -}}
+{{- $factor := get (dict "ms" 0 "s" 1 "m" 60 "h" 3600 "d" 86400) $unit | int64 -}}
+{{- if eq $unit "ms" }}{{ div $n 1000 }}{{ else }}{{ mul $n $factor }}{{ end -}}
+{{- end }}
+
+{{/* The Service, and so the scrape job, of the operator's metrics. */}}
+{{- define "rewind.operatorMetricsName" -}}
+{{- printf "%s-operator-metrics" (include "rewind.fullname" .) }}
+{{- end }}
+
+{{/* An alert's labels: its severity and monitoring.prometheusRule.alertLabels. Call with (dict "root" $ "alert" .). */}}
+{{- define "rewind.alertLabels" -}}
+{{- toYaml (merge (dict "severity" .alert.severity) (deepCopy .root.Values.monitoring.prometheusRule.alertLabels)) }}
+{{- end }}
+
+{{/* runbook_url of alert NAME, when monitoring.prometheusRule.runbookBaseUrl is set. Call with (dict "root" $ "name" NAME). */}}
+{{- define "rewind.runbookUrl" -}}
+{{- with .root.Values.monitoring.prometheusRule.runbookBaseUrl }}
+{{- printf "runbook_url: %s" (printf "%s#%s" . (lower $.name) | quote) }}
 {{- end }}
 {{- end }}

@@ -25,24 +25,24 @@ import java.util.Locale;
  * it, and create what it renders in the real API server. Rendered manifests are kept under {@code target/install/}
  * so that a failure can be read afterwards.
  */
-final class Chart {
+public final class Chart {
 
-  static final Path REPO = Path.of("..").toAbsolutePath().normalize();
-  static final Path DIR = REPO.resolve("charts/rewind");
-  static final Path CI_VALUES = DIR.resolve("ci");
+  public static final Path REPO = Path.of("..").toAbsolutePath().normalize();
+  public static final Path DIR = REPO.resolve("charts/rewind");
+  public static final Path CI_VALUES = DIR.resolve("ci");
   static final Path OUTPUT = Path.of("target", "install").toAbsolutePath();
 
   private Chart() {}
 
   /** {@code helm template RELEASE charts/rewind -n NAMESPACE ARGS...}; the caller checks the outcome. */
-  static ToolResult template(KubeTestBed kube, String release, String namespace, String... args) {
+  public static ToolResult template(KubeTestBed kube, String release, String namespace, String... args) {
     List<String> command = new ArrayList<>(List.of("template", release, DIR.toString(), "--namespace", namespace));
     command.addAll(List.of(args));
     return kube.run("helm", kube.kubeconfig(), command.toArray(String[]::new));
   }
 
   /** Renders and returns the manifests, failing with helm's output if rendering fails. */
-  static String render(KubeTestBed kube, String release, String namespace, String... args) {
+  public static String render(KubeTestBed kube, String release, String namespace, String... args) {
     return template(kube, release, namespace, args).assertSuccess().stdout();
   }
 
@@ -92,12 +92,12 @@ final class Chart {
    * preserved: with strict field validation a misspelt field is refused, which a schema-less stand-in would hide.
    */
   static synchronized void installCertManagerStandIns(KubernetesClient admin) {
-    for (CustomResourceDefinition crd : List.of(standIn("Issuer", "issuers", """
+    installStandIns(admin, List.of(standIn("cert-manager.io", "Issuer", "issuers", """
         selfSigned: {type: object}
         ca:
           type: object
           properties: {secretName: {type: string}}
-        """), standIn("Certificate", "certificates", """
+        """), standIn("cert-manager.io", "Certificate", "certificates", """
         secretName: {type: string}
         dnsNames: {type: array, items: {type: string}}
         duration: {type: string}
@@ -116,7 +116,68 @@ final class Chart {
             name: {type: string}
             kind: {type: string}
             group: {type: string}
-        """))) {
+        """)));
+  }
+
+  /**
+   * Stand-ins for the Prometheus Operator's ServiceMonitor, PodMonitor and PrometheusRule CRDs
+   * (monitoring.coreos.com/v1), as for cert-manager above: the fields the chart writes, with the names and types of
+   * the Prometheus Operator's API (pkg/apis/monitoring/v1), durations with its pattern.
+   */
+  public static synchronized void installPrometheusOperatorStandIns(KubernetesClient admin) {
+    String duration = "{type: string, pattern: '^(0|(([0-9]+)y)?(([0-9]+)w)?(([0-9]+)d)?(([0-9]+)h)?(([0-9]+)m)?"
+        + "(([0-9]+)s)?(([0-9]+)ms)?)$'}";
+    String selectors = """
+        selector:
+          type: object
+          properties:
+            matchLabels: {type: object, additionalProperties: {type: string}}
+        namespaceSelector:
+          type: object
+          properties:
+            any: {type: boolean}
+            matchNames: {type: array, items: {type: string}}
+        """;
+    String endpoint = """
+        type: array
+        items:
+          type: object
+          properties:
+            port: {type: string}
+            path: {type: string}
+            interval: %1$s
+            scrapeTimeout: %1$s
+            honorLabels: {type: boolean}
+        """.formatted(duration);
+    installStandIns(admin, List.of(
+        standIn("monitoring.coreos.com", "ServiceMonitor", "servicemonitors",
+            selectors + "endpoints:\n" + endpoint.indent(2)),
+        standIn("monitoring.coreos.com", "PodMonitor", "podmonitors",
+            selectors + "podMetricsEndpoints:\n" + endpoint.indent(2)),
+        standIn("monitoring.coreos.com", "PrometheusRule", "prometheusrules", """
+            groups:
+              type: array
+              items:
+                type: object
+                required: [name]
+                properties:
+                  name: {type: string, minLength: 1}
+                  rules:
+                    type: array
+                    items:
+                      type: object
+                      required: [expr]
+                      properties:
+                        alert: {type: string}
+                        expr: {x-kubernetes-int-or-string: true}
+                        for: %1$s
+                        labels: {type: object, additionalProperties: {type: string}}
+                        annotations: {type: object, additionalProperties: {type: string}}
+            """.formatted(duration))));
+  }
+
+  private static void installStandIns(KubernetesClient admin, List<CustomResourceDefinition> crds) {
+    for (CustomResourceDefinition crd : crds) {
       admin.resource(crd).serverSideApply();
       await().atMost(Duration.ofSeconds(30)).until(() -> admin.apiextensions().v1().customResourceDefinitions()
           .withName(crd.getMetadata().getName()).get().getStatus().getConditions().stream()
@@ -124,15 +185,15 @@ final class Chart {
     }
   }
 
-  private static CustomResourceDefinition standIn(String kind, String plural, String specProperties) {
+  private static CustomResourceDefinition standIn(String group, String kind, String plural, String specProperties) {
     String yaml = """
         apiVersion: apiextensions.k8s.io/v1
         kind: CustomResourceDefinition
         metadata:
-          name: %2$s.cert-manager.io
+          name: %2$s.%5$s
           labels: {rewind.dev/test-stand-in: "true"}
         spec:
-          group: cert-manager.io
+          group: %5$s
           scope: Namespaced
           names: {kind: %1$s, plural: %2$s, singular: %3$s, listKind: %1$sList}
           versions:
@@ -151,7 +212,7 @@ final class Chart {
         %4$s
                     status: {type: object, x-kubernetes-preserve-unknown-fields: true}
         """.formatted(kind, plural, kind.toLowerCase(Locale.ROOT),
-        specProperties.indent(16).stripTrailing());
+        specProperties.indent(16).stripTrailing(), group);
     return (CustomResourceDefinition) objects(KubeTestBed.shared().adminClient(), yaml).get(0);
   }
 }

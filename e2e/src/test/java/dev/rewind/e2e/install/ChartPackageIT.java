@@ -55,6 +55,7 @@ class ChartPackageIT {
     assertThat(entries).containsKeys("rewind/Chart.yaml", "rewind/values.yaml", "rewind/values.schema.json",
         "rewind/README.md", "rewind/templates/NOTES.txt", "rewind/templates/operator-deployment.yaml");
     assertThat(entries.keySet()).noneMatch(name -> name.startsWith("rewind/ci/"));
+    assertThat(entries.keySet()).noneMatch(name -> name.startsWith("rewind/tests/"));
   }
 
   private static Map<String, String> files(Path dir) throws IOException {

@@ -105,6 +105,7 @@ class ChartRenderIT {
   void renderedManifestsAreAcceptedByTheApiServer(String name, List<String> values, KubeTestBed kube,
       KubernetesClient admin, @TestNamespace String ns) {
     Chart.installCertManagerStandIns(admin);
+    Chart.installPrometheusOperatorStandIns(admin);
     String release = "rewind-" + ns.substring(ns.lastIndexOf('-') + 1);
     String manifests = Chart.render(kube, release, ns, values.toArray(String[]::new));
     List<HasMetadata> objects = Chart.objects(admin, manifests);
@@ -178,6 +179,7 @@ class ChartRenderIT {
         .contains("get routes.rewind.dev,retrypolicies")
         .contains("get replay -w")
         .contains("wait --for=condition=Complete replay/<name>")
+        .contains("monitoring.prometheusRule.enabled").contains("docs/alerts.md")
         .contains("CRDs are not upgraded");
   }
 

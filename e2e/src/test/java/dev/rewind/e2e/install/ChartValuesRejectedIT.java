@@ -47,6 +47,32 @@ class ChartValuesRejectedIT {
         bad(List.of("--set-json", "injector.excludedNamespaces=[]"), "/injector/excludedNamespaces",
             "minItems: got 0, want 1"),
         bad(List.of("--set", "storage.size=1Gi"), "at ''", "additional properties 'storage' not allowed"),
+        // Alert thresholds (docs/alerts.md).
+        bad(List.of("--set", "monitoring.prometheusRule.eventsDead.threshold=0"),
+            "/monitoring/prometheusRule/eventsDead/threshold", "minimum: got 0, want 1"),
+        bad(List.of("--set-string", "monitoring.prometheusRule.eventsDead.threshold=some"),
+            "/monitoring/prometheusRule/eventsDead/threshold", "got string, want integer"),
+        bad(List.of("--set", "monitoring.prometheusRule.backlog.olderThan=15min"),
+            "/monitoring/prometheusRule/backlog/olderThan", "does not match pattern"),
+        bad(List.of("--set", "monitoring.prometheusRule.backlog.olderThan=0m"),
+            "/monitoring/prometheusRule/backlog/olderThan", "does not match pattern"),
+        bad(List.of("--set", "monitoring.prometheusRule.healthStale.olderThan=-5m"),
+            "/monitoring/prometheusRule/healthStale/olderThan", "does not match pattern"),
+        bad(List.of("--set", "monitoring.prometheusRule.destinationFailing.for=ten"),
+            "/monitoring/prometheusRule/destinationFailing/for", "does not match pattern"),
+        // A window without its unit.
+        bad(List.of("--set", "monitoring.prometheusRule.storeUnavailable.window=5"),
+            "/monitoring/prometheusRule/storeUnavailable/window", "got number, want string"),
+        bad(List.of("--set", "monitoring.prometheusRule.operatorDown.severity=page"),
+            "/monitoring/prometheusRule/operatorDown/severity", "value must be one of 'critical', 'warning', 'info'"),
+        bad(List.of("--set", "monitoring.prometheusRule.alertLabels.team-name=payments"),
+            "/monitoring/prometheusRule/alertLabels", "additional properties 'team-name' not allowed"),
+        bad(List.of("--set", "monitoring.prometheusRule.runbookBaseUrl=docs/alerts.md"),
+            "/monitoring/prometheusRule/runbookBaseUrl", "does not match pattern"),
+        bad(List.of("--set", "monitoring.prometheusRule.healthStale.treshold=5m"),
+            "/monitoring/prometheusRule/healthStale", "additional properties 'treshold' not allowed"),
+        bad(List.of("--set", "monitoring.podMonitor.interval=0s"), "/monitoring/podMonitor/interval",
+            "does not match pattern"),
         // Rules across keys, from templates/_helpers.tpl.
         bad(List.of("--set", "store.url=postgresql://rewind:hunter2@db:5432/rewind"), "store.url",
             "must not carry a password"),
@@ -56,7 +82,15 @@ class ChartValuesRejectedIT {
                 "--set", "injector.sidecar.storeSecret.namespaces={erp}"),
             "injector.sidecar.storeSecret.namespaces", "create the Secret in each namespace yourself"),
         bad(List.of("--set", "injector.namespaces={rewind-system}"), "injector.namespaces",
-            "must not contain the release namespace rewind-system"));
+            "must not contain the release namespace rewind-system"),
+        bad(List.of("--set", "monitoring.prometheusRule.enabled=true",
+                "--set", "monitoring.prometheusRule.storeUnavailable.window=45s"),
+            "monitoring.prometheusRule.storeUnavailable.window (45s)",
+            "at least twice monitoring.podMonitor.interval (30s)"),
+        bad(List.of("--set", "monitoring.prometheusRule.enabled=true",
+                "--set", "monitoring.serviceMonitor.interval=20m"),
+            "monitoring.prometheusRule.replayFailed.window (30m)",
+            "at least twice monitoring.serviceMonitor.interval (20m)"));
   }
 
   private static Arguments bad(List<String> args, String key, String problem) {
