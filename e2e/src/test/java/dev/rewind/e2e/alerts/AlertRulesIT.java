@@ -37,7 +37,8 @@ class AlertRulesIT {
   static final Path TESTS = Chart.DIR.resolve("tests/alerts");
 
   static final Set<String> ALERTS = Set.of("RewindEventsDead", "RewindBacklogOld", "RewindDestinationFailing",
-      "RewindSidecarStoreUnavailable", "RewindReplayFailed", "RewindOperatorDown", "RewindRouteHealthStale");
+      "RewindSidecarStoreUnavailable", "RewindReplayFailed", "RewindOperatorDown", "RewindRouteHealthStale",
+      "RewindFlowBroken");
 
   @Test
   void theRenderedRulesPassPromtoolCheckRules(KubeTestBed kube) {

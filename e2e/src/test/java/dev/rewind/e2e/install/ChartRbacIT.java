@@ -76,10 +76,16 @@ class ChartRbacIT {
       "deny delete rewind.dev/routes other",
       "deny update rewind.dev/retrypolicies other",
       "deny delete rewind.dev/replays other",
-      // Events.
+      // Events; a repeated one is counted on the existing Event (get, patch), never deleted.
       "allow create core/events other",
+      "allow get core/events other",
+      "allow patch core/events other",
+      "deny delete core/events other",
       "deny create events.k8s.io/events other",
-      "deny patch core/events other",
+      // Flows: read, and their status written.
+      "allow list rewind.dev/flows other",
+      "allow patch rewind.dev/flows/status other",
+      "deny patch rewind.dev/flows other",
       "deny update rewind.dev/routes other",
       "deny update rewind.dev/routes/status other",
       "deny get rewind.dev/routes/status other",
