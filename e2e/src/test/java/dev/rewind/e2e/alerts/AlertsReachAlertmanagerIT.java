@@ -6,9 +6,11 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
+import dev.rewind.api.v1alpha1.common.EventState;
 import dev.rewind.e2e.testing.Crds;
 import dev.rewind.e2e.testing.OperatorProcess;
 import dev.rewind.e2e.testing.TcpProxy;
+import dev.rewind.journal.replay.JournalSeed;
 import dev.rewind.journal.testing.EmbeddedPostgres;
 import dev.rewind.journal.testing.HttpSink;
 import dev.rewind.journal.testing.Processes;
@@ -29,6 +31,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -136,12 +139,14 @@ class AlertsReachAlertmanagerIT {
   }
 
   @Test
-  void anOperatorThatStopsRaisesRewindOperatorDownAtTheReceiver(KubeTestBed kube, KubernetesClient admin,
-      @TestNamespace String ns) throws Exception {
+  void deadEventsRaiseRewindEventsDeadAndAStoppedOperatorRewindOperatorDownAtTheReceiver(KubeTestBed kube,
+      KubernetesClient admin, @TestNamespace String ns) throws Exception {
     Path dir = PrometheusTools.freshDir("operator-down");
-    // RewindOperatorDown after 10 s instead of 5 min. Route health comes with the operator's route gauges; this test
-    // is about the operator's presence, so RewindRouteHealthStale is left out.
+    // RewindEventsDead after 1 s instead of 1 min, RewindOperatorDown after 10 s instead of 5 min. A killed operator
+    // also stops refreshing route health; RewindRouteHealthStale is held back while RewindOperatorDown holds, and is
+    // not this test's subject, so it is left out.
     PrometheusTools.renderRules(kube, dir, "--set", "monitoring.serviceMonitor.interval=5s",
+        "--set", "monitoring.prometheusRule.eventsDead.for=1s",
         "--set", "monitoring.prometheusRule.operatorDown.for=10s",
         "--set", "monitoring.prometheusRule.healthStale.enabled=false");
     Crds.install(admin);
@@ -155,6 +160,7 @@ class AlertsReachAlertmanagerIT {
             "rewind.operator.namespaces", ns,
             "rewind.leader-election.lease-namespace", ns,
             "rewind.injector.enabled", "false",
+            "rewind.health.interval", "1s",
             "quarkus.http.port", Integer.toString(operatorPort)),
             kube.kubeconfig(), dir.resolve("operator.log")).start()) {
       // Prometheus starts once the operator serves its metrics: an operator still starting is an operator down.
@@ -173,38 +179,70 @@ class AlertsReachAlertmanagerIT {
                     - targets: ['127.0.0.1:%d']
                       labels: {namespace: rewind-system}
               """.formatted(operatorPort))) {
-        operatorUpThenDown(operator, prometheus, notifications);
+        operatorUpThenDown(operator, prometheus, notifications, () -> JournalSeed.in(store).namespace(ns)
+            .route("orders", "http://orders.example/").state(EventState.DEAD, "503", 3).append(4), ns);
       }
     } finally {
       receiver.stop(0);
     }
   }
 
-  /** The operator scraped and up: nothing fires. Killed: RewindOperatorDown reaches the receiver. */
+  /**
+   * The operator scraped and up, nothing dead: nothing fires. Events die on a route: RewindEventsDead reaches the
+   * receiver, from the operator's gauge. Killed: RewindOperatorDown reaches the receiver.
+   */
   private static void operatorUpThenDown(OperatorProcess operator, ToolProcess prometheus,
-      List<JsonNode> notifications) throws Exception {
+      List<JsonNode> notifications, Runnable eventsDie, String ns) throws Exception {
     await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
         assertThat(value(prometheus, "up{job=\"rewind-operator-metrics\"}"))
             .as("targets: %s", prometheus.get("/api/v1/targets")).isEqualTo(1));
-    // Up for twice RewindOperatorDown's for: nothing fires, nothing reaches the receiver.
-    Thread.sleep(20_000);
+    // Up while Prometheus evaluated the rules over twice RewindOperatorDown's for: nothing fires.
+    Instant upSince = Instant.now();
+    await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
+        .until(() -> lastEvaluation(prometheus, "rewind.operator").isAfter(upSince.plusSeconds(20)));
     assertThat(value(prometheus, "count(ALERTS)")).isZero();
     assertThat(notifications).isEmpty();
+
+    eventsDie.run();
+    await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
+        assertThat(firing(notifications, "RewindEventsDead")).as("alerts in prometheus: %s",
+            prometheus.get("/api/v1/alerts")).isNotEmpty());
+    JsonNode dead = firing(notifications, "RewindEventsDead").get(0);
+    assertThat(JSON.convertValue(dead.get("labels"), Map.class)).isEqualTo(Map.of(
+        "alertname", "RewindEventsDead", "namespace", ns, "route", "orders", "severity", "critical"));
+    assertThat(dead.at("/annotations/summary").asText()).isEqualTo("4 events dead on route " + ns + "/orders");
+    assertThat(dead.at("/annotations/recovery").asText()).contains("\"routeRef\":{\"name\":\"orders\"}",
+        "kubectl -n " + ns + " create -f -");
 
     operator.kill();
     long killed = System.nanoTime();
 
     await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
-        assertThat(alerts(notifications, "firing")).as("operator alive: %s; up: %s; alerts in prometheus: %s",
-            operator.alive(), prometheus.get("/api/v1/query?query=up"), prometheus.get("/api/v1/alerts"))
-            .isNotEmpty());
+        assertThat(firing(notifications, "RewindOperatorDown")).as("operator alive: %s; up: %s; alerts in"
+            + " prometheus: %s", operator.alive(), prometheus.get("/api/v1/query?query=up"),
+            prometheus.get("/api/v1/alerts")).isNotEmpty());
     System.out.printf("RewindOperatorDown reached the webhook receiver %d ms after the operator was killed%n",
         (System.nanoTime() - killed) / 1_000_000);
-    JsonNode alert = alerts(notifications, "firing").get(0);
+    JsonNode alert = firing(notifications, "RewindOperatorDown").get(0);
     assertThat(JSON.convertValue(alert.get("labels"), Map.class)).isEqualTo(Map.of(
         "alertname", "RewindOperatorDown", "namespace", "rewind-system", "severity", "critical"));
     assertThat(alert.at("/annotations/recovery").asText()).isEqualTo("kubectl -n rewind-system get pods"
         + " -l app.kubernetes.io/instance=rewind,app.kubernetes.io/component=operator -o wide");
+  }
+
+  /** When Prometheus last evaluated the rule group {@code group}. */
+  private static Instant lastEvaluation(ToolProcess prometheus, String group) throws IOException {
+    for (JsonNode g : JSON.readTree(prometheus.get("/api/v1/rules")).at("/data/groups")) {
+      if (group.equals(g.get("name").asText())) {
+        return Instant.parse(g.get("lastEvaluation").asText());
+      }
+    }
+    return Instant.EPOCH;
+  }
+
+  private static List<JsonNode> firing(List<JsonNode> notifications, String alertname) {
+    return alerts(notifications, "firing").stream()
+        .filter(a -> alertname.equals(a.at("/labels/alertname").asText())).toList();
   }
 
   /** A webhook receiver on loopback: Alertmanager's notifications, as JSON, in the order they came. */
