@@ -17,7 +17,7 @@ import java.util.function.Supplier;
  * on a journal of N events, next to the least any evaluation reads — the distinct correlation ids that entered the
  * first hop in the lookback — in the same run on the same data.
  *
- * <p>The journal: a three-hop flow (ERP → A → B → partner, the last hop in another namespace) whose orders spread
+ * <p>The journal: ids are UUIDv7 of the capture time, as Rewind writes them; a three-hop flow (ERP → A → B → partner, the last hop in another namespace) whose orders spread
  * over 7 days, one event per hop reached: 97% reach the partner, 2% stop after B (broken), 1% die at A → B. The flow's
  * lookback is 24 h, so about a seventh of the orders are evaluated. Each query runs 3 times to warm up, then 7 times;
  * the median is printed, and orders evaluated per second from it.
@@ -87,11 +87,16 @@ public final class FlowQueryBench {
                                   (2, 'fulfilment', 'b-to-partner')) AS h(hop, namespace, route))
           INSERT INTO rewind.events (id, namespace, route, event_id, correlation_id, method, url, headers, body,
                                      received_at, state, attempts, last_outcome, last_attempt_at, completed_at)
-          SELECT gen_random_uuid(), h.namespace, h.route, o.c || '-' || h.hop, o.c, 'POST', 'http://b/', '[]',
+          SELECT v7.id, h.namespace, h.route, o.c || '-' || h.hop, o.c, 'POST', 'http://b/', '[]',
                  '\\x7b7d', o.t + h.hop * interval '1 second', s, 1, CASE s WHEN 'dead' THEN '503' ELSE s END,
                  o.t + h.hop * interval '1 second', o.t + h.hop * interval '1 second'
             FROM o JOIN h ON h.hop < o.reach,
-                 LATERAL (SELECT CASE WHEN o.dies AND h.hop = 1 THEN 'dead' ELSE 'delivered' END AS s) st
+                 LATERAL (SELECT CASE WHEN o.dies AND h.hop = 1 THEN 'dead' ELSE 'delivered' END AS s) st,
+                 -- A UUIDv7 of the capture time, as Rewind's ids are: a flow reads its lookback as an id range.
+                 LATERAL (SELECT lpad(to_hex((extract(epoch FROM o.t + h.hop * interval '1 second') * 1000)::bigint),
+                                      12, '0') AS ms, md5(random()::text) AS r) x,
+                 LATERAL (SELECT (substr(x.ms, 1, 8) || '-' || substr(x.ms, 9, 4) || '-7' || substr(x.r, 1, 3) || '-8'
+                                  || substr(x.r, 4, 3) || '-' || substr(x.r, 7, 12))::uuid AS id) v7
           """, start, end);
     }
   }
