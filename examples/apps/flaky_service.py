@@ -20,7 +20,8 @@ Endpoints:
   POST /orders           receive an order; 200, or the outage's answer
   POST /admin/outage     start an outage now: ?mode=timeout|error&minutes=30
   DELETE /admin/outage   end it
-  GET  /admin/orders     what was received: counts and the last order ids
+  GET  /admin/orders     what was received: counts and the last order ids; ?keys=all adds every key received
+                         (the Idempotency-Key, else Rewind-Event-Id, else the order id)
   GET  /healthz          200 while the process serves (also during an outage: it is the dependency that fails)
 """
 
@@ -102,9 +103,13 @@ class Handler(BaseHTTPRequestHandler):
             self.answer(200, {"status": "ok"})
         elif path == "/admin/orders":
             with lock:
-                self.answer(200, {"received": state["received"], "duplicates": state["duplicates"],
-                                  "refused": state["refused"], "last": state["last"][-20:],
-                                  "outage": in_outage(datetime.datetime.now(datetime.timezone.utc))})
+                ledger = {"received": state["received"], "duplicates": state["duplicates"],
+                          "refused": state["refused"], "last": state["last"][-20:],
+                          "outage": in_outage(datetime.datetime.now(datetime.timezone.utc))}
+                # ?keys=all: every key received (the ids a test compares with what was acknowledged).
+                if urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query).get("keys") == ["all"]:
+                    ledger["keys"] = sorted(state["seen"])
+                self.answer(200, ledger)
         else:
             self.answer(404, {"error": "not found"})
 

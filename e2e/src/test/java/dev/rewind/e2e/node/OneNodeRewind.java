@@ -55,7 +55,7 @@ final class OneNodeRewind implements AutoCloseable {
     Files.createDirectories(OUTPUT);
     OneNodeRewind rewind = new OneNodeRewind(OneNodeCluster.start(), namespaces);
     try {
-      rewind.installChart(withSecret);
+      rewind.installChart(rewind.importImages(IMAGES), withSecret);
     } catch (IOException | RuntimeException | Error e) {
       rewind.close();
       throw e;
@@ -63,20 +63,46 @@ final class OneNodeRewind implements AutoCloseable {
     return rewind;
   }
 
-  private void installChart(List<String> withSecret) throws IOException {
+  /**
+   * Starts the cluster without the chart: only {@code images} imported (names as tools/images/build.sh gives them)
+   * and {@code namespaces} made (Pod Security {@code restricted}), for a test that deploys a sidecar itself.
+   */
+  static OneNodeRewind withoutChart(List<String> namespaces, List<String> images) throws IOException {
+    Files.createDirectories(OUTPUT);
+    OneNodeRewind rewind = new OneNodeRewind(OneNodeCluster.start(), namespaces);
+    try {
+      rewind.importImages(images);
+      rewind.restrictedNamespaces();
+    } catch (IOException | RuntimeException | Error e) {
+      rewind.close();
+      throw e;
+    }
+    return rewind;
+  }
+
+  /** Imports the archives of tools/images/build.sh; image name to the reference it carries. */
+  private Map<String, String> importImages(List<String> names) throws IOException {
     Map<String, String> images = new HashMap<>();
-    for (String image : IMAGES) {
+    for (String image : names) {
       Path archive = cluster.imageArchives().resolve(image + ".tar");
       assertThat(archive).as("tools/images/build.sh %s", image).isRegularFile();
       cluster.importImage(archive);
       images.put(image, Files.readString(archive.resolveSibling(image + ".ref")).trim());
     }
+    return images;
+  }
+
+  private void restrictedNamespaces() {
     for (String namespace : namespaces) {
       admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace)
           .withLabels(Map.of("pod-security.kubernetes.io/enforce", "restricted",
               "pod-security.kubernetes.io/warn", "restricted"))
           .endMetadata().build()).serverSideApply();
     }
+  }
+
+  private void installChart(Map<String, String> images, List<String> withSecret) throws IOException {
+    restrictedNamespaces();
     admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(SYSTEM).endMetadata().build())
         .serverSideApply();
     storeVolume();
@@ -120,6 +146,72 @@ final class OneNodeRewind implements AutoCloseable {
         .withAccessModes("ReadWriteOnce").withPersistentVolumeReclaimPolicy("Retain")
         .withNewHostPath().withPath(dir.toString()).withType("Directory").endHostPath().endSpec().build())
         .serverSideApply();
+  }
+
+  /**
+   * Starts kubectl with the cluster's admin kubeconfig and returns at once, for a command that runs while the test
+   * does something else (a sender under load); its stderr goes to target/one-node/NAME.err.
+   */
+  Process kubectlInBackground(String name, String... args) throws IOException {
+    List<String> command = new ArrayList<>(List.of(cluster.binDir().resolve("kubectl").toString()));
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command)
+        .redirectError(ProcessBuilder.Redirect.to(OUTPUT.resolve(name + ".err").toFile()));
+    builder.environment().put("KUBECONFIG", cluster.kubeconfig().toString());
+    Process process = builder.start();
+    process.getOutputStream().close();
+    return process;
+  }
+
+  /**
+   * ctr against the node's containerd (namespace k8s.io, where the kubelet's containers are), for what the
+   * Kubernetes API cannot do to a container, such as killing its process outright.
+   */
+  ToolResult ctr(String... args) throws IOException {
+    List<String> command = new ArrayList<>(List.of("ctr", "--address",
+        cluster.directory().resolve("containerd/containerd.sock").toString(), "--namespace", "k8s.io"));
+    command.addAll(List.of(args));
+    Path out = Files.createTempFile("rewind-ctr-", ".out");
+    try {
+      Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+      process.getOutputStream().close();
+      if (!process.waitFor(1, java.util.concurrent.TimeUnit.MINUTES)) {
+        process.destroyForcibly();
+        throw new IllegalStateException("ctr " + String.join(" ", args) + " did not finish within a minute");
+      }
+      String output = Files.readString(out);
+      return new ToolResult(process.exitValue(), output, "");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    } finally {
+      Files.deleteIfExists(out);
+    }
+  }
+
+  /** The id containerd knows a container of the pod by (its status's containerID without "containerd://"). */
+  static String containerId(Pod pod, String container) {
+    List<io.fabric8.kubernetes.api.model.ContainerStatus> all = new ArrayList<>();
+    if (pod.getStatus().getInitContainerStatuses() != null) {
+      all.addAll(pod.getStatus().getInitContainerStatuses());
+    }
+    if (pod.getStatus().getContainerStatuses() != null) {
+      all.addAll(pod.getStatus().getContainerStatuses());
+    }
+    return all.stream().filter(s -> s.getName().equals(container) && s.getContainerID() != null)
+        .map(s -> s.getContainerID().substring(s.getContainerID().indexOf("://") + 3)).findFirst()
+        .orElseThrow(() -> new AssertionError("no container " + container + " running in " + pod.getMetadata()
+            .getName()));
+  }
+
+  /**
+   * Service B's ledger ({@code GET /admin/orders?keys=all} in its pod): received, duplicates, and every key it
+   * received, as the JSON it answers.
+   */
+  String ledger(String namespace) {
+    return cluster.kubectl("-n", namespace, "exec", "deploy/service-b", "--", "python3", "-c",
+        "import urllib.request;print(urllib.request.urlopen('http://127.0.0.1:8080/admin/orders?keys=all')"
+            + ".read().decode())").assertSuccess().stdout();
   }
 
   static String resource(String name) {
