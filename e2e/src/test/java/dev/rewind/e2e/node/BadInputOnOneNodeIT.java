@@ -93,9 +93,17 @@ class BadInputOnOneNodeIT {
     assertThat(pod.getMetadata().getAnnotations()).containsEntry("rewind.dev/injection-notes",
         "rewind.dev/capture: \"yes please\" is not true or false; using false");
 
-    // No Event says it today: the watcher's SidecarNotInjected is for pods that asked for capture ("true").
-    List<Event> events = rewind.events(SHOP, "Pod", pod.getMetadata().getName());
+    // And a Warning Event on the pod says it, where kubectl describe and event-based alerting look.
+    List<Event> events = await("a Warning Event about the annotation").atMost(Duration.ofMinutes(1)).pollInterval(POLL)
+        .until(() -> rewind.events(SHOP, "Pod", pod.getMetadata().getName()),
+            l -> l.stream().anyMatch(e -> "CaptureAnnotationInvalid".equals(e.getReason())));
     record("typo-pod-events.txt", events);
+    assertThat(events).filteredOn(e -> "CaptureAnnotationInvalid".equals(e.getReason())).singleElement()
+        .satisfies(e -> {
+          assertThat(e.getType()).isEqualTo("Warning");
+          assertThat(e.getMessage()).contains("rewind.dev/capture: \"yes please\" is not true or false",
+              "runs without the Rewind sidecar");
+        });
     assertThat(events).noneMatch(e -> "SidecarNotInjected".equals(e.getReason()));
   }
 
@@ -142,12 +150,20 @@ class BadInputOnOneNodeIT {
     assertThat(outcomes).containsOnlyKeys(keys)
         .allSatisfy((id, outcome) -> assertThat(outcome).isEqualTo("dead|connect-failure"));
 
-    // What the Route and its Events show of it, for the record (no Event is expected today).
-    String route = rewind.cluster.kubectl("-n", SHOP, "get", "route", "to-nowhere", "-o", "yaml").stdout();
-    List<Event> events = rewind.events(SHOP, "Route", "to-nowhere");
+    // The Route says it (Healthy=False, EventsDead) and so do its Events, within the operator's health refresh.
+    List<Event> events = await("a Warning EventsDead on the Route").atMost(Duration.ofMinutes(1)).pollInterval(POLL)
+        .until(() -> rewind.events(SHOP, "Route", "to-nowhere"),
+            l -> l.stream().anyMatch(e -> "EventsDead".equals(e.getReason())));
+    String route = await("the Route Healthy=False, EventsDead").atMost(Duration.ofMinutes(1)).pollInterval(POLL)
+        .until(() -> rewind.cluster.kubectl("-n", SHOP, "get", "route", "to-nowhere", "-o",
+            "jsonpath={.status.conditions[?(@.type==\"Healthy\")].reason} {.status.delivery.dead}").stdout(),
+            r -> r.equals("EventsDead " + keys.size()));
     record("route-to-nowhere-events.txt", events);
-    Files.writeString(OUTPUT.resolve("route-to-nowhere.txt"), route + "\n" + rewind.journalTable(SHOP));
-    assertThat(route).contains("to-nowhere");
+    Files.writeString(OUTPUT.resolve("route-to-nowhere.txt"), rewind.cluster.kubectl("-n", SHOP, "get", "route",
+        "to-nowhere", "-o", "yaml").stdout() + "\n" + rewind.journalTable(SHOP));
+    assertThat(route).isEqualTo("EventsDead 3");
+    assertThat(events).filteredOn(e -> "EventsDead".equals(e.getReason())).singleElement()
+        .satisfies(e -> assertThat(e.getMessage()).contains("the latest with outcome connect-failure"));
   }
 
   @Test

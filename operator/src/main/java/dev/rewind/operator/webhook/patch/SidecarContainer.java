@@ -53,10 +53,12 @@ final class SidecarContainer {
         .endSecurityContext()
         // Startup waits for the process to serve (liveness), not for the store (readiness): a journal-store outage
         // must not stop pods from starting; while the store is down the sidecar answers captures 503 and the pod is
-        // not Ready. Up to two minutes for a JVM on a busy node.
-        .withStartupProbe(probe("/q/health/live", 1, 120, 1))
-        .withReadinessProbe(probe("/q/health/ready", 5, 3, 2))
-        .withLivenessProbe(probe("/q/health/live", 10, 3, 2))
+        // not Ready. Up to two minutes for a JVM on a busy node. The first probe waits the 2 s the JVM takes to serve
+        // on an idle node: a probe before it listens is a Warning Event (Unhealthy, connection refused) on every new
+        // pod, which teaches people to ignore Warnings.
+        .withStartupProbe(probe("/q/health/live", 2, 1, 120, 1))
+        .withReadinessProbe(probe("/q/health/ready", 0, 5, 3, 2))
+        .withLivenessProbe(probe("/q/health/live", 0, 10, 3, 2))
         .withTerminationMessagePolicy("FallbackToLogsOnError")
         .build();
   }
@@ -96,9 +98,10 @@ final class SidecarContainer {
     return env;
   }
 
-  private static Probe probe(String path, int period, int failureThreshold, int timeout) {
+  private static Probe probe(String path, int initialDelay, int period, int failureThreshold, int timeout) {
     return new ProbeBuilder()
         .withNewHttpGet().withPath(path).withPort(new IntOrString(HEALTH_PORT_NAME)).withScheme("HTTP").endHttpGet()
+        .withInitialDelaySeconds(initialDelay == 0 ? null : initialDelay)
         .withPeriodSeconds(period).withFailureThreshold(failureThreshold).withTimeoutSeconds(timeout)
         .build();
   }

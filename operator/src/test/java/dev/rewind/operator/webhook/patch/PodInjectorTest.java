@@ -93,6 +93,7 @@ class PodInjectorTest {
               assertThat(sidecar.getPorts()).singleElement()
                   .satisfies(p -> assertThat(p.getContainerPort()).isEqualTo(4479));
               assertThat(sidecar.getStartupProbe().getHttpGet().getPath()).isEqualTo("/q/health/live");
+              assertThat(sidecar.getStartupProbe().getInitialDelaySeconds()).isEqualTo(2);
               assertThat(sidecar.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/q/health/ready");
               assertThat(sidecar.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/q/health/live");
               assertThat(sidecar.getReadinessProbe().getHttpGet().getPort().getStrVal()).isEqualTo("rewind-health");
