@@ -68,6 +68,12 @@ public final class FlowQueryBench {
           flowMs, t.entered() / (flowMs / 1000));
       System.out.printf(Locale.ROOT, "  baseline:          %8.1f ms (median of 7)%n", enteredMs);
       System.out.printf(Locale.ROOT, "  flow / baseline:   %8.2f%n", flowMs / enteredMs);
+      System.out.println("Plan of the flow's statement:");
+      store.column("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF, TIMING OFF, SUMMARY ON) " + FlowQuery.sql()
+          .replace("$1", "(ARRAY['shop', 'shop', 'fulfilment'])")
+          .replace("$2", "(ARRAY['erp-to-a', 'a-to-b', 'b-to-partner'])")
+          .replace("$3", "'" + dev.rewind.journal.store.Uuids.lowerBound(Instant.now().minus(FLOW.lookback())) + "'::uuid"))
+          .forEach(l -> System.out.println("    " + l));
     }
   }
 

@@ -43,6 +43,11 @@ public final class FlowQuery {
     this.pool = pool;
   }
 
+  /** The statement ($1 the hops' namespaces, $2 their routes, $3 the lookback's lowest id), for EXPLAIN. */
+  public static String sql() {
+    return SQL;
+  }
+
   /** Each order (correlation id) that entered the flow within its lookback, with its events on the flow's hops. */
   public Uni<Map<String, List<HopEvent>>> orders(FlowHops flow, Instant now) {
     String[] namespaces = flow.hops().stream().map(FlowHops.Hop::namespace).toArray(String[]::new);
