@@ -213,12 +213,13 @@ build_app() {
 
 # An image of Debian packages on top of the base: the base unpacked, PACKAGES installed in a chroot,
 # SETUP (a shell script) run there as root, then trimmed and packed as one more layer. Rebuilt only when
-# this script or FILES (copied in by SETUP from /build) changed since the archive was written.
+# the content of this script, PACKAGES, SETUP or FILES (copied in by SETUP from /build) differs from what the
+# archive was built from: contents, not modification times, which a fresh clone or a checkout resets.
 build_debian_image() {
   local name="$1" image="$2" user="$3" packages="$4" setup="$5"; shift 5
-  local files=("$@") work="${IMAGES_DIR}/work-$1" stale=0 f
-  for f in "$0" "${files[@]}"; do [[ "${f}" -nt "${OUT_DIR}/${name}.tar" ]] && stale=1; done
-  if [[ ${stale} -eq 0 && "$(cat "${OUT_DIR}/${name}.ref" 2>/dev/null)" == "${image}" ]]; then
+  local files=("$@") work="${IMAGES_DIR}/work-$1" inputs
+  inputs="$( (cat "$0" "${files[@]}"; printf '%s\n%s\n%s\n' "${image}" "${packages}" "${setup}") | sha256sum | cut -d' ' -f1)"
+  if [[ -f "${OUT_DIR}/${name}.tar" && "$(cat "${OUT_DIR}/${name}.inputs" 2>/dev/null)" == "${inputs}" ]]; then
     log "${name}: cached (${OUT_DIR}/${name}.tar)"
     return 0
   fi
@@ -250,6 +251,7 @@ build_debian_image() {
   umoci config --image "${work}/oci:base" --tag "${name}" --config.user "${user}" \
     --history.created_by "rewind tools/images/build.sh ${name}" "${IMAGE_CONFIG[@]}"
   export_archive "${work}/oci" "${name}" "${name}" "${image}"
+  echo "${inputs}" > "${OUT_DIR}/${name}.inputs"
   rm -rf "${work}"
   log "${name}: built in $((SECONDS - start))s"
 }
