@@ -19,7 +19,8 @@ class CrdInstallIT {
   void everyPackagedCrdInstallsAsIsAndBecomesEstablished(KubernetesClient admin) {
     List<CustomResourceDefinition> packaged = Crds.load(admin);
     assertThat(packaged).extracting(crd -> crd.getMetadata().getName())
-        .containsExactlyInAnyOrder("replays.rewind.dev", "retrypolicies.rewind.dev", "routes.rewind.dev");
+        .containsExactlyInAnyOrder("flows.rewind.dev", "replays.rewind.dev", "retrypolicies.rewind.dev",
+            "routes.rewind.dev");
 
     // Exactly the packaged YAML, no repair: this is what a user's kubectl apply -f crds/ does.
     packaged.forEach(crd -> Crds.apply(admin, crd));
@@ -45,6 +46,6 @@ class CrdInstallIT {
           });
         })
         .extracting(spec -> spec.getNames().getShortNames().get(0))
-        .containsExactlyInAnyOrder("rwr", "rwp", "rpl");
+        .containsExactlyInAnyOrder("rwr", "rwp", "rpl", "rwf");
   }
 }
