@@ -179,6 +179,9 @@ class ShopOnOneNodeIT {
     // quick: 3 attempts of 500 ms; Service B has no endpoints, so every order dies within seconds.
     await("every order dead in the journal").atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1))
         .until(() -> journal().entrySet().stream().filter(e -> e.getValue().equals("dead")).count() == ORDERS.size());
+    // The operator's leader says so on the Route within its health refresh (15 s), from the same journal.
+    await("the Route Healthy=False, EventsDead, DEAD " + ORDERS.size()).atMost(Duration.ofMinutes(1))
+        .pollInterval(POLL).until(() -> health(), h -> h.equals("False EventsDead " + ORDERS.size()));
     Files.writeString(OUTPUT.resolve("routes-while-b-is-down.txt"),
         cluster.kubectl("-n", SHOP, "get", "routes", "-o", "wide").stdout() + "\n" + journalTable());
 
@@ -233,6 +236,9 @@ class ShopOnOneNodeIT {
     String peak = cluster.kubectl("-n", SHOP, "exec", a.getMetadata().getName(), "-c", "rewind-sidecar", "--",
         "sh", "-c", "cat /sys/fs/cgroup/memory/memory.max_usage_in_bytes 2>/dev/null"
             + " || cat /sys/fs/cgroup/memory.peak 2>/dev/null").stdout().trim();
+    // And the Route is healthy again: nothing dead, every order delivered in the window.
+    await("the Route Healthy=True again").atMost(Duration.ofMinutes(1)).pollInterval(POLL)
+        .until(() -> health(), h -> h.equals("True Delivering 0"));
     String replays = cluster.kubectl("-n", SHOP, "get", "replay", "service-b-outage",
         "-o", "jsonpath={.status.phase} {.status.matched} {.status.delivered} {.status.failed}").stdout();
     Files.writeString(OUTPUT.resolve("shop-after-replay.txt"),
@@ -242,6 +248,13 @@ class ShopOnOneNodeIT {
   }
 
   // --- helpers
+
+  /** The Route's Healthy status and reason, and its dead count: "False EventsDead 8". */
+  private static String health() {
+    return cluster.kubectl("-n", SHOP, "get", "route", "orders-to-service-b", "-o",
+        "jsonpath={.status.conditions[?(@.type==\"Healthy\")].status} {.status.conditions[?(@.type==\"Healthy\")]"
+            + ".reason} {.status.delivery.dead}").stdout();
+  }
 
   private static String resource(String name) {
     return OneNodeRewind.resource(name);
