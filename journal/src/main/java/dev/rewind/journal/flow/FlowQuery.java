@@ -15,9 +15,9 @@ import java.util.Map;
 
 /**
  * The events of a flow's orders, read from the journal in one statement: the correlation ids that entered the first
- * hop within the lookback (an id range of the first hop's route, ids being time-ordered), then each of those orders'
- * events on every hop through the correlation index. The cost follows the orders in the lookback times the hops, not
- * the journal's size.
+ * hop within the lookback (an id range, ids being time-ordered), then each of those orders' events on every hop. The
+ * planner joins the second part through the correlation index or, when many orders entered, by hash over the
+ * journal (bench/flow.sh prints its plan): every order of the lookback is evaluated again at each call.
  */
 public final class FlowQuery {
 
