@@ -7,7 +7,7 @@ import static org.awaitility.Awaitility.await;
 import dev.rewind.journal.testing.EmbeddedPostgres;
 import dev.rewind.journal.testing.HttpSink;
 import dev.rewind.journal.testing.SidecarProcess;
-import dev.rewind.sidecar.testing.TcpProxy;
+import dev.rewind.journal.testing.TcpProxy;
 import io.restassured.response.Response;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -9,7 +9,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.rewind.api.v1alpha1.common.EventState;
 import dev.rewind.e2e.testing.Crds;
 import dev.rewind.e2e.testing.OperatorProcess;
-import dev.rewind.e2e.testing.TcpProxy;
+import dev.rewind.journal.testing.TcpProxy;
 import dev.rewind.journal.replay.JournalSeed;
 import dev.rewind.journal.testing.EmbeddedPostgres;
 import dev.rewind.journal.testing.HttpSink;

@@ -1,4 +1,4 @@
-package dev.rewind.e2e.testing;
+package dev.rewind.journal.testing;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetServer;
