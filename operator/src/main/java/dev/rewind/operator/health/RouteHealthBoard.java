@@ -40,17 +40,17 @@ public final class RouteHealthBoard {
    * Replaces every reading with a new refresh's.
    *
    * @return the routes ({@code namespace/route}) whose Route should be reconciled: what the status shows changed,
-   *     or events died since the last refresh (each refresh reports those once)
+   *     or events died since the last refresh (reported once, by the refresh that saw them)
    */
   public synchronized Set<String> replace(List<RouteHealth> all) {
     refresh++;
     Map<String, RouteHealthReading> next = new HashMap<>();
     Set<String> changed = new HashSet<>();
     for (RouteHealth health : all) {
-      RouteHealthReading reading = RouteHealthReading.judge(health, backlogAge, refresh);
-      next.put(health.key(), reading);
       RouteHealthReading before = readings.get(health.key());
-      if (before == null || health.deadSince() > 0 || !shown(before).equals(shown(reading))) {
+      RouteHealthReading reading = RouteHealthReading.judge(health, backlogAge, refresh, before);
+      next.put(health.key(), reading);
+      if (before == null || reading.newlyDead() > 0 || !shown(before).equals(shown(reading))) {
         changed.add(health.key());
       }
     }

@@ -12,16 +12,21 @@ import java.util.Objects;
  *
  * @param refresh the number of the refresh that read it (1, 2, ... since this replica started leading): what happened
  *     "since the last refresh" is reported once per refresh, however often the Route is reconciled
+ * @param newlyDead events that died since the previous refresh (the growth of the dead count; for a route's first
+ *     reading, those that died in the window)
  */
-public record RouteHealthReading(RouteHealth health, HealthVerdict verdict, long refresh) {
+public record RouteHealthReading(RouteHealth health, HealthVerdict verdict, long refresh, long newlyDead) {
 
   public RouteHealthReading {
     Objects.requireNonNull(health, "health");
     Objects.requireNonNull(verdict, "verdict");
   }
 
-  public static RouteHealthReading judge(RouteHealth health, Duration backlogAge, long refresh) {
-    return new RouteHealthReading(health, HealthVerdict.of(health, backlogAge), refresh);
+  /** @param previous the route's reading of the refresh before, or null */
+  public static RouteHealthReading judge(RouteHealth health, Duration backlogAge, long refresh,
+      RouteHealthReading previous) {
+    long newlyDead = previous == null ? health.deadSince() : Math.max(0, health.dead() - previous.health().dead());
+    return new RouteHealthReading(health, HealthVerdict.of(health, backlogAge), refresh, newlyDead);
   }
 
   /** What the Route's status shows of it: the same reading always gives an equal object. */

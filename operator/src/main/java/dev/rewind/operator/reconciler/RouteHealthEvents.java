@@ -1,6 +1,5 @@
 package dev.rewind.operator.reconciler;
 
-import dev.rewind.api.time.Durations;
 import dev.rewind.api.v1alpha1.common.Condition;
 import dev.rewind.api.v1alpha1.route.Route;
 import dev.rewind.api.v1alpha1.route.RouteStatus;
@@ -11,7 +10,6 @@ import dev.rewind.operator.model.RouteHealthReading;
 import dev.rewind.operator.model.StatusConditions;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -22,8 +20,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * count grows ({@link EventRecorder#repeated}).
  *
  * <ul>
- *   <li>Warning {@code EventsDead} after each refresh in which events died: "3 events dead in the last 1m, the
- *       latest with outcome timeout; 12 dead in all";
+ *   <li>Warning {@code EventsDead} after each refresh that finds events died since the one before: "3 events died
+ *       since the last health refresh, the latest with outcome timeout; 12 dead in all";
  *   <li>Warning {@code DestinationFailing} when the destination starts failing, Normal {@code DestinationRecovered}
  *       when something is delivered again;
  *   <li>Warning {@code Backlog} when the route becomes Healthy=False for its backlog, Normal {@code Healthy} when it
@@ -31,7 +29,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * </ul>
  *
  * Transitions are read from the status before and after the pass, so a resync that changes nothing records
- * nothing; deaths are reported once per refresh (the reading's number), however often the Route is reconciled.
+ * nothing; deaths are reported by the refresh that saw them (the reading's number), however often the Route is
+ * reconciled.
  */
 final class RouteHealthEvents {
 
@@ -54,8 +53,9 @@ final class RouteHealthEvents {
     }
     EventRecorder events = new EventRecorder(client, clock, COMPONENT, instance);
     RouteHealth h = reading.health();
-    if (h.deadSince() > 0 && !Objects.equals(deathsReported.put(h.key(), reading.refresh()), reading.refresh())) {
-      events.repeated(route, EventRecorder.WARNING, HealthVerdict.EVENTS_DEAD, deaths(h));
+    if (reading.newlyDead() > 0
+        && !Objects.equals(deathsReported.put(h.key(), reading.refresh()), reading.refresh())) {
+      events.repeated(route, EventRecorder.WARNING, HealthVerdict.EVENTS_DEAD, deaths(reading));
     }
     RouteStatus before = route.getStatus();
     boolean wasFailing = before != null && before.getDelivery() != null
@@ -85,9 +85,10 @@ final class RouteHealthEvents {
     deathsReported.remove(namespace + "/" + route);
   }
 
-  private static String deaths(RouteHealth h) {
-    String window = Durations.format(Duration.between(h.since(), h.measuredAt()));
-    return h.deadSince() + " event" + (h.deadSince() == 1 ? "" : "s") + " dead in the last " + window
+  private static String deaths(RouteHealthReading reading) {
+    RouteHealth h = reading.health();
+    long n = reading.newlyDead();
+    return n + " event" + (n == 1 ? "" : "s") + " died since the last health refresh"
         + (h.lastFailure() == null ? "" : ", the latest with outcome " + h.lastFailure().outcome()) + "; "
         + h.dead() + " dead in all. Once the destination is fixed, re-deliver them with a Replay of route "
         + h.route() + " selecting state dead.";

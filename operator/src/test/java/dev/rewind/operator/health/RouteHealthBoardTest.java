@@ -39,11 +39,21 @@ class RouteHealthBoardTest {
   }
 
   @Test
-  void deathsSinceTheLastRefreshAreReportedEvenWhenTheCountsLookTheSame() {
+  void deathsAreCountedOnceByTheRefreshThatSawThem() {
     RouteHealthBoard board = new RouteHealthBoard(Duration.ofMinutes(5));
-    board.replace(List.of(health("a", 0, 3, 1, T0)));
+    board.replace(List.of(health("a", 0, 3, 3, T0)));
+    assertThat(board.reading("shop", "a").newlyDead()).isEqualTo(3);
 
-    assertThat(board.replace(List.of(health("a", 0, 3, 1, T0)))).containsExactly("shop/a");
+    // Still 3 dead, still within the window: nothing died since, nothing to report.
+    assertThat(board.replace(List.of(health("a", 0, 3, 3, T0)))).isEmpty();
+    assertThat(board.reading("shop", "a").newlyDead()).isZero();
+
+    // Two more died: reported once.
+    assertThat(board.replace(List.of(health("a", 0, 5, 5, T0)))).containsExactly("shop/a");
+    assertThat(board.reading("shop", "a").newlyDead()).isEqualTo(2);
+    // A replay delivered four: the status changes, but nobody died.
+    assertThat(board.replace(List.of(health("a", 0, 1, 1, T0)))).containsExactly("shop/a");
+    assertThat(board.reading("shop", "a").newlyDead()).isZero();
   }
 
   @Test

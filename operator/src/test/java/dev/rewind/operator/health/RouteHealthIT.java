@@ -103,7 +103,7 @@ class RouteHealthIT {
         assertThat(warnings).filteredOn(e -> e.getReason().equals(HealthVerdict.EVENTS_DEAD)).singleElement()
             .satisfies(e -> {
               assertThat(e.getType()).isEqualTo("Warning");
-              assertThat(e.getMessage()).contains("events dead in the last 1m", "6 dead in all");
+              assertThat(e.getMessage()).contains("died since the last health refresh", "6 dead in all");
               assertThat(e.getInvolvedObject().getUid()).isEqualTo(sick.getMetadata().getUid());
             });
         // The leader's gauges, for the chart's alerts.
