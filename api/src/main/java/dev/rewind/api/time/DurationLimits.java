@@ -22,6 +22,10 @@ public final class DurationLimits {
   public static final String MAX_AGE_MAX = "720h";
   /** Replay since and until, when written as durations: at most this far back. */
   public static final String AGO_MAX = "87600h";
+  /** Flow within: more than 0s, at most this; beyond a day an order is not late, it is lost. */
+  public static final String WITHIN_MAX = "24h";
+  /** Flow lookback: more than 0s, at most this (the journal's default retention of dead events). */
+  public static final String LOOKBACK_MAX = "720h";
 
   public static final String TIMEOUT_RULE = "!" + Durations.SELF_MATCHES
       + " || (duration(self) > duration('0s') && duration(self) <= duration('" + TIMEOUT_MAX + "'))";
@@ -43,6 +47,13 @@ public final class DurationLimits {
       + " || duration(self) <= duration('" + AGO_MAX + "')";
   public static final String SINCE_MESSAGE = "since, as a duration, must be at most " + AGO_MAX + " (10 years)";
   public static final String UNTIL_MESSAGE = "until, as a duration, must be at most " + AGO_MAX + " (10 years)";
+
+  public static final String WITHIN_RULE = "!" + Durations.SELF_MATCHES
+      + " || (duration(self) > duration('0s') && duration(self) <= duration('" + WITHIN_MAX + "'))";
+  public static final String WITHIN_MESSAGE = "within must be more than 0s and at most " + WITHIN_MAX;
+  public static final String LOOKBACK_RULE = "!" + Durations.SELF_MATCHES
+      + " || (duration(self) > duration('0s') && duration(self) <= duration('" + LOOKBACK_MAX + "'))";
+  public static final String LOOKBACK_MESSAGE = "lookback must be more than 0s and at most " + LOOKBACK_MAX;
 
   private DurationLimits() {}
 
@@ -67,6 +78,9 @@ public final class DurationLimits {
   public static final Bound MAX_AGE = new Bound(Duration.ZERO, false, Durations.parse(MAX_AGE_MAX), MAX_AGE_MESSAGE);
   public static final Bound SINCE = new Bound(Duration.ZERO, false, Durations.parse(AGO_MAX), SINCE_MESSAGE);
   public static final Bound UNTIL = new Bound(Duration.ZERO, false, Durations.parse(AGO_MAX), UNTIL_MESSAGE);
+  public static final Bound WITHIN = new Bound(Duration.ZERO, true, Durations.parse(WITHIN_MAX), WITHIN_MESSAGE);
+  public static final Bound LOOKBACK =
+      new Bound(Duration.ZERO, true, Durations.parse(LOOKBACK_MAX), LOOKBACK_MESSAGE);
 
   /**
    * Parses a duration field and checks its bound.

@@ -1,6 +1,6 @@
 package dev.rewind.api.v1alpha1.flow;
 
-import dev.rewind.api.time.Durations;
+import dev.rewind.api.time.DurationLimits;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -39,8 +39,8 @@ public final class FlowChecks {
             + " already: a flow goes forward, it cannot loop");
       }
     }
-    check(problems, "spec.within", spec.getWithin(), FlowSpec.WITHIN_MAX, FlowSpec.WITHIN_MESSAGE);
-    check(problems, "spec.lookback", spec.getLookback(), FlowSpec.LOOKBACK_MAX, FlowSpec.LOOKBACK_MESSAGE);
+    check(problems, "spec.within", spec.getWithin(), DurationLimits.WITHIN);
+    check(problems, "spec.lookback", spec.getLookback(), DurationLimits.LOOKBACK);
     return problems;
   }
 
@@ -50,17 +50,11 @@ public final class FlowChecks {
     return (namespace == null ? flowNamespace : namespace) + "/" + hop.getRouteRef().getName();
   }
 
-  private static void check(List<String> problems, String field, String value, String max, String message) {
-    if (value == null) {
-      return;
-    }
-    if (!Durations.isDuration(value)) {
-      problems.add(field + ": \"" + value + "\" is not a duration (" + Durations.SYNTAX + ")");
-      return;
-    }
-    var duration = Durations.parse(value);
-    if (duration.isZero() || duration.compareTo(Durations.parse(max)) > 0) {
-      problems.add(field + ": " + message + ", not " + value);
+  private static void check(List<String> problems, String field, String value, DurationLimits.Bound bound) {
+    String problem = value == null ? null : DurationLimits.check(field, value, bound);
+    if (problem != null) {
+      // A value out of grammar is named by its field already; one out of bounds by the bound's own message.
+      problems.add(problem.startsWith(field + ": ") ? problem : field + ": " + problem);
     }
   }
 }

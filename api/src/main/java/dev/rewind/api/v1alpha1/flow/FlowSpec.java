@@ -2,7 +2,7 @@ package dev.rewind.api.v1alpha1.flow;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-import dev.rewind.api.time.Durations;
+import dev.rewind.api.time.DurationLimits;
 import dev.rewind.api.v1alpha1.Rewind;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
@@ -16,18 +16,6 @@ import java.util.Objects;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class FlowSpec {
 
-  /** How long a hop may take, at most: beyond a day an order is not late, it is lost. */
-  public static final String WITHIN_MAX = "24h";
-  /** How far back orders are followed, at most: the journal's default retention of dead events. */
-  public static final String LOOKBACK_MAX = "720h";
-
-  public static final String WITHIN_RULE = "!" + Durations.SELF_MATCHES
-      + " || (duration(self) > duration('0s') && duration(self) <= duration('" + WITHIN_MAX + "'))";
-  public static final String WITHIN_MESSAGE = "within must be more than 0s and at most " + WITHIN_MAX;
-  public static final String LOOKBACK_RULE = "!" + Durations.SELF_MATCHES
-      + " || (duration(self) > duration('0s') && duration(self) <= duration('" + LOOKBACK_MAX + "'))";
-  public static final String LOOKBACK_MESSAGE = "lookback must be more than 0s and at most " + LOOKBACK_MAX;
-
   @Required
   @Size(min = 2, max = 16)
   // A Route named twice is reported by FlowChecks (the Flow's status), not refused here: a CEL rule comparing every
@@ -40,18 +28,18 @@ public class FlowSpec {
   @Default("5m")
   @Size(min = 1, max = 32)
   @Pattern(Rewind.DURATION_PATTERN)
-  @ValidationRule(value = WITHIN_RULE, message = WITHIN_MESSAGE)
+  @ValidationRule(value = DurationLimits.WITHIN_RULE, message = DurationLimits.WITHIN_MESSAGE)
   @JsonPropertyDescription("How long a hop may take to pass an order on: once hop k delivered it, hop k+1 must"
       + " capture it within this, or the order is broken after hop k. A duration (30s, 5m, 1h30m) more than 0s and"
-      + " at most " + WITHIN_MAX + ". Default: 5m.")
+      + " at most " + DurationLimits.WITHIN_MAX + ". Default: 5m.")
   private String within;
 
   @Default("24h")
   @Size(min = 1, max = 32)
   @Pattern(Rewind.DURATION_PATTERN)
-  @ValidationRule(value = LOOKBACK_RULE, message = LOOKBACK_MESSAGE)
+  @ValidationRule(value = DurationLimits.LOOKBACK_RULE, message = DurationLimits.LOOKBACK_MESSAGE)
   @JsonPropertyDescription("Orders that entered the first hop this long ago or later are followed; older ones are"
-      + " left as they were last seen. Bounds the cost of following a flow. At most " + LOOKBACK_MAX
+      + " left as they were last seen. Bounds the cost of following a flow. At most " + DurationLimits.LOOKBACK_MAX
       + ". Default: 24h.")
   private String lookback;
 
