@@ -1,13 +1,13 @@
 package dev.rewind.journal.flow;
 
 import dev.rewind.api.v1alpha1.common.EventState;
+import dev.rewind.journal.store.Rows;
 import dev.rewind.journal.store.Uuids;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -59,7 +59,7 @@ public final class FlowQuery {
           for (Row row : rows) {
             orders.computeIfAbsent(row.getString("correlation_id"), k -> new ArrayList<>())
                 .add(new HopEvent(row.getInteger("hop"), EventState.fromWire(row.getString("state")),
-                    instant(row.getOffsetDateTime("received_at")), instant(row.getOffsetDateTime("completed_at"))));
+                    Rows.instant(row, "received_at"), Rows.instant(row, "completed_at")));
           }
           return orders;
         });
@@ -68,9 +68,5 @@ public final class FlowQuery {
   /** The flow's tally as of {@code now}. */
   public Uni<FlowTally> tally(FlowHops flow, Instant now) {
     return orders(flow, now).map(orders -> FlowTally.of(flow, orders, now));
-  }
-
-  private static Instant instant(OffsetDateTime value) {
-    return value == null ? null : value.toInstant();
   }
 }

@@ -2,8 +2,6 @@ package dev.rewind.journal.health;
 
 import dev.rewind.api.time.Durations;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.Objects;
 
@@ -47,16 +45,14 @@ public record HealthVerdict(boolean healthy, String reason, String message, bool
     boolean failing = destinationFailing(h);
     String window = Durations.format(Duration.between(h.since(), h.measuredAt()).truncatedTo(ChronoUnit.SECONDS));
     if (h.dead() > 0) {
-      String latest = h.lastFailure() == null ? "" : ", the latest with outcome " + describe(h.lastFailure());
+      String latest = h.lastFailure() == null ? "" : ", the latest with outcome " + h.lastFailure().describe();
       return new HealthVerdict(false, EVENTS_DEAD, h.dead() + " event" + plural(h.dead()) + " dead ("
           + h.deadSince() + " in the last " + window + ")" + latest + "."
-          + (failing ? " The destination is still failing." : "")
-          + " Once the destination is fixed, re-deliver them with a Replay of route " + h.route()
-          + " selecting state dead.", failing);
+          + (failing ? " The destination is still failing." : "") + " " + recovery(h.route()), failing);
     }
     if (failing) {
       return new HealthVerdict(false, DESTINATION_FAILING, "The destination is failing: latest attempt "
-          + describe(h.lastFailure()) + ", nothing delivered since; " + waiting(h) + ".", true);
+          + h.lastFailure().describe() + ", nothing delivered since; " + waiting(h) + ".", true);
     }
     if (h.backlog() > 0 && h.oldestAge().compareTo(backlogAge) > 0) {
       return new HealthVerdict(false, BACKLOG, waiting(h) + ", more than " + Durations.format(backlogAge)
@@ -90,12 +86,9 @@ public record HealthVerdict(boolean healthy, String reason, String message, bool
             : "");
   }
 
-  private static String describe(RouteHealth.Failure f) {
-    return f.outcome() + " at " + timestamp(f.at());
-  }
-
-  private static String timestamp(Instant at) {
-    return DateTimeFormatter.ISO_INSTANT.format(at.truncatedTo(ChronoUnit.SECONDS));
+  /** What brings a route's dead events back, as its messages say it. */
+  public static String recovery(String route) {
+    return "Once the destination is fixed, re-deliver them with a Replay of route " + route + " selecting state dead.";
   }
 
   private static String plural(long n) {

@@ -2,6 +2,8 @@ package dev.rewind.journal.health;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.Objects;
 
 /**
@@ -36,6 +38,11 @@ public record RouteHealth(String namespace, String route, long pending, long del
     public Failure {
       Objects.requireNonNull(outcome, "outcome");
       Objects.requireNonNull(at, "at");
+    }
+
+    /** {@code 503 at 2026-12-06T10:00:00Z}: the outcome and its time, to the second. */
+    public String describe() {
+      return outcome + " at " + DateTimeFormatter.ISO_INSTANT.format(at.truncatedTo(ChronoUnit.SECONDS));
     }
 
     /** From an event's {@code last_outcome}, which holds the status code when the destination answered. */

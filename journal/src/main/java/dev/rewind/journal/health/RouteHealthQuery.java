@@ -1,12 +1,12 @@
 package dev.rewind.journal.health;
 
+import dev.rewind.journal.store.Rows;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -113,7 +113,7 @@ public final class RouteHealthQuery {
     for (Row row : rows) {
       result.add(new RouteHealth(row.getString("namespace"), row.getString("route"),
           row.getLong("pending"), row.getLong("delivering"), row.getLong("failed"), row.getLong("dead"),
-          row.getLong("dead_since"), row.getLong("delivered"), instant(row, "last_delivered"), instant(row, "oldest"),
+          row.getLong("dead_since"), row.getLong("delivered"), Rows.instant(row, "last_delivered"), Rows.instant(row, "oldest"),
           latest(failure(row, "backlog_outcome", "backlog_failed_at"), failure(row, "dead_outcome", "dead_failed_at")),
           now, since));
     }
@@ -122,7 +122,7 @@ public final class RouteHealthQuery {
 
   private static RouteHealth.Failure failure(Row row, String outcome, String at) {
     String value = row.getString(outcome);
-    Instant when = instant(row, at);
+    Instant when = Rows.instant(row, at);
     return value == null || when == null ? null : RouteHealth.Failure.of(value, when);
   }
 
@@ -131,10 +131,5 @@ public final class RouteHealthQuery {
       return b;
     }
     return b == null || !b.at().isAfter(a.at()) ? a : b;
-  }
-
-  private static Instant instant(Row row, String column) {
-    OffsetDateTime value = row.getOffsetDateTime(column);
-    return value == null ? null : value.toInstant();
   }
 }

@@ -7,8 +7,8 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 
-/** Column readers shared by the store classes. */
-final class Rows {
+/** Column readers shared by the classes that read the journal. */
+public final class Rows {
 
   static final String EVENT_COLUMNS = "id, namespace, route, route_generation, event_id, correlation_id, event_type,"
       + " sender_workload, sender_pod, method, url, path_suffix, headers, body, received_at, state, attempts,"
@@ -16,7 +16,8 @@ final class Rows {
 
   private Rows() {}
 
-  static Instant instant(Row row, String column) {
+  /** A timestamptz column as an instant; null when the column is null. */
+  public static Instant instant(Row row, String column) {
     OffsetDateTime value = row.getOffsetDateTime(column);
     return value == null ? null : value.toInstant();
   }

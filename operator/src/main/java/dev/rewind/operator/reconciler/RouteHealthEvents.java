@@ -63,7 +63,8 @@ final class RouteHealthEvents {
     boolean failing = reading.verdict().destinationFailing();
     if (failing && !wasFailing) {
       events.repeated(route, EventRecorder.WARNING, HealthVerdict.DESTINATION_FAILING,
-          "The destination is failing: latest attempt " + outcome(h) + ", nothing delivered since.");
+          "The destination is failing: latest attempt "
+              + (h.lastFailure() == null ? "unknown" : h.lastFailure().describe()) + ", nothing delivered since.");
     } else if (!failing && wasFailing) {
       events.repeated(route, EventRecorder.NORMAL, DESTINATION_RECOVERED,
           h.deliveredSince() + " delivered in the last " + desired.getDelivery().getWindow() + ".");
@@ -90,12 +91,6 @@ final class RouteHealthEvents {
     long n = reading.newlyDead();
     return n + " event" + (n == 1 ? "" : "s") + " died since the last health refresh"
         + (h.lastFailure() == null ? "" : ", the latest with outcome " + h.lastFailure().outcome()) + "; "
-        + h.dead() + " dead in all. Once the destination is fixed, re-deliver them with a Replay of route "
-        + h.route() + " selecting state dead.";
-  }
-
-  private static String outcome(RouteHealth h) {
-    return h.lastFailure() == null ? "unknown"
-        : h.lastFailure().outcome() + " at " + StatusConditions.timestamp(h.lastFailure().at());
+        + h.dead() + " dead in all. " + HealthVerdict.recovery(h.route());
   }
 }
