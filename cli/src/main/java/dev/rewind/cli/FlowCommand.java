@@ -4,8 +4,6 @@ import dev.rewind.api.manifest.ManifestReader;
 import dev.rewind.api.manifest.Manifests;
 import dev.rewind.api.time.Durations;
 import dev.rewind.api.v1alpha1.flow.Flow;
-import dev.rewind.api.v1alpha1.flow.FlowChecks;
-import dev.rewind.api.v1alpha1.flow.FlowHop;
 import dev.rewind.api.v1alpha1.replay.Replay;
 import dev.rewind.journal.flow.BrokenFlowReplays;
 import dev.rewind.journal.flow.FlowHops;
@@ -212,14 +210,7 @@ final class FlowCommand implements Callable<Integer> {
     }
     Flow flow = manifests.flows().get(0);
     flowName = flow.getMetadata().getName();
-    String namespace = flow.getMetadata().getNamespace();
-    List<FlowHops.Hop> hops = new ArrayList<>();
-    for (FlowHop hop : flow.getSpec().getHops()) {
-      String route = FlowChecks.route(hop, namespace);
-      hops.add(new FlowHops.Hop(route.substring(0, route.indexOf('/')), route.substring(route.indexOf('/') + 1)));
-    }
-    return new FlowHops(hops, Durations.parse(flow.getSpec().getWithin()),
-        Durations.parse(flow.getSpec().getLookback()));
+    return FlowHops.of(flow);
   }
 
   private static int hop(FlowHops flow, StoredEvent e) {

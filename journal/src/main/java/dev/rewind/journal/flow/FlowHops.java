@@ -1,5 +1,8 @@
 package dev.rewind.journal.flow;
 
+import dev.rewind.api.time.Durations;
+import dev.rewind.api.v1alpha1.flow.Flow;
+import dev.rewind.api.v1alpha1.flow.FlowChecks;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -25,6 +28,18 @@ public record FlowHops(List<Hop> hops, Duration within, Duration lookback) {
     public String toString() {
       return namespace + "/" + route;
     }
+  }
+
+  /**
+   * The hops a Flow declares, in order (a hop without a namespace is in the Flow's), with its within and lookback.
+   * The spec must be one {@link FlowChecks} finds no problem with.
+   */
+  public static FlowHops of(Flow flow) {
+    String namespace = flow.getMetadata().getNamespace();
+    List<Hop> hops = flow.getSpec().getHops().stream()
+        .map(h -> new Hop(FlowChecks.namespace(h, namespace), h.getRouteRef().getName())).toList();
+    return new FlowHops(hops, Durations.parse(flow.getSpec().getWithin()),
+        Durations.parse(flow.getSpec().getLookback()));
   }
 
   public FlowHops {

@@ -1,6 +1,5 @@
 package dev.rewind.operator.model;
 
-import dev.rewind.api.time.Durations;
 import dev.rewind.api.v1alpha1.flow.Flow;
 import dev.rewind.api.v1alpha1.flow.FlowChecks;
 import dev.rewind.api.v1alpha1.flow.FlowHop;
@@ -34,7 +33,6 @@ public record FlowRoutes(FlowHops hops, List<String> problems) {
     if (!problems.isEmpty()) {
       return new FlowRoutes(null, problems);
     }
-    List<FlowHops.Hop> hops = new ArrayList<>();
     List<FlowHop> declared = flow.getSpec().getHops();
     for (int i = 0; i < declared.size(); i++) {
       String key = FlowChecks.route(declared.get(i), namespace);
@@ -53,13 +51,8 @@ public record FlowRoutes(FlowHops hops, List<String> problems) {
         problems.add(field + ": Route " + key + " does not share its events with namespace " + namespace
             + " (its annotation " + FLOWS_FROM + " must list it)");
       }
-      hops.add(new FlowHops.Hop(routeNamespace, route.getMetadata().getName()));
     }
-    if (!problems.isEmpty()) {
-      return new FlowRoutes(null, problems);
-    }
-    return new FlowRoutes(new FlowHops(hops, Durations.parse(flow.getSpec().getWithin()),
-        Durations.parse(flow.getSpec().getLookback())), List.of());
+    return problems.isEmpty() ? new FlowRoutes(FlowHops.of(flow), List.of()) : new FlowRoutes(null, problems);
   }
 
   private static boolean shares(Route route, String namespace) {

@@ -96,7 +96,7 @@ public final class FlowReconciler implements Reconciler<Flow> {
         continue;
       }
       String key = FlowChecks.route(hop, flow.getMetadata().getNamespace());
-      String namespace = key.substring(0, key.indexOf('/'));
+      String namespace = FlowChecks.namespace(hop, flow.getMetadata().getNamespace());
       try {
         Route route = client.resources(Route.class).inNamespace(namespace).withName(hop.getRouteRef().getName())
             .get();

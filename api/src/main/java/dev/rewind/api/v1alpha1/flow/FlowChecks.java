@@ -46,8 +46,13 @@ public final class FlowChecks {
 
   /** {@code namespace/name} of a hop's Route. */
   public static String route(FlowHop hop, String flowNamespace) {
+    return namespace(hop, flowNamespace) + "/" + hop.getRouteRef().getName();
+  }
+
+  /** The namespace of a hop's Route: its own, else the Flow's. */
+  public static String namespace(FlowHop hop, String flowNamespace) {
     String namespace = hop.getRouteRef().getNamespace();
-    return (namespace == null ? flowNamespace : namespace) + "/" + hop.getRouteRef().getName();
+    return namespace == null ? flowNamespace : namespace;
   }
 
   private static void check(List<String> problems, String field, String value, DurationLimits.Bound bound) {
