@@ -32,7 +32,7 @@ final class ReplayEvents {
 
   /**
    * @param instance this replica's name, as reporting instance
-   * @param meters where finished replays are counted; null when nothing collects them
+   * @param meters where finished replays are counted
    */
   ReplayEvents(Clock clock, String instance, MeterRegistry meters) {
     this.clock = clock;
@@ -50,7 +50,7 @@ final class ReplayEvents {
     boolean bad = after == ReplayPhase.Failed || after == ReplayPhase.PartiallyFailed;
     boolean first = new EventRecorder(client, clock, COMPONENT, instance).once(replay, after.name(),
         bad ? EventRecorder.WARNING : EventRecorder.NORMAL, after.name(), next.getMessage());
-    if (first && meters != null && FINISHED.contains(after)) {
+    if (first && FINISHED.contains(after)) {
       Counter.builder("rewind.replays.finished").description("Replays that ended, by phase")
           .tag("namespace", replay.getMetadata().getNamespace()).tag("phase", after.name())
           .register(meters).increment();

@@ -89,7 +89,7 @@ public final class ReplayReconciler implements Reconciler<Replay>, Cleaner<Repla
   /**
    * @param interval how often a Replay that has not ended is reconciled (its counts refreshed)
    * @param instance this replica's name, reported on the Replay's Events
-   * @param meters where finished Replays are counted; null when nothing collects them
+   * @param meters where finished Replays are counted
    */
   public ReplayReconciler(ReplayRuntime replays, Duration interval, Clock clock, String instance,
       MeterRegistry meters) {

@@ -106,14 +106,15 @@ public final class RewindOperator {
     OperatorSettings.Replay replay = settings.replay();
     this.secrets = journal == null ? null
         : new ApiSecretSource(client, replay::readsSecretsOf, replay.secretCacheTtl(), System::nanoTime);
+    // Tests of Routes alone collect no meters; everything that counts then counts into a registry nobody reads.
+    this.meters = meters != null ? meters : new SimpleMeterRegistry();
     // Replay and takeover attempts are timed in the same meters, as a sidecar's live ones.
-    DeliveryMetrics attempts = journal == null ? null : new DeliveryMetrics(meters);
+    DeliveryMetrics attempts = journal == null ? null : new DeliveryMetrics(this.meters);
     if (journal != null && settings.takeover() != null) {
       leaderTasks.add(takeover(journal, settings, secrets, attempts, clock));
     }
     this.replays = journal == null ? null
         : ReplayRuntime.create(journal, replay, settings.addressPolicy(), secrets, attempts, clock);
-    this.meters = meters;
     this.health = journal == null || settings.health() == null ? null
         : new RouteHealthBoard(settings.health().backlogAge());
     this.operator = new Operator(o -> configure(o, client, metrics));
@@ -132,7 +133,8 @@ public final class RewindOperator {
   private LeaderTask health(Store journal, RouteReconciler routeReconciler) {
     OperatorSettings.Health h = settings.health();
     RouteHealthRefresher refresher = new RouteHealthRefresher(new RouteHealthQuery(journal.pool()), health,
-        new RouteHealthMetrics(meters != null ? meters : new SimpleMeterRegistry()), settings.namespaces(), h.window(), journal.writeTimeout().plus(h.interval()),
+        new RouteHealthMetrics(meters), settings.namespaces(), h.window(),
+        journal.writeTimeout().plus(h.interval()),
         clock, routeReconciler::healthChanged);
     return new LeaderTask("route-health", refresher::refresh, h.interval(), refresher::stop);
   }
@@ -178,7 +180,7 @@ public final class RewindOperator {
           settings.replay().workerId(), meters));
     }
     if (health != null) {
-      FlowMetrics flows = new FlowMetrics(meters != null ? meters : new SimpleMeterRegistry());
+      FlowMetrics flows = new FlowMetrics(meters);
       reconcilers.add(new FlowReconciler(new FlowQuery(journal.pool()), settings.health().flowInterval(),
           journal.writeTimeout().plus(settings.health().flowInterval()), clock, flows::tallied));
     }
