@@ -1,6 +1,5 @@
 package dev.rewind.cli;
 
-import dev.rewind.api.time.Durations;
 import dev.rewind.api.v1alpha1.replay.ReplayPhase;
 import dev.rewind.journal.delivery.AddressPolicy;
 import dev.rewind.journal.delivery.AttemptRunner;
@@ -83,7 +82,7 @@ final class ReplayCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    Duration every = parseInterval();
+    Duration every = DurationOption.parse("--progress-every", progressEvery);
     // The standalone sidecar's address policy and settings: what the file may name is checked before anything is
     // sent, and the deliverer checks every resolved address again when it sends.
     AddressPolicy addresses = DeliverySettings.addressPolicy();
@@ -216,14 +215,6 @@ final class ReplayCommand implements Callable<Integer> {
       case Failed, PartiallyFailed, Cancelled -> ExitCodes.REPLAY_FAILED;
       default -> ExitCodes.OK;
     };
-  }
-
-  private Duration parseInterval() {
-    try {
-      return Durations.parse(progressEvery);
-    } catch (IllegalArgumentException e) {
-      throw new Failures.Invalid("--progress-every: " + e.getMessage());
-    }
   }
 
   /** This process, as recorded on every attempt it makes. */

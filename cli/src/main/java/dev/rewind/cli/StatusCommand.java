@@ -47,8 +47,8 @@ final class StatusCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Duration windowLength = duration("--window", window);
-    Duration backlogLimit = duration("--backlog-age", backlogAge);
+    Duration windowLength = DurationOption.positive("--window", window);
+    Duration backlogLimit = DurationOption.positive("--backlog-age", backlogAge);
     PrintWriter out = spec.commandLine().getOut();
     Instant now = Instant.now();
     List<RouteHealth> all;
@@ -91,16 +91,5 @@ final class StatusCommand implements Callable<Integer> {
     }
     out.flush();
     return problems.isEmpty() ? ExitCodes.OK : ExitCodes.UNHEALTHY;
-  }
-
-  private static Duration duration(String option, String value) {
-    if (!Durations.isDuration(value)) {
-      throw new Failures.Invalid(option + ": \"" + value + "\" is not a duration (" + Durations.SYNTAX + ")");
-    }
-    Duration d = Durations.parse(value);
-    if (d.isZero()) {
-      throw new Failures.Invalid(option + ": must be more than 0s");
-    }
-    return d;
   }
 }
