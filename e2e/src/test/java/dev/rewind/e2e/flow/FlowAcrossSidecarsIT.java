@@ -121,7 +121,7 @@ class FlowAcrossSidecarsIT {
           // Once within has passed, the Flow names exactly what B dropped (B's own ledger).
           FlowTally broken = await().atMost(WAIT).until(() -> flow.tally(FLOW, Instant.now()).await().atMost(WAIT),
               t -> t.brokenCount() == DROPPED.size() && t.inFlight() == 0);
-          assertThat(broken.broken()).extracting(FlowTally.Broken::correlationId)
+          assertThat(broken.broken()).extracting(FlowTally.Stopped::correlationId)
               .containsExactlyInAnyOrderElementsOf(droppedByB).containsExactlyInAnyOrderElementsOf(DROPPED);
           assertThat(broken.broken()).allSatisfy(b -> assertThat(b.hop()).isZero());
           assertThat(broken.complete()).isEqualTo(ORDERS - DROPPED.size());

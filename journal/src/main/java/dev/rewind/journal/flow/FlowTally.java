@@ -16,13 +16,17 @@ import java.util.Optional;
  * @param reached per hop: orders whose furthest hop is that one or a later one
  * @param brokenAfter per hop: orders broken after it
  * @param failedAt per hop: orders that failed (dead) there
- * @param broken the broken orders' correlation ids, oldest break first
+ * @param broken the broken orders, oldest break first: each stopped after the hop that last delivered it
+ * @param failures the failed orders, oldest death first: each stopped at the hop that gave up on it
  */
 public record FlowTally(long entered, long complete, long inFlight, long failed, List<Long> reached,
-    List<Long> brokenAfter, List<Long> failedAt, List<Broken> broken) {
+    List<Long> brokenAfter, List<Long> failedAt, List<Stopped> broken, List<Stopped> failures) {
 
-  /** An order broken after {@code hop}, delivered there at {@code since}. */
-  public record Broken(String correlationId, int hop, Instant since) {}
+  /**
+   * An order that stopped at {@code hop}: broken after it (delivered there at {@code since}, never captured by the
+   * next) or failed there (its events died at {@code since}).
+   */
+  public record Stopped(String correlationId, int hop, Instant since) {}
 
   /** How many orders are broken. */
   public long brokenCount() {
@@ -41,7 +45,8 @@ public record FlowTally(long entered, long complete, long inFlight, long failed,
     long inFlight = 0;
     long failed = 0;
     long entered = 0;
-    List<Broken> broken = new ArrayList<>();
+    List<Stopped> broken = new ArrayList<>();
+    List<Stopped> failures = new ArrayList<>();
     for (Map.Entry<String, ? extends Collection<HopEvent>> order : orders.entrySet()) {
       Optional<FlowProgress> found = FlowProgress.of(hops, flow.within(), order.getValue(), now);
       if (found.isEmpty()) {
@@ -58,16 +63,19 @@ public record FlowTally(long entered, long complete, long inFlight, long failed,
         case FAILED -> {
           failed++;
           failedAt[p.hop()]++;
+          failures.add(new Stopped(order.getKey(), p.hop(), p.since()));
         }
         case BROKEN -> {
           brokenAfter[p.hop()]++;
-          broken.add(new Broken(order.getKey(), p.hop(), p.since()));
+          broken.add(new Stopped(order.getKey(), p.hop(), p.since()));
         }
       }
     }
-    broken.sort(Comparator.comparing(Broken::since).thenComparing(Broken::correlationId));
+    Comparator<Stopped> oldestFirst = Comparator.comparing(Stopped::since).thenComparing(Stopped::correlationId);
+    broken.sort(oldestFirst);
+    failures.sort(oldestFirst);
     return new FlowTally(entered, complete, inFlight, failed, list(reached), list(brokenAfter), list(failedAt),
-        List.copyOf(broken));
+        List.copyOf(broken), List.copyOf(failures));
   }
 
   private static List<Long> list(long[] values) {

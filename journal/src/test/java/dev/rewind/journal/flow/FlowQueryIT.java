@@ -79,7 +79,7 @@ class FlowQueryIT {
     assertThat(tally.entered()).isEqualTo(5);
     assertThat(List.of(tally.complete(), tally.inFlight(), tally.failed(), tally.brokenCount()))
         .containsExactly(1L, 2L, 1L, 1L);
-    assertThat(tally.broken()).extracting(FlowTally.Broken::correlationId, FlowTally.Broken::hop)
+    assertThat(tally.broken()).extracting(FlowTally.Stopped::correlationId, FlowTally.Stopped::hop)
         .containsExactly(Tuple.tuple("ord-2", 1));
     assertThat(tally.reached()).containsExactly(5L, 4L, 1L);
     assertThat(tally.brokenAfter()).containsExactly(0L, 1L, 0L);

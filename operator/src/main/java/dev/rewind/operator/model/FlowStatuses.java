@@ -72,12 +72,12 @@ public final class FlowStatuses {
           tally.brokenAfter().get(k), tally.failedAt().get(k)));
     }
     status.setHops(hops);
-    status.setBrokenSample(tally.broken().stream().limit(SAMPLE).map(FlowTally.Broken::correlationId).toList());
+    status.setBrokenSample(tally.broken().stream().limit(SAMPLE).map(FlowTally.Stopped::correlationId).toList());
   }
 
   private static void healthy(StatusConditions conditions, FlowTally tally) {
     if (tally.brokenCount() > 0) {
-      FlowTally.Broken first = tally.broken().get(0);
+      FlowTally.Stopped first = tally.broken().get(0);
       conditions.set(FlowStatus.HEALTHY, false, ORDERS_BROKEN, tally.brokenCount() + " orders broken: a hop"
           + " delivered them and the next never captured them (the oldest, " + first.correlationId()
           + ", after hop " + first.hop() + "); " + tally.failed() + " failed. See rewind flow <correlation id>.");
