@@ -99,7 +99,7 @@ final class ReplayCommand implements Callable<Integer> {
       try {
         UUID id = identify(engine, input, out);
         ReplayRequest request = new ReplayRequest(id, input.namespace(), input.name(), input.replay().getSpec(),
-            input.routes(), input.policies());
+            input.routes(), input.policies(), input.flow());
         ReplayStatusView view = waitForEnd ? follow(engine, request, every, out)
             : engine.prepare(request).await().atMost(Duration.ofMinutes(10));
         Output.summary(out, input.namespace(), input.name(), view);

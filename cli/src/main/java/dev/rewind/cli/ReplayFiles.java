@@ -5,13 +5,17 @@ import dev.rewind.api.manifest.ManifestReader;
 import dev.rewind.api.manifest.Manifests;
 import dev.rewind.api.manifest.Problem;
 import dev.rewind.api.manifest.Violation;
+import dev.rewind.api.v1alpha1.flow.Flow;
 import dev.rewind.api.v1alpha1.replay.Replay;
+import dev.rewind.api.v1alpha1.replay.spec.ReplayFlowReference;
 import dev.rewind.api.v1alpha1.retrypolicy.RetryPolicy;
 import dev.rewind.api.v1alpha1.retrypolicy.RetryPolicySpec;
 import dev.rewind.api.v1alpha1.route.Route;
 import dev.rewind.api.v1alpha1.route.spec.SecretKeySelector;
 import dev.rewind.journal.delivery.AddressPolicy;
 import dev.rewind.journal.delivery.DirectorySecretSource;
+import dev.rewind.journal.flow.FlowRoutes;
+import dev.rewind.journal.replay.FlowScope;
 import dev.rewind.journal.route.ResolvedRoute;
 import dev.rewind.journal.route.RouteResolver;
 import java.net.URI;
@@ -42,9 +46,11 @@ final class ReplayFiles {
    * @param routes the Routes of the replay's namespace that resolved, by name
    * @param policies the RetryPolicies of the replay's namespace, by name
    * @param notes things worth saying that do not stop the replay
+   * @param flow the Flow spec.flowRef names, resolved against the config directory's Routes; null without
+   *     flowRef
    */
   record Input(Replay replay, String source, Map<String, ResolvedRoute> routes,
-      Map<String, RetryPolicySpec> policies, List<String> notes) {
+      Map<String, RetryPolicySpec> policies, List<String> notes, FlowRoutes flow) {
 
     String namespace() {
       return replay.getMetadata().getNamespace();
@@ -108,10 +114,27 @@ final class ReplayFiles {
       }
     }
 
-    Map<String, ResolvedRoute> routes = new HashMap<>();
-    RouteResolver resolver = new RouteResolver(addresses);
+    FlowRoutes flow = null;
     List<String> wanted = replay.getSpec().routeNames();
     String routesField = replay.getSpec().getRouteRef() != null ? "spec.routeRef.name" : "spec.routes";
+    ReplayFlowReference flowRef = replay.getSpec().getFlowRef();
+    if (flowRef != null) {
+      routesField = "spec.flowRef.name";
+      flow = flow(config, replayNamespace, flowRef.getName());
+      if (flow == null) {
+        problems.add(new Problem(source, 0, label, new Violation(routesField, "FlowNotFound: Flow \""
+            + flowRef.getName() + "\" not found in " + configDir + " (namespace " + replayNamespace + ")")));
+        wanted = List.of();
+      } else if (!flow.ready()) {
+        problems.add(new Problem(source, 0, label, new Violation(routesField, "FlowNotReady: Flow \""
+            + flowRef.getName() + "\" cannot be evaluated: " + String.join("; ", flow.problems()))));
+        wanted = List.of();
+      } else {
+        wanted = FlowScope.routesHere(replayNamespace, flowRef, flow.hops());
+      }
+    }
+    Map<String, ResolvedRoute> routes = new HashMap<>();
+    RouteResolver resolver = new RouteResolver(addresses);
     for (String name : wanted) {
       Route route = config == null ? null : config.routes().stream()
           .filter(r -> name.equals(r.getMetadata().getName())
@@ -141,7 +164,25 @@ final class ReplayFiles {
     if (!problems.isEmpty()) {
       throw new ManifestException(problems);
     }
-    return new Input(replay, source, routes, policies, notes);
+    return new Input(replay, source, routes, policies, notes, flow);
+  }
+
+  /**
+   * The Flow named so in the config directory's namespace, resolved against the directory's Routes as the operator
+   * resolves one against the API server's; null when there is none.
+   */
+  private static FlowRoutes flow(Manifests config, String namespace, String name) {
+    if (config == null) {
+      return null;
+    }
+    Flow flow = config.flows().stream().filter(f -> name.equals(f.getMetadata().getName())
+        && namespace.equals(f.getMetadata().getNamespace())).findFirst().orElse(null);
+    if (flow == null) {
+      return null;
+    }
+    Map<String, Route> routes = new HashMap<>();
+    config.routes().forEach(r -> routes.put(r.getMetadata().getNamespace() + "/" + r.getMetadata().getName(), r));
+    return FlowRoutes.resolve(flow, routes);
   }
 
   /** Why the address policy refuses the URL's host as written, or null. */

@@ -48,6 +48,7 @@ class ManifestReaderTest {
     assertThat(patient.getSpec().getRetryOn()).isNull();
 
     Replay replay = manifests.replays().get(0);
+    // states has no schema default (with flowRef the Flow's verdict chooses them): the file's own value stays.
     assertThat(replay.getSpec().getStates()).containsExactly(EventState.FAILED, EventState.DEAD);
     assertThat(replay.getSpec().getMaxEvents()).isEqualTo(10000);
     assertThat(replay.getSpec().getDryRun()).isFalse();

@@ -3,6 +3,7 @@ package dev.rewind.journal.replay;
 import dev.rewind.api.v1alpha1.replay.ReplayPhase;
 import dev.rewind.journal.delivery.AttemptRunner;
 import dev.rewind.journal.delivery.DeliveryMetrics;
+import dev.rewind.journal.flow.FlowQuery;
 import dev.rewind.journal.store.Store;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.smallrye.mutiny.Uni;
@@ -51,6 +52,7 @@ public final class ReplayEngine implements AutoCloseable {
 
   private final Vertx vertx;
   private final ReplayStore store;
+  private final FlowQuery flows;
   private final ReplayClaims claims;
   private final AttemptRunner attempts;
   private final ReplayOptions options;
@@ -76,6 +78,7 @@ public final class ReplayEngine implements AutoCloseable {
     this.store = new ReplayStore(store.pool());
     this.claims = new ReplayClaims(store.pool());
     this.failures = new ReplayFailures(store.pool());
+    this.flows = new FlowQuery(store.pool());
     this.attempts = attempts;
     this.metrics = metrics;
     this.options = options;
@@ -132,8 +135,20 @@ public final class ReplayEngine implements AutoCloseable {
     if (!admission.admitted()) {
       return store.refuse(request.id(), admission.refusal().stored());
     }
-    return store.fix(request.id(), admission.selection(), ReplayPlan.maxEvents(request.spec()),
-        ReplayPlan.dryRun(request.spec()), admission.overridePolicy(), startedAt);
+    return selection(admission, startedAt).chain(selection -> store.fix(request.id(), selection,
+        ReplayPlan.maxEvents(request.spec()), ReplayPlan.dryRun(request.spec()), admission.overridePolicy(),
+        startedAt));
+  }
+
+  /**
+   * The admitted selection; with flowRef narrowed to the orders the Flow finds stopped as of the start, read in one
+   * statement just before the set is fixed (an order mended in between is still sent again: consumers are
+   * idempotent).
+   */
+  private Uni<ReplaySelection> selection(ReplayAdmission admission, Instant startedAt) {
+    FlowScope flow = admission.flow();
+    return flow == null ? Uni.createFrom().item(admission.selection())
+        : flows.tally(flow.flow(), startedAt).map(tally -> admission.selection().withOrders(flow.orders(tally)));
   }
 
   private void resume(ReplayRequest request, ReplayRecord replay) {
@@ -141,7 +156,7 @@ public final class ReplayEngine implements AutoCloseable {
       return;
     }
     ReplayPlan plan = new ReplayPlan(request.namespace(), request.spec(), replay.overridePolicy(),
-        request.routes());
+        request.routes(), request.routeNames());
     ReplayRun run = new ReplayRun(vertx, store, claims, attempts, metrics, options, clock, replay, plan);
     if (runs.putIfAbsent(replay.id(), run) != null) {
       return;

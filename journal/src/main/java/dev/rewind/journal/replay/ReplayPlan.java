@@ -10,6 +10,7 @@ import dev.rewind.journal.route.ResolvedRoute;
 import java.net.URI;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -38,18 +39,21 @@ public final class ReplayPlan {
   private final ReplaySpec spec;
   private final ResolvedPolicy override;
   private final Map<String, ResolvedRoute> routes;
+  private final List<String> replayed;
   private final Map<String, ResolvedRoute> placeholders = new HashMap<>();
 
   /**
    * @param overridePolicy the spec of override.retryPolicyRef as fixed at start, or null
    * @param routes the routes of the replay's namespace as they are now, by name
+   * @param replayed the names of the routes whose events the replay re-delivers ({@link ReplayRequest#routeNames})
    */
   public ReplayPlan(String namespace, ReplaySpec spec, RetryPolicySpec overridePolicy,
-      Map<String, ResolvedRoute> routes) {
+      Map<String, ResolvedRoute> routes, List<String> replayed) {
     this.namespace = namespace;
     this.spec = spec;
     this.override = overridePolicy == null ? null : ResolvedPolicy.from(overridePolicy);
     this.routes = Map.copyOf(routes);
+    this.replayed = List.copyOf(replayed);
   }
 
   /** The route to attempt an event of {@code routeName} with; a Route that no longer exists signs nothing. */
@@ -121,7 +125,7 @@ public final class ReplayPlan {
       return override.timeout();
     }
     Duration longest = Duration.ZERO;
-    for (String name : spec.routeNames()) {
+    for (String name : replayed) {
       Duration t = policy(name).timeout();
       if (t.compareTo(longest) > 0) {
         longest = t;

@@ -16,6 +16,10 @@ public record ReplayRefusal(String reason, String message) {
 
   /** A Route the replay names is not among the routes of its namespace. */
   public static final String ROUTE_NOT_FOUND = "RouteNotFound";
+  /** flowRef names no Flow of the namespace. */
+  public static final String FLOW_NOT_FOUND = "FlowNotFound";
+  /** flowRef's Flow cannot be evaluated (a hop's Route is missing, has no correlation id, or is not shared). */
+  public static final String FLOW_NOT_READY = "FlowNotReady";
   /** override.retryPolicyRef names no RetryPolicy of the namespace. */
   public static final String RETRY_POLICY_NOT_FOUND = "RetryPolicyNotFound";
   /** A selector the API server let through cannot be resolved (e.g. since overflows, until not after since). */

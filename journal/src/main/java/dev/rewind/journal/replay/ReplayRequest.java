@@ -3,6 +3,7 @@ package dev.rewind.journal.replay;
 import dev.rewind.api.v1alpha1.replay.Replay;
 import dev.rewind.api.v1alpha1.replay.ReplaySpec;
 import dev.rewind.api.v1alpha1.retrypolicy.RetryPolicySpec;
+import dev.rewind.journal.flow.FlowRoutes;
 import dev.rewind.journal.route.ResolvedRoute;
 import java.util.Collection;
 import java.util.List;
@@ -22,6 +23,8 @@ import java.util.stream.Collectors;
  *     them is refused ({@link #missingRoutes}): a misspelt name would otherwise match nothing and "succeed". A
  *     route deleted while its replay runs is fine: its events go to the URL they were captured for.
  * @param policies the RetryPolicy specs of the namespace, by name: where override.retryPolicyRef is looked up
+ * @param flow with spec.flowRef: the Flow it names resolved against its Routes, or null when there is no such Flow;
+ *     null without flowRef
  */
 public record ReplayRequest(
     UUID id,
@@ -29,7 +32,13 @@ public record ReplayRequest(
     String name,
     ReplaySpec spec,
     Map<String, ResolvedRoute> routes,
-    Map<String, RetryPolicySpec> policies) {
+    Map<String, RetryPolicySpec> policies,
+    FlowRoutes flow) {
+
+  public ReplayRequest(UUID id, String namespace, String name, ReplaySpec spec, Map<String, ResolvedRoute> routes,
+      Map<String, RetryPolicySpec> policies) {
+    this(id, namespace, name, spec, routes, policies, null);
+  }
 
   public ReplayRequest {
     Objects.requireNonNull(id, "id");
@@ -42,10 +51,23 @@ public record ReplayRequest(
 
   /** The request for a Replay custom resource, as the operator's reconciler has it. */
   public static ReplayRequest of(Replay replay, Collection<ResolvedRoute> routes,
-      Map<String, RetryPolicySpec> policies) {
+      Map<String, RetryPolicySpec> policies, FlowRoutes flow) {
     return new ReplayRequest(UUID.fromString(replay.getMetadata().getUid()), replay.getMetadata().getNamespace(),
         replay.getMetadata().getName(), replay.getSpec(),
-        routes.stream().collect(Collectors.toMap(ResolvedRoute::name, Function.identity())), policies);
+        routes.stream().collect(Collectors.toMap(ResolvedRoute::name, Function.identity())), policies, flow);
+  }
+
+  /**
+   * The routes whose events this replay re-delivers: those the spec names, or with flowRef the Flow's hops in this
+   * namespace. A Flow gone by the time a running replay resumes leaves every route of the namespace: the fixed set
+   * may be on any of them.
+   */
+  public List<String> routeNames() {
+    if (spec.getFlowRef() == null) {
+      return spec.routeNames();
+    }
+    return flow == null || !flow.ready() ? List.copyOf(routes.keySet())
+        : FlowScope.routesHere(namespace, spec.getFlowRef(), flow.hops());
   }
 
   /** The name override.retryPolicyRef points at, or null. */
@@ -56,12 +78,13 @@ public record ReplayRequest(
 
   /** The route names the spec gives that are not among {@link #routes}, in the spec's order. */
   public List<String> missingRoutes() {
-    return spec.routeNames().stream().filter(name -> !routes.containsKey(name)).toList();
+    return routeNames().stream().filter(name -> !routes.containsKey(name)).toList();
   }
 
-  /** The spec field that names the routes: {@code spec.routeRef.name} or {@code spec.routes}. */
+  /** The spec field that names the routes: {@code spec.routeRef.name}, {@code spec.routes} or the Flow's. */
   public String routesField() {
-    return spec.getRouteRef() != null ? "spec.routeRef.name" : "spec.routes";
+    return spec.getFlowRef() != null ? "spec.flowRef.name" : spec.getRouteRef() != null ? "spec.routeRef.name"
+        : "spec.routes";
   }
 
   @Override

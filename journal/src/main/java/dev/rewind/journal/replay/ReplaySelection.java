@@ -25,6 +25,9 @@ import java.util.UUID;
  * @param eventIds entries match an event's source id or its Rewind id (the Rewind-Event-Id header)
  * @param lastOutcomes the outcome tokens (as {@code events.last_outcome} holds them) the lastOutcome patterns
  *     select, or null for any outcome including none yet
+ * @param orders with flowRef: only events of these (route, correlation id) pairs, the orders the Flow finds stopped
+ *     on each route's hop (the routes and correlation ids alone would also match an order's events on another
+ *     covered hop); null otherwise
  */
 public record ReplaySelection(
     String namespace,
@@ -36,7 +39,8 @@ public record ReplaySelection(
     List<String> correlationIds,
     List<String> types,
     List<String> lastOutcomes,
-    String senderWorkload) {
+    String senderWorkload,
+    List<FlowScope.RouteOrder> orders) {
 
   /** What an absent states selector means: the events live delivery gave up on or is still retrying. */
   public static final List<EventState> DEFAULT_STATES = List.of(EventState.FAILED, EventState.DEAD);
@@ -56,6 +60,7 @@ public record ReplaySelection(
     }
     routes = List.copyOf(routes);
     states = states == null || states.isEmpty() ? DEFAULT_STATES : List.copyOf(states);
+    orders = orders == null ? null : List.copyOf(orders);
   }
 
   /**
@@ -66,26 +71,63 @@ public record ReplaySelection(
    *     when until is not later than since once both are instants
    */
   public static ReplaySelection of(String namespace, ReplaySpec spec, Instant reference) {
-    Instant since = instant("since", spec.getSince(), reference);
-    Instant until = instant("until", spec.getUntil(), reference);
-    // The CRD compares two timestamps or two durations; a timestamp and a duration can only be compared once the
-    // duration is resolved, here, against the start.
-    if (since != null && until != null && !until.isAfter(since)) {
-      throw new IllegalArgumentException("spec.until: " + spec.getUntil() + " (" + until + ") is not later than"
-          + " spec.since " + spec.getSince() + " (" + since + "); durations count back from the start of the"
-          + " replay, " + reference);
-    }
+    return of(namespace, spec, null, reference);
+  }
+
+  /**
+   * Resolves a spec's selectors; with flowRef, the scope gives the routes and the states, and {@link #withOrders}
+   * the pairs once the Flow's verdict is read.
+   *
+   * @param flow the scope of spec.flowRef, or null without it
+   */
+  public static ReplaySelection of(String namespace, ReplaySpec spec, FlowScope flow, Instant reference) {
+    Selectors selectors = Selectors.of(spec, reference);
     return new ReplaySelection(
         namespace,
-        spec.routeNames(),
-        since,
-        until,
-        spec.getStates(),
+        flow == null ? spec.routeNames() : flow.routes(),
+        selectors.since(),
+        selectors.until(),
+        flow == null ? spec.getStates() : flow.states(),
         spec.getEventIds(),
         spec.getCorrelationIds(),
         spec.getTypes(),
-        spec.getLastOutcome() == null ? null : outcomeTokens(spec.getLastOutcome()),
-        spec.getSenderWorkload());
+        selectors.lastOutcomes(),
+        spec.getSenderWorkload(),
+        null);
+  }
+
+  /**
+   * Checks the selectors that are resolved against the start (since, until, lastOutcome) alone, before whatever
+   * names the routes is looked at.
+   *
+   * @throws IllegalArgumentException as {@link #of(String, ReplaySpec, Instant)} does for them
+   */
+  public static void checkSelectors(ReplaySpec spec, Instant reference) {
+    Selectors.of(spec, reference);
+  }
+
+  /** The selectors resolved against the start. */
+  private record Selectors(Instant since, Instant until, List<String> lastOutcomes) {
+
+    static Selectors of(ReplaySpec spec, Instant reference) {
+      Instant since = instant("since", spec.getSince(), reference);
+      Instant until = instant("until", spec.getUntil(), reference);
+      // The CRD compares two timestamps or two durations; a timestamp and a duration can only be compared once the
+      // duration is resolved, here, against the start.
+      if (since != null && until != null && !until.isAfter(since)) {
+        throw new IllegalArgumentException("spec.until: " + spec.getUntil() + " (" + until + ") is not later than"
+            + " spec.since " + spec.getSince() + " (" + since + "); durations count back from the start of the"
+            + " replay, " + reference);
+      }
+      return new Selectors(since, until,
+          spec.getLastOutcome() == null ? null : outcomeTokens(spec.getLastOutcome()));
+    }
+  }
+
+  /** This selection narrowed to the (route, correlation id) pairs of the orders a Flow finds stopped. */
+  public ReplaySelection withOrders(List<FlowScope.RouteOrder> stopped) {
+    return new ReplaySelection(namespace, routes, since, until, states, eventIds, correlationIds, types,
+        lastOutcomes, senderWorkload, stopped);
   }
 
   /**
@@ -178,6 +220,13 @@ public record ReplaySelection(
     }
     if (senderWorkload != null) {
       where.append(" AND e.sender_workload = ").append(p.add(senderWorkload));
+    }
+    if (orders != null) {
+      where.append(" AND (e.route, e.correlation_id) IN (SELECT * FROM unnest(")
+          .append(p.add(orders.stream().map(FlowScope.RouteOrder::route).toArray(String[]::new)))
+          .append("::text[], ")
+          .append(p.add(orders.stream().map(FlowScope.RouteOrder::correlationId).toArray(String[]::new)))
+          .append("::text[]))");
     }
     return new Sql(where.toString(), List.copyOf(p.values));
   }

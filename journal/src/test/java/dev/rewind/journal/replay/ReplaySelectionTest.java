@@ -37,6 +37,21 @@ class ReplaySelectionTest {
   }
 
   @Test
+  void aFlowsStoppedOrdersArePairsOfRouteAndCorrelationIdNotTheirCrossProduct() {
+    ReplaySelection selection = ReplaySelection.of("shop", spec("a"), START).withOrders(List.of(
+        new FlowScope.RouteOrder("a", "ORD-1"), new FlowScope.RouteOrder("b", "ORD-2")));
+    ReplaySelection.Sql sql = selection.toSql(1);
+
+    assertThat(sql.where()).endsWith(" AND (e.route, e.correlation_id) IN (SELECT * FROM unnest($4::text[],"
+        + " $5::text[]))");
+    assertThat((String[]) sql.params().get(3)).containsExactly("a", "b");
+    assertThat((String[]) sql.params().get(4)).containsExactly("ORD-1", "ORD-2");
+    // No stopped order selects nothing: an empty pair list still narrows.
+    assertThat(ReplaySelection.of("shop", spec("a"), START).withOrders(List.of()).toSql(1).where())
+        .contains("unnest($4::text[], $5::text[])");
+  }
+
+  @Test
   void durationsCountBackFromTheStartAndBecomeIdBoundsToo() {
     ReplaySpec spec = spec("orders");
     spec.setSince("2h");

@@ -10,6 +10,7 @@ import dev.rewind.journal.delivery.AttemptRunner;
 import dev.rewind.journal.delivery.DeliveryMetrics;
 import dev.rewind.journal.delivery.HttpDeliverer;
 import dev.rewind.journal.delivery.SecretSource;
+import dev.rewind.journal.flow.FlowRoutes;
 import dev.rewind.journal.route.ResolvedRoute;
 import dev.rewind.journal.testing.TestStore;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -31,6 +32,11 @@ public final class Replays {
    * RetryPolicies in the same text as the namespace's policies.
    */
   public static ReplayRequest request(String yaml, ResolvedRoute... routes) {
+    return request(yaml, null, routes);
+  }
+
+  /** As {@link #request(String, ResolvedRoute...)}, with the Flow spec.flowRef names resolved so. */
+  public static ReplayRequest request(String yaml, FlowRoutes flow, ResolvedRoute... routes) {
     Manifests manifests = new ManifestReader("default").readTexts(Map.of("replay.yaml", yaml));
     Replay replay = manifests.replays().get(0);
     Map<String, RetryPolicySpec> policies = manifests.retryPolicies().stream()
@@ -38,7 +44,7 @@ public final class Replays {
     Map<String, ResolvedRoute> byName = new HashMap<>();
     Arrays.stream(routes).forEach(r -> byName.put(r.name(), r));
     return new ReplayRequest(UUID.randomUUID(), replay.getMetadata().getNamespace(), replay.getMetadata().getName(),
-        replay.getSpec(), byName, policies);
+        replay.getSpec(), byName, policies, flow);
   }
 
   /** An engine delivering from this test JVM, as the operator or the CLI would run one. */

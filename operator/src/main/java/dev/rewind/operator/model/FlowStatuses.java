@@ -2,6 +2,7 @@ package dev.rewind.operator.model;
 
 import dev.rewind.api.v1alpha1.flow.Flow;
 import dev.rewind.api.v1alpha1.flow.FlowStatus;
+import dev.rewind.journal.flow.FlowRoutes;
 import dev.rewind.journal.flow.FlowTally;
 import java.time.Instant;
 import java.util.ArrayList;

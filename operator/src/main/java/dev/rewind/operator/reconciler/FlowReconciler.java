@@ -1,17 +1,12 @@
 package dev.rewind.operator.reconciler;
 
 import dev.rewind.api.v1alpha1.flow.Flow;
-import dev.rewind.api.v1alpha1.flow.FlowChecks;
-import dev.rewind.api.v1alpha1.flow.FlowHop;
 import dev.rewind.api.v1alpha1.flow.FlowStatus;
-import dev.rewind.api.v1alpha1.route.Route;
 import dev.rewind.journal.flow.FlowQuery;
+import dev.rewind.journal.flow.FlowRoutes;
 import dev.rewind.journal.flow.FlowTally;
-import dev.rewind.operator.model.FlowRoutes;
 import dev.rewind.operator.model.FlowStatuses;
 import dev.rewind.operator.model.StatusConditions;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
@@ -19,8 +14,6 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.function.BiConsumer;
 import org.jboss.logging.Logger;
 
@@ -61,7 +54,7 @@ public final class FlowReconciler implements Reconciler<Flow> {
   @Override
   public UpdateControl<Flow> reconcile(Flow flow, Context<Flow> context) {
     Instant now = clock.instant();
-    FlowRoutes routes = FlowRoutes.resolve(flow, routes(context.getClient(), flow));
+    FlowRoutes routes = FlowRouteReader.read(context.getClient(), flow);
     FlowTally tally = null;
     String storeProblem = null;
     if (routes.ready()) {
@@ -83,31 +76,5 @@ public final class FlowReconciler implements Reconciler<Flow> {
       desired.setEvaluatedAt(StatusConditions.timestamp(now));
     }
     return UpdateControl.patchStatus(StatusPatches.minimal(flow, desired, Flow::new)).rescheduleAfter(interval);
-  }
-
-  /** The Routes the hops name that exist and can be read, by {@code namespace/name}. */
-  private static Map<String, Route> routes(KubernetesClient client, Flow flow) {
-    Map<String, Route> routes = new HashMap<>();
-    if (flow.getSpec() == null || flow.getSpec().getHops() == null) {
-      return routes;
-    }
-    for (FlowHop hop : flow.getSpec().getHops()) {
-      if (hop == null || hop.getRouteRef() == null || hop.getRouteRef().getName() == null) {
-        continue;
-      }
-      String key = FlowChecks.route(hop, flow.getMetadata().getNamespace());
-      String namespace = FlowChecks.namespace(hop, flow.getMetadata().getNamespace());
-      try {
-        Route route = client.resources(Route.class).inNamespace(namespace).withName(hop.getRouteRef().getName())
-            .get();
-        if (route != null) {
-          routes.put(key, route);
-        }
-      } catch (KubernetesClientException e) {
-        // Forbidden: a namespace the operator does not watch. The Route then counts as not found, which says so.
-        LOG.debugf(e, "%s: cannot read Route %s", StatusPatches.id(flow), key);
-      }
-    }
-    return routes;
   }
 }

@@ -1,13 +1,17 @@
 package dev.rewind.operator.reconciler;
 
 import dev.rewind.api.time.Durations;
+import dev.rewind.api.v1alpha1.flow.Flow;
 import dev.rewind.api.v1alpha1.replay.Replay;
 import dev.rewind.api.v1alpha1.replay.ReplayPhase;
 import dev.rewind.api.v1alpha1.replay.ReplayStatus;
+import dev.rewind.api.v1alpha1.replay.spec.ReplayFlowReference;
 import dev.rewind.api.v1alpha1.replay.spec.ReplayOverride;
 import dev.rewind.api.v1alpha1.retrypolicy.RetryPolicy;
 import dev.rewind.api.v1alpha1.retrypolicy.RetryPolicySpec;
 import dev.rewind.api.v1alpha1.route.Route;
+import dev.rewind.journal.flow.FlowRoutes;
+import dev.rewind.journal.replay.FlowScope;
 import dev.rewind.journal.replay.ReplayStatusView;
 import dev.rewind.operator.model.ReplayBackoff;
 import dev.rewind.operator.model.ReplayDeletionStep;
@@ -239,9 +243,13 @@ public final class ReplayReconciler implements Reconciler<Replay>, Cleaner<Repla
    */
   private ReplayStatus start(Replay replay, UUID id, Context<Replay> context, Instant now) {
     ReplayPhase phase = ReplayStatuses.phase(replay);
+    FlowRoutes flow = flow(replay, context);
     if (phase == null || phase == ReplayPhase.Pending) {
       String namespace = replay.getMetadata().getNamespace();
-      String waiting = ReplayRoutes.waitingFor(replay.getSpec().routeNames(), name -> context.getClient()
+      List<String> names = flow != null && flow.ready()
+          ? FlowScope.routesHere(namespace, replay.getSpec().getFlowRef(), flow.hops())
+          : replay.getSpec().routeNames();
+      String waiting = ReplayRoutes.waitingFor(names, name -> context.getClient()
           .resources(Route.class).inNamespace(namespace).withName(name).get());
       if (waiting != null) {
         LOG.debugf("%s: %s", StatusPatches.id(replay), waiting);
@@ -249,7 +257,7 @@ public final class ReplayReconciler implements Reconciler<Replay>, Cleaner<Repla
       }
     }
     Map<String, RetryPolicySpec> policies = overridePolicy(replay, context);
-    if (replays.starts().begin(id, () -> replays.start(replay, policies), () -> triggerFor(replay))) {
+    if (replays.starts().begin(id, () -> replays.start(replay, policies, flow), () -> triggerFor(replay))) {
       LOG.debugf("%s: starting (or resuming) the replay", StatusPatches.id(replay));
     }
     return ReplayStatuses.starting(replay, now);
@@ -272,6 +280,21 @@ public final class ReplayReconciler implements Reconciler<Replay>, Cleaner<Repla
     RetryPolicy policy = context.getClient().resources(RetryPolicy.class)
         .inNamespace(replay.getMetadata().getNamespace()).withName(name).get();
     return policy == null ? Map.of() : Map.of(name, policy.getSpec());
+  }
+
+  /**
+   * The Flow spec.flowRef names, resolved against its hops' Routes, or null without flowRef or when there is no
+   * such Flow (the engine refuses a new replay then). Read from the API server for the reason the override policy
+   * is, and again when a running replay resumes: its hops say which routes it delivers to.
+   */
+  private static FlowRoutes flow(Replay replay, Context<Replay> context) {
+    ReplayFlowReference ref = replay.getSpec().getFlowRef();
+    if (ref == null) {
+      return null;
+    }
+    Flow flow = context.getClient().resources(Flow.class).inNamespace(replay.getMetadata().getNamespace())
+        .withName(ref.getName()).get();
+    return flow == null ? null : FlowRouteReader.read(context.getClient(), flow);
   }
 
   /** Patches the status if it changed; comes back after the interval until the replay ends. */

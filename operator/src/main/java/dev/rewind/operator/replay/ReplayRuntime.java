@@ -10,6 +10,7 @@ import dev.rewind.journal.delivery.AttemptRunner;
 import dev.rewind.journal.delivery.DeliveryMetrics;
 import dev.rewind.journal.delivery.HttpDeliverer;
 import dev.rewind.journal.delivery.SecretSource;
+import dev.rewind.journal.flow.FlowRoutes;
 import dev.rewind.journal.replay.ReplayEngine;
 import dev.rewind.journal.replay.ReplayRequest;
 import dev.rewind.journal.replay.ReplayStatusView;
@@ -99,8 +100,9 @@ public final class ReplayRuntime implements AutoCloseable {
    * its namespace now. Completes once the matched set is fixed, not when delivery is done.
    *
    * @param policies the RetryPolicy override.retryPolicyRef names, by name, if it exists
+   * @param flow the Flow flowRef names resolved against its Routes, or null (no flowRef, or no such Flow)
    */
-  public Uni<ReplayStatusView> start(Replay replay, Map<String, RetryPolicySpec> policies) {
+  public Uni<ReplayStatusView> start(Replay replay, Map<String, RetryPolicySpec> policies, FlowRoutes flow) {
     String namespace = replay.getMetadata().getNamespace();
     ReplaySpec spec = capped(replay.getSpec(), maxConcurrency);
     if (spec != replay.getSpec()) {
@@ -112,9 +114,9 @@ public final class ReplayRuntime implements AutoCloseable {
         // Reading a signing Secret may block (an API server call); doing it here, off the event loop, means the
         // attempts, which run on the event loop, find it cached.
         .emitOn(Infrastructure.getDefaultWorkerPool())
-        .invoke(routes -> readSigningSecrets(namespace, spec, routes))
         .map(routes -> new ReplayRequest(UUID.fromString(replay.getMetadata().getUid()), namespace,
-            replay.getMetadata().getName(), spec, byName(routes), policies))
+            replay.getMetadata().getName(), spec, byName(routes), policies, flow))
+        .invoke(this::readSigningSecrets)
         .chain(engine::start)
         .onFailure().transform(e -> unavailable("start replay " + namespace + "/" + replay.getMetadata().getName(),
             e));
@@ -184,13 +186,12 @@ public final class ReplayRuntime implements AutoCloseable {
     return copy;
   }
 
-  private void readSigningSecrets(String namespace, ReplaySpec spec, List<ResolvedRoute> routes) {
-    Map<String, ResolvedRoute> published = byName(routes);
-    for (String name : spec.routeNames()) {
-      ResolvedRoute route = published.get(name);
+  private void readSigningSecrets(ReplayRequest request) {
+    for (String name : request.routeNames()) {
+      ResolvedRoute route = request.routes().get(name);
       if (route != null && route.spec().getSigning() != null && route.spec().getSigning().getSecretRef() != null) {
         SecretKeySelector ref = route.spec().getSigning().getSecretRef();
-        secrets.get(namespace, ref.getName(), ref.getKey());
+        secrets.get(request.namespace(), ref.getName(), ref.getKey());
       }
     }
   }

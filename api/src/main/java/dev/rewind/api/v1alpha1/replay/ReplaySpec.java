@@ -7,6 +7,7 @@ import dev.rewind.api.time.InstantOrAgo;
 import dev.rewind.api.v1alpha1.Rewind;
 import dev.rewind.api.v1alpha1.common.EventState;
 import dev.rewind.api.v1alpha1.common.LocalObjectReference;
+import dev.rewind.api.v1alpha1.replay.spec.ReplayFlowReference;
 import dev.rewind.api.v1alpha1.replay.spec.ReplayOverride;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
@@ -26,8 +27,12 @@ import java.util.Objects;
     value = "self == oldSelf",
     message = "spec is immutable: a Replay is a one-shot request; create a new Replay instead")
 @ValidationRule(
-    value = "has(self.routeRef) != has(self.routes)",
-    message = "set exactly one of routeRef or routes")
+    value = "(has(self.routeRef) ? 1 : 0) + (has(self.routes) ? 1 : 0) + (has(self.flowRef) ? 1 : 0) == 1",
+    message = "set exactly one of routeRef, routes or flowRef")
+@ValidationRule(
+    value = "!has(self.flowRef) || !has(self.states)",
+    message = "states cannot be set with flowRef: the Flow's verdict chooses the events (flowRef.state)",
+    fieldPath = ".states")
 // Compared only when both are timestamps or both durations: a timestamp against a duration depends on when the
 // replay starts (TimeWindow checks it then). The field pattern admits only values timestamp() and duration()
 // convert; the API server runs this rule even when a pattern failed, so it first checks both values match, and a
@@ -58,12 +63,22 @@ public class ReplaySpec {
   public static final String LAST_OUTCOME_PATTERN =
       "^([1-5]xx|[1-5][0-9][0-9]|[1-5][0-9][0-9]-[1-5][0-9][0-9]|connect-failure|timeout|tls-failure)$";
 
-  @JsonPropertyDescription("The Route (same namespace) whose events are replayed. Set this or routes.")
+  @JsonPropertyDescription("The Route (same namespace) whose events are replayed. Set one of routeRef, routes and"
+      + " flowRef.")
   private LocalObjectReference routeRef;
 
   @Size(min = 1, max = 32)
-  @JsonPropertyDescription("Several Routes (same namespace) whose events are replayed. Set this or routeRef.")
+  @JsonPropertyDescription("Several Routes (same namespace) whose events are replayed. Set one of routeRef, routes"
+      + " and flowRef.")
   private List<@Pattern(Rewind.NAME_PATTERN) @Size(min = 1, max = 253) String> routes;
+
+  @JsonPropertyDescription(
+      "The orders a Flow (same namespace) finds broken or failed when the replay starts: for each, its event on"
+          + " the hop where it stopped is sent again (the delivered one for a broken order, the dead one for a"
+          + " failed order), so the dry run counts the Flow's stopped orders. Only hops whose Route is in this"
+          + " namespace. The other selectors still narrow the set; states cannot be set with it. Set one of"
+          + " routeRef, routes and flowRef.")
+  private ReplayFlowReference flowRef;
 
   @Size(min = 1, max = 40)
   @Pattern(INSTANT_OR_AGO_PATTERN)
@@ -83,10 +98,12 @@ public class ReplaySpec {
           + " Later than since. Default: no upper bound.")
   private String until;
 
-  @Default("[\"failed\", \"dead\"]")
+  // No schema default: with flowRef the Flow's verdict decides the states, and a defaulted value could not be told
+  // from one the user set. ReplaySelection applies failed and dead when it is absent.
   @Size(min = 1, max = 5)
   @JsonPropertyDescription(
-      "Event states to replay: pending, delivering, delivered, failed, dead. Default: failed and dead.")
+      "Event states to replay: pending, delivering, delivered, failed, dead. Not with flowRef. Default: failed and"
+          + " dead.")
   private List<EventState> states;
 
   @Size(min = 1, max = 1000)
@@ -157,6 +174,14 @@ public class ReplaySpec {
 
   public void setRoutes(List<String> routes) {
     this.routes = routes;
+  }
+
+  public ReplayFlowReference getFlowRef() {
+    return flowRef;
+  }
+
+  public void setFlowRef(ReplayFlowReference flowRef) {
+    this.flowRef = flowRef;
   }
 
   public String getSince() {
@@ -263,7 +288,10 @@ public class ReplaySpec {
     this.dryRun = dryRun;
   }
 
-  /** The route names this replay covers, whichever of routeRef and routes was used. */
+  /**
+   * The route names this replay names, whichever of routeRef and routes was used; none with flowRef, whose routes
+   * are the Flow's hops.
+   */
   public List<String> routeNames() {
     if (routeRef != null) {
       return List.of(routeRef.getName());
@@ -276,6 +304,7 @@ public class ReplaySpec {
     return o instanceof ReplaySpec s
         && Objects.equals(routeRef, s.routeRef)
         && Objects.equals(routes, s.routes)
+        && Objects.equals(flowRef, s.flowRef)
         && Objects.equals(since, s.since)
         && Objects.equals(until, s.until)
         && Objects.equals(states, s.states)
@@ -293,7 +322,7 @@ public class ReplaySpec {
 
   @Override
   public int hashCode() {
-    return Objects.hash(routeRef, routes, since, until, states, eventIds, correlationIds, types, lastOutcome,
+    return Objects.hash(routeRef, routes, flowRef, since, until, states, eventIds, correlationIds, types, lastOutcome,
         senderWorkload, override, rateLimit, concurrency, maxEvents, dryRun);
   }
 }

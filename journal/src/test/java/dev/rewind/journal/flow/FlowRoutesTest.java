@@ -1,10 +1,9 @@
-package dev.rewind.operator.model;
+package dev.rewind.journal.flow;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rewind.api.v1alpha1.flow.Flow;
 import dev.rewind.api.v1alpha1.route.Route;
-import dev.rewind.journal.flow.FlowHops;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.time.Duration;
 import java.util.HashMap;

@@ -1,10 +1,9 @@
-package dev.rewind.operator.model;
+package dev.rewind.journal.flow;
 
 import dev.rewind.api.v1alpha1.flow.Flow;
 import dev.rewind.api.v1alpha1.flow.FlowChecks;
 import dev.rewind.api.v1alpha1.flow.FlowHop;
 import dev.rewind.api.v1alpha1.route.Route;
-import dev.rewind.journal.flow.FlowHops;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
