@@ -41,6 +41,8 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 public final class CertificateAuthority {
 
     private static final Duration VALIDITY = Duration.ofDays(30);
+    /** RFC 5280's ub-common-name; Bouncy Castle refuses longer ones. */
+    private static final int MAX_COMMON_NAME = 64;
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final KeyPair keyPair;
@@ -74,7 +76,9 @@ public final class CertificateAuthority {
 
     /**
      * Issues a TLS server certificate for the given host names and IP addresses (both go into the
-     * subject alternative names; the first one is also the common name).
+     * subject alternative names; the first one is also the common name, cut to the 64 characters a
+     * common name may have: clients check the alternative names, e.g. a long
+     * {@code service.namespace.svc}).
      */
     public IssuedCertificate issueServerCertificate(String... hosts) {
         if (hosts.length == 0) {
@@ -84,7 +88,8 @@ public final class CertificateAuthority {
         for (String host : hosts) {
             names.add(new GeneralName(isIpAddress(host) ? GeneralName.iPAddress : GeneralName.dNSName, host));
         }
-        return issue(name(hosts[0], List.of()), KeyPurposeId.id_kp_serverAuth,
+        String commonName = hosts[0].length() > MAX_COMMON_NAME ? hosts[0].substring(0, MAX_COMMON_NAME) : hosts[0];
+        return issue(name(commonName, List.of()), KeyPurposeId.id_kp_serverAuth,
                 new GeneralNames(names.toArray(GeneralName[]::new)));
     }
 

@@ -23,10 +23,18 @@ import javax.net.ssl.TrustManagerFactory;
 /**
  * etcd and kube-apiserver on free ports of 127.0.0.1, with a generated CA, a serving certificate
  * and an admin client certificate. {@link #start} returns once {@code /readyz} passes.
+ *
+ * <p>The aggregation layer is configured as kubeadm configures it: a separate front-proxy CA, a
+ * client certificate {@code CN=front-proxy-client} that it signed, with which kube-apiserver calls
+ * extension API servers (APIServices backed by a Service), and the {@code --requestheader-*} flags
+ * that tell those servers, through the ConfigMap {@code kube-system/extension-apiserver-authentication},
+ * which CA and name to trust and in which headers the user comes.
  */
 final class ControlPlane implements AutoCloseable {
 
     static final String ADMIN_USER = "rewind-admin";
+    /** The common name of the client certificate kube-apiserver presents to extension API servers. */
+    static final String FRONT_PROXY_CLIENT = "front-proxy-client";
     private static final Duration START_TIMEOUT =
             Duration.ofSeconds(Long.getLong("rewind.kube.startTimeoutSeconds", 60));
 
@@ -34,6 +42,7 @@ final class ControlPlane implements AutoCloseable {
     private final WorkDir workDir;
     private final List<ServerProcess> servers = new ArrayList<>();
     private CertificateAuthority ca;
+    private CertificateAuthority frontProxyCa;
     private IssuedCertificate admin;
     private String apiServerUrl;
 
@@ -62,6 +71,11 @@ final class ControlPlane implements AutoCloseable {
     /** The CA of the serving certificate and of every client certificate. */
     CertificateAuthority ca() {
         return ca;
+    }
+
+    /** The CA of the front-proxy client certificate, which extension API servers trust for request headers. */
+    CertificateAuthority frontProxyCa() {
+        return frontProxyCa;
     }
 
     /** The admin's client certificate: {@code CN=rewind-admin, O=system:masters}. */
@@ -144,6 +158,13 @@ final class ControlPlane implements AutoCloseable {
                 Pem.privateKey(serviceAccountKeys.getPrivate()));
         Path serviceAccountPublicKey = workDir.write("pki/service-account.pub",
                 Pem.publicKey(serviceAccountKeys.getPublic()));
+        // The aggregation layer, as kubeadm sets it up: its own CA, so that no client certificate of
+        // the main CA can pass for the front proxy at an extension API server.
+        frontProxyCa = CertificateAuthority.create("rewind-testbed-front-proxy-ca");
+        IssuedCertificate frontProxyClient = frontProxyCa.issueClientCertificate(FRONT_PROXY_CLIENT);
+        Path frontProxyCaFile = workDir.write("pki/front-proxy-ca.crt", frontProxyCa.certificatePem());
+        Path frontProxyClientCert = workDir.write("pki/front-proxy-client.crt", frontProxyClient.certificatePem());
+        Path frontProxyClientKey = workDir.write("pki/front-proxy-client.key", frontProxyClient.privateKeyPem());
 
         servers.add(ServerProcess.start("kube-apiserver", List.of(
                 binDir.resolve("kube-apiserver").toString(),
@@ -163,6 +184,18 @@ final class ControlPlane implements AutoCloseable {
                 "--service-cluster-ip-range=10.0.0.0/24",
                 // The loopback address cannot go into the `kubernetes` Endpoints; keep none.
                 "--endpoint-reconciler-type=none",
+                // The aggregation layer (kubeadm's flags). kube-apiserver publishes the CA, the allowed
+                // names and the header names in kube-system/extension-apiserver-authentication.
+                "--requestheader-client-ca-file=" + frontProxyCaFile,
+                "--requestheader-allowed-names=" + FRONT_PROXY_CLIENT,
+                "--requestheader-username-headers=X-Remote-User",
+                "--requestheader-group-headers=X-Remote-Group",
+                "--requestheader-extra-headers-prefix=X-Remote-Extra-",
+                "--proxy-client-cert-file=" + frontProxyClientCert,
+                "--proxy-client-key-file=" + frontProxyClientKey,
+                // No kube-proxy routes Service cluster IPs here: call an APIService's Service at the
+                // address of its endpoints (EndpointSlices) instead.
+                "--enable-aggregator-routing=true",
                 "--allow-privileged=true",
                 "--profiling=false"), workDir));
     }

@@ -25,7 +25,8 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
  *
  * <p>What is on: TLS with a generated CA, client-certificate authentication, RBAC authorization,
  * the default admission plugins (among them MutatingAdmissionWebhook, ValidatingAdmissionWebhook,
- * PodSecurity and ServiceAccount). What is not there: no controller-manager and no scheduler, so
+ * PodSecurity and ServiceAccount), the aggregation layer with a front-proxy CA (see
+ * {@link #aggregatedApi}). What is not there: no controller-manager and no scheduler, so
  * nothing reconciles built-in objects (Pods stay Pending, deleted namespaces stay Terminating,
  * nothing creates the {@code default} ServiceAccount, which {@link #newNamespace()} does instead).
  *
@@ -124,6 +125,40 @@ public final class KubeTestBed {
     /** The CA that signed the API server's certificate and every client certificate, in PEM. */
     public String caCertificatePem() {
         return controlPlane.ca().certificatePem();
+    }
+
+    /**
+     * The front-proxy CA in PEM: it signed the client certificate ({@code CN=front-proxy-client})
+     * with which kube-apiserver calls extension API servers, which trust the {@code X-Remote-User}
+     * and {@code X-Remote-Group} headers of a request only over a connection with that certificate.
+     * kube-apiserver also publishes it, as extension servers read it, under
+     * {@code requestheader-client-ca-file} in the ConfigMap
+     * {@code kube-system/extension-apiserver-authentication}. See {@link AggregatedApi}.
+     */
+    public String frontProxyCaCertificatePem() {
+        return controlPlane.frontProxyCa().certificatePem();
+    }
+
+    /**
+     * A new client certificate {@code CN=front-proxy-client} of the front-proxy CA, like the one
+     * kube-apiserver presents to extension API servers: for a test that calls such a server directly,
+     * as kube-apiserver would, with {@code X-Remote-*} headers of its choosing.
+     */
+    public IssuedCertificate frontProxyClientCertificate() {
+        return controlPlane.frontProxyCa().issueClientCertificate(ControlPlane.FRONT_PROXY_CLIENT);
+    }
+
+    /**
+     * An aggregated API {@code /apis/group/version} that kube-apiserver is to proxy to an HTTPS server
+     * of the test on this host: gives the Service's host name (for the server certificate) and the
+     * address to listen on; {@link AggregatedApi#register} then creates the Service, its EndpointSlice
+     * in {@code namespace} and the APIService, and {@link AggregatedApi#close()} deletes them.
+     *
+     * @throws IllegalStateException if this host has no address kube-apiserver may dial
+     *         (see {@link AggregatedApi#hostAddress()})
+     */
+    public AggregatedApi aggregatedApi(String namespace, String group, String version) {
+        return new AggregatedApi(adminClient, namespace, group, version);
     }
 
     /**
