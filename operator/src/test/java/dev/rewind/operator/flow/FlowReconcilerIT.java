@@ -7,6 +7,8 @@ import dev.rewind.api.v1alpha1.common.Condition;
 import dev.rewind.api.v1alpha1.common.EventState;
 import dev.rewind.api.v1alpha1.flow.Flow;
 import dev.rewind.api.v1alpha1.flow.FlowStatus;
+import dev.rewind.api.v1alpha1.replay.Replay;
+import dev.rewind.api.v1alpha1.replay.ReplayPhase;
 import dev.rewind.api.v1alpha1.route.Route;
 import dev.rewind.journal.replay.JournalSeed;
 import dev.rewind.journal.testing.TestStore;
@@ -22,6 +24,7 @@ import dev.rewind.testbed.KubeUser;
 import dev.rewind.testbed.TestNamespace;
 import dev.rewind.testbed.ToolResult;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.micrometer.core.instrument.search.Search;
 import java.nio.file.Files;
@@ -35,7 +38,8 @@ import org.junit.jupiter.api.Test;
 /**
  * A Flow across two namespaces, evaluated by the operator against a real API server and a real journal, running as
  * its ServiceAccount with the shipped RBAC: its hops resolve only once the other namespace's Route shares its events,
- * and then its status counts the orders where they stand, names the broken ones, and says Healthy=False.
+ * and then its status counts the orders where they stand, names the broken ones, and says Healthy=False; a Replay's
+ * flowRef dry run counts the same broken orders.
  */
 @KubeApiTest
 class FlowReconcilerIT {
@@ -108,6 +112,24 @@ class FlowReconcilerIT {
         assertThat(get.stdout()).containsPattern("order-fulfilment +3 +1 +0 +0 +1 +True");
         Path out = Files.createDirectories(Path.of("target", "it-output"));
         Files.writeString(out.resolve("kubectl-get-flows.txt"), "$ kubectl get flows -n shop\n" + get.stdout());
+
+        // A Replay of the Flow's broken orders counts what the Flow counts; one naming a hop of another namespace,
+        // or no Flow, is refused naming the field.
+        var replays = admin.resources(Replay.class).inNamespace(shop);
+        replays.resource(replay("mend-preview", "{name: order-fulfilment}")).create();
+        replays.resource(replay("mend-partner-hop", "{name: order-fulfilment, hop: 2, state: failed}")).create();
+        replays.resource(replay("mend-nothing", "{name: no-such-flow}")).create();
+        Replay preview = awaitEnded(replays.withName("mend-preview"));
+        assertThat(preview.getStatus().getPhase()).isEqualTo(ReplayPhase.Previewed);
+        assertThat(preview.getStatus().getMatched()).isEqualTo(status.getBroken()).isEqualTo(1L);
+        Replay otherNamespace = awaitEnded(replays.withName("mend-partner-hop"));
+        assertThat(otherNamespace.getStatus().getPhase()).isEqualTo(ReplayPhase.Failed);
+        assertThat(otherNamespace.getStatus().getMessage()).startsWith("spec.flowRef.hop: hop 2 (" + fulfilment
+            + "/b-to-partner) is in namespace " + fulfilment);
+        Replay missing = awaitEnded(replays.withName("mend-nothing"));
+        assertThat(missing.getStatus().getPhase()).isEqualTo(ReplayPhase.Failed);
+        assertThat(missing.getStatus().getMessage())
+            .isEqualTo("spec.flowRef.name: Flow \"no-such-flow\" not found in namespace " + shop);
       }
     }
   }
@@ -132,6 +154,20 @@ class FlowReconcilerIT {
     JournalSeed.in(journal).namespace(namespace).route(route, "http://" + route + "/")
         .state(EventState.DELIVERED, "delivered", 1).age(Duration.ofMinutes(minutesAgo))
         .completedAgo(Duration.ofMinutes(deliveredMinutesAgo)).correlation(i -> order).append(1);
+  }
+
+  private static Replay replay(String name, String flowRef) {
+    return Serialization.unmarshal("""
+        apiVersion: rewind.dev/v1alpha1
+        kind: Replay
+        metadata: {name: %s}
+        spec: {flowRef: %s, dryRun: true}
+        """.formatted(name, flowRef), Replay.class);
+  }
+
+  private static Replay awaitEnded(Resource<Replay> replay) {
+    return await().atMost(WAIT).until(replay::get, r -> r.getStatus() != null && r.getStatus().getPhase() != null
+        && r.getStatus().getPhase() != ReplayPhase.Pending && r.getStatus().getPhase() != ReplayPhase.Running);
   }
 
   private static Optional<Condition> condition(Flow flow, String type) {
