@@ -4,19 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.rewind.api.v1alpha1.replay.Replay;
 import dev.rewind.api.v1alpha1.replay.ReplayPhase;
-import dev.rewind.journal.flow.BrokenFlowReplays;
 import dev.rewind.journal.flow.FlowHops;
 import dev.rewind.journal.flow.FlowQuery;
+import dev.rewind.journal.flow.FlowRoutes;
 import dev.rewind.journal.flow.FlowTally;
 import dev.rewind.journal.replay.ReplayStatusView;
 import dev.rewind.journal.replay.Replays;
+import dev.rewind.journal.route.ResolvedRoute;
 import dev.rewind.journal.testing.HttpSink;
 import dev.rewind.journal.testing.Routes;
 import dev.rewind.journal.testing.SidecarProcess;
 import dev.rewind.journal.testing.TestStore;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ProxySelector;
@@ -126,14 +125,15 @@ class FlowAcrossSidecarsIT {
           assertThat(broken.broken()).allSatisfy(b -> assertThat(b.hop()).isZero());
           assertThat(broken.complete()).isEqualTo(ORDERS - DROPPED.size());
 
-          // B is fixed; on-call replays the broken orders' last delivered hop (A → B).
+          // B is fixed; on-call replays the Flow's broken orders: their last delivered hop (A → B) sends them again.
           bIsBroken.set(false);
-          List<Replay> mend = BrokenFlowReplays.of("orders", FLOW, broken);
-          assertThat(mend).singleElement().satisfies(r -> assertThat(r.getSpec().getRouteRef().getName())
-              .isEqualTo("a-to-b"));
+          ResolvedRoute aToB = Routes.one(Files.readString(aConfig.resolve("routes.yaml")));
+          FlowRoutes resolved = new FlowRoutes(FLOW, List.of());
           try (Replays.Engine engine = new Replays.Engine(store, "flow-it")) {
-            ReplayStatusView done = engine.run(Replays.request(Serialization.asYaml(mend.get(0)),
-                Routes.one(Files.readString(aConfig.resolve("routes.yaml")))));
+            ReplayStatusView preview = engine.run(Replays.request(replayOfBroken("preview", true), resolved, aToB));
+            assertThat(preview.phase()).isEqualTo(ReplayPhase.Previewed);
+            assertThat(preview.matched()).isEqualTo(broken.brokenCount());
+            ReplayStatusView done = engine.run(Replays.request(replayOfBroken("mend", false), resolved, aToB));
             assertThat(done.phase()).isEqualTo(ReplayPhase.Succeeded);
             assertThat(done.matched()).isEqualTo(DROPPED.size());
           }
@@ -151,6 +151,15 @@ class FlowAcrossSidecarsIT {
         }
       }
     }
+  }
+
+  private static String replayOfBroken(String name, boolean dryRun) {
+    return """
+        apiVersion: rewind.dev/v1alpha1
+        kind: Replay
+        metadata: {name: %s}
+        spec: {flowRef: {name: orders}, dryRun: %s}
+        """.formatted(name, dryRun);
   }
 
   private Path config(String name, String routes) throws IOException {
