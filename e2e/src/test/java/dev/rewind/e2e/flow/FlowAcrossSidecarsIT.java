@@ -131,7 +131,7 @@ class FlowAcrossSidecarsIT {
           FlowRoutes resolved = new FlowRoutes(FLOW, List.of());
           try (Replays.Engine engine = new Replays.Engine(store, "flow-it")) {
             ReplayStatusView preview = engine.run(Replays.request(replayOfBroken("preview", true), resolved, aToB));
-            assertThat(preview.phase()).isEqualTo(ReplayPhase.Previewed);
+            assertThat(preview.phase()).as(preview.message()).isEqualTo(ReplayPhase.Previewed);
             assertThat(preview.matched()).isEqualTo(broken.brokenCount());
             ReplayStatusView done = engine.run(Replays.request(replayOfBroken("mend", false), resolved, aToB));
             assertThat(done.phase()).isEqualTo(ReplayPhase.Succeeded);

@@ -59,13 +59,7 @@ public record FlowScope(ReplayFlowReference ref, FlowHops flow, List<Integer> ho
       }
       return new FlowScope(ref, flow.hops(), List.of(hop));
     }
-    List<Integer> here = new ArrayList<>();
-    int last = ref.state() == FlowState.BROKEN ? declared.size() - 1 : declared.size();
-    for (int k = 0; k < last; k++) {
-      if (declared.get(k).namespace().equals(namespace)) {
-        here.add(k);
-      }
-    }
+    List<Integer> here = hopsHere(namespace, ref, flow.hops());
     if (here.isEmpty()) {
       throw new IllegalArgumentException("spec.flowRef.name: no hop of Flow \"" + ref.getName() + "\" that can"
           + " stop a " + ref.state().wireName() + " order is in namespace " + namespace + "; a replay re-delivers"
@@ -75,17 +69,26 @@ public record FlowScope(ReplayFlowReference ref, FlowHops flow, List<Integer> ho
   }
 
   /**
-   * The routes of the hops in {@code namespace} that flowRef's hop (if set) allows, in hop order, without checking
-   * anything else: what a replay admitted earlier covers.
+   * The routes of the hops in {@code namespace} that flowRef covers, in hop order, without refusing anything: what a
+   * replay admitted earlier delivers to.
    */
   public static List<String> routesHere(String namespace, ReplayFlowReference ref, FlowHops flow) {
-    List<String> routes = new ArrayList<>();
-    for (int k = 0; k < flow.hops().size(); k++) {
+    return hopsHere(namespace, ref, flow).stream().map(k -> flow.hops().get(k).route()).toList();
+  }
+
+  /**
+   * The indexes of the hops in {@code namespace} that can stop an order of flowRef's state (the last hop cannot
+   * break one) and that flowRef's hop, if set, names.
+   */
+  private static List<Integer> hopsHere(String namespace, ReplayFlowReference ref, FlowHops flow) {
+    int stopping = ref.state() == FlowState.BROKEN ? flow.hops().size() - 1 : flow.hops().size();
+    List<Integer> here = new ArrayList<>();
+    for (int k = 0; k < stopping; k++) {
       if (flow.hops().get(k).namespace().equals(namespace) && (ref.getHop() == null || ref.getHop() == k)) {
-        routes.add(flow.hops().get(k).route());
+        here.add(k);
       }
     }
-    return routes;
+    return here;
   }
 
   /** The routes of the covered hops, in hop order. */

@@ -104,9 +104,14 @@ class FlowScopeTest {
 
   @Test
   void routesHereAreWhatAReplayAdmittedEarlierDeliversTo() {
-    ReplayFlowReference any = new ReplayFlowReference("orders", null, null);
-    assertThat(FlowScope.routesHere("shop", any, FLOW)).containsExactly("erp-to-a", "a-to-b", "partner-ack");
-    assertThat(FlowScope.routesHere("fulfilment", any, FLOW)).containsExactly("b-to-partner");
+    ReplayFlowReference broken = new ReplayFlowReference("orders", null, null);
+    // The last hop completes an order, so it breaks none, but it can fail one.
+    assertThat(FlowScope.routesHere("shop", broken, FLOW)).containsExactly("erp-to-a", "a-to-b");
+    assertThat(FlowScope.routesHere("shop", new ReplayFlowReference("orders", FlowState.FAILED, null), FLOW))
+        .containsExactly("erp-to-a", "a-to-b", "partner-ack");
+    assertThat(FlowScope.routesHere("fulfilment", broken, FLOW)).containsExactly("b-to-partner");
+    // As admitted: the scope's own routes.
+    assertThat(FlowScope.routesHere("shop", broken, FLOW)).isEqualTo(scope("shop", FlowState.BROKEN, null).routes());
     assertThat(FlowScope.routesHere("shop", new ReplayFlowReference("orders", null, 1), FLOW))
         .containsExactly("a-to-b");
     assertThat(FlowScope.routesHere("shop", new ReplayFlowReference("orders", null, 2), FLOW)).isEmpty();
