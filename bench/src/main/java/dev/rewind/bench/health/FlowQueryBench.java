@@ -4,6 +4,7 @@ import dev.rewind.journal.flow.FlowHops;
 import dev.rewind.journal.flow.FlowQuery;
 import dev.rewind.journal.flow.FlowTally;
 import dev.rewind.journal.testing.TestStore;
+import dev.rewind.journal.store.Uuids;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -72,7 +73,9 @@ public final class FlowQueryBench {
       store.column("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF, TIMING OFF, SUMMARY ON) " + FlowQuery.sql()
           .replace("$1", "(ARRAY['shop', 'shop', 'fulfilment'])")
           .replace("$2", "(ARRAY['erp-to-a', 'a-to-b', 'b-to-partner'])")
-          .replace("$3", "'" + dev.rewind.journal.store.Uuids.lowerBound(Instant.now().minus(FLOW.lookback())) + "'::uuid"))
+          .replace("$3", "'" + Uuids.lowerBound(Instant.now().minus(FLOW.lookback())) + "'::uuid")
+          .replace("$4", "'" + Uuids.lowerBound(Instant.now().minus(FLOW.lookback()).minus(Duration.ofMinutes(5)))
+              + "'::uuid"))
           .forEach(l -> System.out.println("    " + l));
     }
   }

@@ -7,6 +7,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -15,9 +16,10 @@ import java.util.Map;
 
 /**
  * The events of a flow's orders, read from the journal in one statement: the correlation ids that entered the first
- * hop within the lookback (an id range, ids being time-ordered), then each of those orders' events on every hop. The
- * planner joins the second part through the correlation index or, when many orders entered, by hash over the
- * journal (bench/flow.sh prints its plan): every order of the lookback is evaluated again at each call.
+ * hop within the lookback (an id range, ids being time-ordered), then each of those orders' events on every hop —
+ * also an id range, since an order reaches a later hop after it entered the first: what is read follows the
+ * lookback, not the journal's size (bench/flow.sh prints the plan). Every order of the lookback is evaluated again
+ * at each call.
  */
 public final class FlowQuery {
 
@@ -33,9 +35,15 @@ public final class FlowQuery {
         FROM entered n
         JOIN hops h ON true
         JOIN rewind.events e ON e.namespace = h.namespace AND e.correlation_id = n.correlation_id
-                            AND e.route = h.route
+                            AND e.route = h.route AND e.id >= $4
        ORDER BY e.correlation_id
       """;
+
+  /**
+   * How much earlier than the lookback a later hop's event may carry an id: ids come from each sidecar's clock, and
+   * two sidecars' clocks may disagree. Far more than NTP-synchronised nodes drift.
+   */
+  static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
 
   private final Pool pool;
 
@@ -43,7 +51,10 @@ public final class FlowQuery {
     this.pool = pool;
   }
 
-  /** The statement ($1 the hops' namespaces, $2 their routes, $3 the lookback's lowest id), for EXPLAIN. */
+  /**
+   * The statement ($1 the hops' namespaces, $2 their routes, $3 the lookback's lowest id, $4 that less
+   * {@link #CLOCK_SKEW}), for EXPLAIN.
+   */
   public static String sql() {
     return SQL;
   }
@@ -53,7 +64,8 @@ public final class FlowQuery {
     String[] namespaces = flow.hops().stream().map(FlowHops.Hop::namespace).toArray(String[]::new);
     String[] routes = flow.hops().stream().map(FlowHops.Hop::route).toArray(String[]::new);
     return pool.preparedQuery(SQL)
-        .execute(Tuple.of(namespaces, routes, Uuids.lowerBound(now.minus(flow.lookback()))))
+        .execute(Tuple.of(namespaces, routes, Uuids.lowerBound(now.minus(flow.lookback())),
+            Uuids.lowerBound(now.minus(flow.lookback()).minus(CLOCK_SKEW))))
         .map(rows -> {
           Map<String, List<HopEvent>> orders = new LinkedHashMap<>();
           for (Row row : rows) {
