@@ -82,10 +82,12 @@ class ChartRbacIT {
       "allow patch core/events other",
       "deny delete core/events other",
       "deny create events.k8s.io/events other",
-      // Flows: read, and their status written.
+      // Flows: read, their status written, and the finalizer that drops a deleted Flow's gauges.
       "allow list rewind.dev/flows other",
       "allow patch rewind.dev/flows/status other",
-      "deny patch rewind.dev/flows other",
+      "allow patch rewind.dev/flows other",
+      "allow update rewind.dev/flows/finalizers other",
+      "deny update rewind.dev/flows other",
       "deny update rewind.dev/routes other",
       "deny update rewind.dev/routes/status other",
       "deny get rewind.dev/routes/status other",

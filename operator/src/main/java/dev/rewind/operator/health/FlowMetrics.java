@@ -26,9 +26,24 @@ public final class FlowMetrics {
 
   /** A Flow's fresh tally. */
   public synchronized void tallied(Flow flow, FlowTally tally) {
-    byFlow.put(flow.getMetadata().getNamespace() + "/" + flow.getMetadata().getName(), Map.of(
+    byFlow.put(key(flow), Map.of(
         "complete", tally.complete(), "inFlight", tally.inFlight(), "failed", tally.failed(),
         "broken", tally.brokenCount()));
+    publish();
+  }
+
+  /** A deleted Flow: its series go, so an alert on its broken orders resolves rather than firing on for ever. */
+  public synchronized void forget(Flow flow) {
+    if (byFlow.remove(key(flow)) != null) {
+      publish();
+    }
+  }
+
+  private static String key(Flow flow) {
+    return flow.getMetadata().getNamespace() + "/" + flow.getMetadata().getName();
+  }
+
+  private void publish() {
     List<MultiGauge.Row<?>> rows = new ArrayList<>();
     byFlow.forEach((key, states) -> {
       Tags tags = Tags.of("namespace", key.substring(0, key.indexOf('/')), "flow", key.substring(key.indexOf('/') + 1));

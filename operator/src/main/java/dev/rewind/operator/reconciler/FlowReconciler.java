@@ -7,14 +7,17 @@ import dev.rewind.journal.flow.FlowRoutes;
 import dev.rewind.journal.flow.FlowTally;
 import dev.rewind.operator.model.FlowStatuses;
 import dev.rewind.operator.model.StatusConditions;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
 /**
@@ -25,7 +28,7 @@ import org.jboss.logging.Logger;
  * the journal; a Flow is evaluated again every interval, and an edited Route is seen at the next pass.
  */
 @ControllerConfiguration(name = FlowReconciler.NAME)
-public final class FlowReconciler implements Reconciler<Flow> {
+public final class FlowReconciler implements Reconciler<Flow>, Cleaner<Flow> {
 
   public static final String NAME = "flow";
 
@@ -36,19 +39,32 @@ public final class FlowReconciler implements Reconciler<Flow> {
   private final Duration timeout;
   private final Clock clock;
   private final BiConsumer<Flow, FlowTally> tallied;
+  private final Consumer<Flow> deleted;
 
   /**
    * @param interval how often a Flow's orders are read again
    * @param timeout longest the orders' read may take
    * @param tallied told each Flow's fresh tally (the gauges)
+   * @param deleted told each Flow that is deleted (its gauges go)
    */
   public FlowReconciler(FlowQuery query, Duration interval, Duration timeout, Clock clock,
-      BiConsumer<Flow, FlowTally> tallied) {
+      BiConsumer<Flow, FlowTally> tallied, Consumer<Flow> deleted) {
     this.query = query;
     this.interval = interval;
     this.timeout = timeout;
     this.clock = clock;
     this.tallied = tallied;
+    this.deleted = deleted;
+  }
+
+  /**
+   * A deleted Flow's gauges go with it ({@link Cleaner}: the gauges are state outside the cluster, so the Flow
+   * carries a finalizer the operator removes once they are gone; nothing in the store is the Flow's).
+   */
+  @Override
+  public DeleteControl cleanup(Flow flow, Context<Flow> context) {
+    deleted.accept(flow);
+    return DeleteControl.defaultDelete();
   }
 
   @Override

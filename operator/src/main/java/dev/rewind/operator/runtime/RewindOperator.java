@@ -182,7 +182,7 @@ public final class RewindOperator {
     if (health != null) {
       FlowMetrics flows = new FlowMetrics(meters);
       reconcilers.add(new FlowReconciler(new FlowQuery(journal.pool()), settings.health().flowInterval(),
-          journal.writeTimeout().plus(settings.health().flowInterval()), clock, flows::tallied));
+          journal.writeTimeout().plus(settings.health().flowInterval()), clock, flows::tallied, flows::forget));
     }
     return reconcilers;
   }

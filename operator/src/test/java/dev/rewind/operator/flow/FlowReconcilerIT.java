@@ -130,6 +130,13 @@ class FlowReconcilerIT {
         assertThat(missing.getStatus().getPhase()).isEqualTo(ReplayPhase.Failed);
         assertThat(missing.getStatus().getMessage())
             .isEqualTo("spec.flowRef.name: Flow \"no-such-flow\" not found in namespace " + shop);
+
+        // Deleted, the Flow goes (its finalizer removed) and so do its gauges: an alert on it resolves.
+        assertThat(flows.withName("order-fulfilment").get().getMetadata().getFinalizers()).isNotEmpty();
+        flows.withName("order-fulfilment").delete();
+        await().atMost(WAIT).until(() -> flows.withName("order-fulfilment").get() == null);
+        assertThat(Search.in(operator.meters()).name("rewind.flow.orders").tag("flow", "order-fulfilment").gauges())
+            .isEmpty();
       }
     }
   }
