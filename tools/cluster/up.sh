@@ -57,8 +57,8 @@ start() {
 alive() { running_pid "$1" >/dev/null || { log "$1 exited; last lines of ${LOGS}/$1.log:"; tail -20 "${LOGS}/$1.log" >&2; return 1; }; }
 
 # ---- Certificates (openssl) --------------------------------------------------
-issue() { # NAME CN O SANS(extension value or "") USAGE(client|server|both)
-  local name="$1" cn="$2" org="$3" sans="$4" usage="$5" subj eku
+issue() { # NAME CN O SANS(extension value or "") USAGE(client|server|both) [CA, default ca]
+  local name="$1" cn="$2" org="$3" sans="$4" usage="$5" ca="${6:-ca}" subj eku
   [[ -f "${PKI}/${name}.crt" ]] && return 0
   subj="/CN=${cn}"; [[ -n "${org}" ]] && subj="/O=${org}${subj}"
   case "${usage}" in client) eku=clientAuth ;; server) eku=serverAuth ;; *) eku=serverAuth,clientAuth ;; esac
@@ -69,7 +69,7 @@ issue() { # NAME CN O SANS(extension value or "") USAGE(client|server|both)
     [[ -n "${sans}" ]] && echo "subjectAltName=${sans}"
   } > "${PKI}/${name}.ext"
   openssl req -new -newkey rsa:2048 -nodes -keyout "${PKI}/${name}.key" -subj "${subj}" -out "${PKI}/${name}.csr" 2>/dev/null
-  openssl x509 -req -in "${PKI}/${name}.csr" -CA "${PKI}/ca.crt" -CAkey "${PKI}/ca.key" -CAcreateserial \
+  openssl x509 -req -in "${PKI}/${name}.csr" -CA "${PKI}/${ca}.crt" -CAkey "${PKI}/${ca}.key" -CAcreateserial \
     -days 365 -sha256 -extfile "${PKI}/${name}.ext" -out "${PKI}/${name}.crt" 2>/dev/null
   rm -f "${PKI}/${name}.csr" "${PKI}/${name}.ext"
 }
@@ -98,12 +98,18 @@ EOF
   chmod 600 "${file}"
 }
 
-if [[ ! -f "${PKI}/ca.crt" ]]; then
-  log "generating certificates in ${PKI}"
-  openssl req -x509 -newkey rsa:2048 -nodes -days 365 -sha256 -subj "/CN=rewind-cluster-ca" \
+new_ca() { # NAME CN
+  [[ -f "${PKI}/$1.crt" ]] && return 0
+  log "generating $1 in ${PKI}"
+  openssl req -x509 -newkey rsa:2048 -nodes -days 365 -sha256 -subj "/CN=$2" \
     -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign,digitalSignature" \
-    -keyout "${PKI}/ca.key" -out "${PKI}/ca.crt" 2>/dev/null
-fi
+    -keyout "${PKI}/$1.key" -out "${PKI}/$1.crt" 2>/dev/null
+}
+new_ca ca rewind-cluster-ca
+# The aggregation layer, as kubeadm sets it up: a CA of its own for the front proxy, whose client certificate the
+# API server presents to aggregated API servers (Rewind's query.rewind.dev) with the user in X-Remote-* headers.
+new_ca front-proxy-ca rewind-front-proxy-ca
+issue front-proxy-client front-proxy-client "" "" client front-proxy-ca
 issue apiserver kube-apiserver "" "IP:${NODE_IP},IP:${KUBERNETES_SERVICE_IP},IP:127.0.0.1,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local" server
 issue apiserver-kubelet-client kube-apiserver-kubelet-client system:masters "" client
 issue admin rewind-admin system:masters "" client
@@ -205,6 +211,11 @@ start kube-apiserver "${KUBE_BIN}/kube-apiserver" \
   --authorization-mode Node,RBAC --enable-admission-plugins NodeRestriction --allow-privileged=true \
   --kubelet-client-certificate "${PKI}/apiserver-kubelet-client.crt" --kubelet-client-key "${PKI}/apiserver-kubelet-client.key" \
   --kubelet-certificate-authority "${PKI}/ca.crt" --kubelet-preferred-address-types InternalIP \
+  --requestheader-client-ca-file "${PKI}/front-proxy-ca.crt" --requestheader-allowed-names front-proxy-client \
+  --requestheader-username-headers X-Remote-User --requestheader-group-headers X-Remote-Group \
+  --requestheader-extra-headers-prefix X-Remote-Extra- \
+  --proxy-client-cert-file "${PKI}/front-proxy-client.crt" --proxy-client-key-file "${PKI}/front-proxy-client.key" \
+  --enable-aggregator-routing=true \
   --profiling=false --v=1
 wait_for "kube-apiserver ready" 120 bash -c "kill -0 \$(cut -d' ' -f1 '${PIDS}/kube-apiserver.pid') && '${KUBE_BIN}/kubectl' --kubeconfig '${KUBECONFIG_ADMIN}' get --raw /readyz" \
   || { alive kube-apiserver; exit 1; }
