@@ -81,10 +81,11 @@ public final class FlowStatuses {
       FlowTally.Stopped first = tally.broken().get(0);
       conditions.set(FlowStatus.HEALTHY, false, ORDERS_BROKEN, tally.brokenCount() + " orders broken: a hop"
           + " delivered them and the next never captured them (the oldest, " + first.correlationId()
-          + ", after hop " + first.hop() + "); " + tally.failed() + " failed. See rewind flow <correlation id>.");
+          + ", after hop " + first.hop() + "); " + tally.failed() + " failed. See rewind flow <correlation id>; a"
+          + " Replay with flowRef re-delivers them.");
     } else if (tally.failed() > 0) {
       conditions.set(FlowStatus.HEALTHY, false, ORDERS_FAILED, tally.failed() + " orders failed: a hop gave up"
-          + " on them (dead); a Replay of that hop's dead events re-delivers them.");
+          + " on them (dead); a Replay with flowRef and state failed re-delivers them.");
     } else {
       conditions.set(FlowStatus.HEALTHY, true, FLOWING, tally.complete() + " complete, " + tally.inFlight()
           + " in flight of " + tally.entered() + " orders.");

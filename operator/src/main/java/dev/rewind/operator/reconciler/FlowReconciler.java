@@ -40,21 +40,24 @@ public final class FlowReconciler implements Reconciler<Flow>, Cleaner<Flow> {
   private final Clock clock;
   private final BiConsumer<Flow, FlowTally> tallied;
   private final Consumer<Flow> deleted;
+  private final FlowEvents events;
 
   /**
    * @param interval how often a Flow's orders are read again
    * @param timeout longest the orders' read may take
    * @param tallied told each Flow's fresh tally (the gauges)
    * @param deleted told each Flow that is deleted (its gauges go)
+   * @param instance this operator process, as the source of its Events
    */
   public FlowReconciler(FlowQuery query, Duration interval, Duration timeout, Clock clock,
-      BiConsumer<Flow, FlowTally> tallied, Consumer<Flow> deleted) {
+      BiConsumer<Flow, FlowTally> tallied, Consumer<Flow> deleted, String instance) {
     this.query = query;
     this.interval = interval;
     this.timeout = timeout;
     this.clock = clock;
     this.tallied = tallied;
     this.deleted = deleted;
+    this.events = new FlowEvents(clock, instance);
   }
 
   /**
@@ -91,6 +94,7 @@ public final class FlowReconciler implements Reconciler<Flow>, Cleaner<Flow> {
     if (tally != null) {
       desired.setEvaluatedAt(StatusConditions.timestamp(now));
     }
+    events.record(context.getClient(), flow, desired);
     return UpdateControl.patchStatus(StatusPatches.minimal(flow, desired, Flow::new)).rescheduleAfter(interval);
   }
 }

@@ -182,7 +182,8 @@ public final class RewindOperator {
     if (health != null) {
       FlowMetrics flows = new FlowMetrics(meters);
       reconcilers.add(new FlowReconciler(new FlowQuery(journal.pool()), settings.health().flowInterval(),
-          journal.writeTimeout().plus(settings.health().flowInterval()), clock, flows::tallied, flows::forget));
+          journal.writeTimeout().plus(settings.health().flowInterval()), clock, flows::tallied, flows::forget,
+          settings.replay().workerId()));
     }
     return reconcilers;
   }

@@ -23,6 +23,7 @@ import dev.rewind.testbed.KubeTestBed;
 import dev.rewind.testbed.KubeUser;
 import dev.rewind.testbed.TestNamespace;
 import dev.rewind.testbed.ToolResult;
+import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -104,6 +105,14 @@ class FlowReconcilerIT {
         assertThat(healthy.getStatus()).isEqualTo("False");
         assertThat(healthy.getReason()).isEqualTo(FlowStatuses.ORDERS_BROKEN);
         assertThat(healthy.getMessage()).contains("1 orders broken", "ORD-2, after hop 1");
+        // kubectl describe flow says so too: one Warning, counted if it repeats.
+        Event warning = await().atMost(WAIT).until(() -> admin.v1().events()
+            .inNamespace(shop).list().getItems().stream()
+            .filter(e -> "Flow".equals(e.getInvolvedObject().getKind())
+                && "order-fulfilment".equals(e.getInvolvedObject().getName())).toList(), l -> !l.isEmpty()).get(0);
+        assertThat(warning.getType()).isEqualTo("Warning");
+        assertThat(warning.getReason()).isEqualTo(FlowStatuses.ORDERS_BROKEN);
+        assertThat(warning.getMessage()).isEqualTo(healthy.getMessage());
         assertThat(Search.in(operator.meters()).name("rewind.flow.orders")
             .tags("namespace", shop, "flow", "order-fulfilment", "state", "broken").gauge().value()).isEqualTo(1.0);
 
