@@ -10,11 +10,9 @@ import dev.rewind.journal.flow.FlowHops;
 import dev.rewind.journal.flow.FlowProgress;
 import dev.rewind.journal.flow.FlowQuery;
 import dev.rewind.journal.flow.FlowTally;
-import dev.rewind.journal.flow.HopEvent;
+import dev.rewind.journal.flow.OrderStory;
+import dev.rewind.journal.flow.OrderStoryReader;
 import dev.rewind.journal.store.AttemptRecord;
-import dev.rewind.journal.store.EventQuery;
-import dev.rewind.journal.store.EventStore;
-import dev.rewind.journal.store.EventTrace;
 import dev.rewind.journal.store.StoredEvent;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
@@ -23,13 +21,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -49,7 +43,6 @@ import picocli.CommandLine.Spec;
 final class FlowCommand implements Callable<Integer> {
 
   private static final Duration TIMEOUT = Duration.ofSeconds(60);
-  private static final int MOST_EVENTS = 200;
 
   @Spec
   CommandSpec spec;
@@ -98,62 +91,58 @@ final class FlowCommand implements Callable<Integer> {
   }
 
   private int story(PrintWriter out, StoreSession session, Optional<FlowHops> flow) {
-    EventStore events = session.events();
-    Set<String> namespaces = new LinkedHashSet<>();
-    flow.ifPresentOrElse(f -> f.hops().forEach(h -> namespaces.add(h.namespace())),
-        () -> namespaces.add(store.namespace));
-    List<StoredEvent> found = new ArrayList<>();
-    for (String namespace : namespaces) {
-      found.addAll(events.list(new EventQuery(namespace, null, null, null, null, correlationId, null, null,
-          MOST_EVENTS, null)).await().atMost(TIMEOUT).events());
-    }
-    found.sort(Comparator.comparing(StoredEvent::receivedAt));
-    if (found.isEmpty()) {
-      out.println("No event with correlation id " + correlationId + " in " + String.join(", ", namespaces) + ".");
+    OrderStoryReader reader = new OrderStoryReader(session.events());
+    Instant now = Instant.now();
+    OrderStory story = flow.map(f -> reader.acrossHops(correlationId, f, now))
+        .orElseGet(() -> reader.inNamespace(correlationId, store.namespace, Optional.empty(), now))
+        .await().atMost(TIMEOUT);
+    if (story.events().isEmpty()) {
+      out.println("No event with correlation id " + correlationId + " in " + String.join(", ", story.namespaces())
+          + ".");
       return ExitCodes.OK;
     }
-    Instant now = Instant.now();
-    Optional<FlowProgress> progress = flow.flatMap(f -> FlowProgress.of(f.hops().size(), f.within(),
-        found.stream().filter(e -> hop(f, e) >= 0)
-            .map(e -> new HopEvent(hop(f, e), e.state(), e.receivedAt(), e.completedAt())).toList(), now));
     out.println("Order " + correlationId + (flow.isPresent() ? " in flow " + flowName + " (" + flow.get().hops().size()
         + " hops, within " + Durations.format(flow.get().within()) + ")" : "") + ":");
-    flow.ifPresent(f -> printHops(out, f, found, progress.orElse(null)));
-    for (StoredEvent e : found) {
+    flow.ifPresent(f -> printHops(out, f, story));
+    for (OrderStory.Event told : story.events()) {
+      StoredEvent e = told.event();
       out.println();
-      String hopLabel = flow.map(f -> hop(f, e)).filter(h -> h >= 0).map(h -> "hop " + h + " ").orElse("");
+      String hopLabel = told.hop().isPresent() ? "hop " + told.hop().getAsInt() + " " : "";
       out.printf("%s%s/%s  event %s  %s after %d attempt%s%s%n", hopLabel, e.namespace(), e.route(), e.id(),
           e.state().wireName(), e.attempts(), e.attempts() == 1 ? "" : "s",
           e.lastOutcome() == null ? "" : ", last outcome " + e.lastOutcome());
       out.printf("  received %s%s%n", Output.time(e.receivedAt()),
           e.completedAt() == null ? "" : ", completed " + Output.time(e.completedAt()));
-      EventTrace trace = events.trace(e.namespace(), e.id()).await().atMost(TIMEOUT).orElse(null);
-      if (trace != null && !trace.attempts().isEmpty()) {
+      if (!told.attempts().isEmpty()) {
         Output.Table table = new Output.Table("#", "TRIGGER", "REPLAY", "OUTCOME", "STATUS", "DURATION", "STARTED");
-        for (AttemptRecord a : trace.attempts()) {
+        for (AttemptRecord a : told.attempts()) {
           table.row(a.number(), a.trigger(), a.replayName(), a.outcome(), a.statusCode(),
               String.format(Locale.ROOT, "%.1f ms", a.durationMs()), Output.time(a.startedAt()));
         }
         table.print(out, "  ");
       }
     }
-    return progress.map(p -> p.state() == FlowProgress.State.BROKEN || p.state() == FlowProgress.State.FAILED)
-        .orElse(false) ? ExitCodes.UNHEALTHY : ExitCodes.OK;
+    if (!story.truncated().isEmpty()) {
+      out.println();
+      out.println("Only the first " + OrderStoryReader.MOST_EVENTS + " events of each namespace are shown; "
+          + String.join(", ", story.truncated()) + " had more.");
+    }
+    return story.stopped() ? ExitCodes.UNHEALTHY : ExitCodes.OK;
   }
 
-  private void printHops(PrintWriter out, FlowHops flow, List<StoredEvent> found, FlowProgress progress) {
+  private void printHops(PrintWriter out, FlowHops flow, OrderStory story) {
     Output.Table table = new Output.Table("HOP", "ROUTE", "EVENTS", "STATE");
     for (int k = 0; k < flow.hops().size(); k++) {
-      int hop = k;
-      List<StoredEvent> there = found.stream().filter(e -> hop(flow, e) == hop).toList();
+      List<OrderStory.Event> there = story.at(k);
       table.row(k, flow.hops().get(k), there.size(), there.isEmpty() ? "never captured"
-          : String.join(", ", there.stream().map(e -> e.state().wireName()).distinct().toList()));
+          : String.join(", ", there.stream().map(e -> e.event().state().wireName()).distinct().toList()));
     }
     table.print(out, "  ");
-    if (progress == null) {
+    if (story.progress().isEmpty()) {
       out.println("  => not in this flow: its first hop never captured it.");
       return;
     }
+    FlowProgress progress = story.progress().get();
     String at = flow.hops().get(progress.hop()).toString();
     out.println("  => " + switch (progress.state()) {
       case COMPLETE -> "complete: the last hop delivered it at " + Output.time(progress.since()) + ".";
@@ -211,9 +200,5 @@ final class FlowCommand implements Callable<Integer> {
     Flow flow = manifests.flows().get(0);
     flowName = flow.getMetadata().getName();
     return FlowHops.of(flow);
-  }
-
-  private static int hop(FlowHops flow, StoredEvent e) {
-    return flow.hops().indexOf(new FlowHops.Hop(e.namespace(), e.route()));
   }
 }

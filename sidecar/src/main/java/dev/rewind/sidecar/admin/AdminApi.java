@@ -3,6 +3,8 @@ package dev.rewind.sidecar.admin;
 import dev.rewind.api.time.Durations;
 import dev.rewind.api.time.InstantOrAgo;
 import dev.rewind.api.v1alpha1.common.EventState;
+import dev.rewind.journal.flow.FlowHops;
+import dev.rewind.journal.flow.OrderStoryReader;
 import dev.rewind.journal.route.ResolvedRoute;
 import dev.rewind.journal.store.EventQuery;
 import dev.rewind.sidecar.Sidecar;
@@ -18,13 +20,16 @@ import jakarta.inject.Inject;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 /**
- * The trace and query API on the admin port: what happened to one event, which events match a filter, counts per
- * state, and the routes served. Only events of this sidecar's namespace are visible, though the store is shared.
+ * The trace and query API on the admin port: what happened to one event, which events match a filter, one order's
+ * story (its events by correlation id, along a Flow when asked), counts per state, and the routes served. Only
+ * events of this sidecar's namespace are visible, though the store is shared.
  *
- * <p>Plain Vert.x routes rather than a REST framework: four read-only endpoints do not need one, and a sidecar runs
+ * <p>Plain Vert.x routes rather than a REST framework: five read-only endpoints do not need one, and a sidecar runs
  * next to every captured workload, so every class it does not load is memory saved on every node.
  */
 @ApplicationScoped
@@ -39,6 +44,7 @@ public class AdminApi {
   void routes(@Observes Router router) {
     router.get("/v1/events/:id").handler(this::trace);
     router.get("/v1/events").handler(this::list);
+    router.get("/v1/orders/:correlationId").handler(this::order);
     router.get("/v1/stats").handler(this::stats);
     router.get("/v1/routes").handler(this::served);
   }
@@ -88,6 +94,36 @@ public class AdminApi {
         failure -> problem(ctx.response(), 503, "store", "the journal store is unavailable: " + failure.getMessage()));
   }
 
+  /**
+   * One order's story in this namespace: {@code ?flow=} follows it along one of the Flows this sidecar knows, and the
+   * Flow's hops in other namespaces are reported unread, never read.
+   */
+  private void order(RoutingContext ctx) {
+    String correlationId = ctx.pathParam("correlationId");
+    String flowName = ctx.queryParams().get("flow");
+    Optional<FlowHops> flow = Optional.empty();
+    if (flowName != null) {
+      if (flowName.length() > 253 || !OBJECT_NAME.matcher(flowName).matches()) {
+        problem(ctx.response(), 400, "flow", "flow must be the name of a Flow (lowercase letters, digits, '-' and"
+            + " '.'), not \"" + flowName + "\"");
+        return;
+      }
+      flow = sidecar.routeSource().flow(flowName);
+      if (flow.isEmpty()) {
+        problem(ctx.response(), 404, "flow", config.mode() == SidecarConfig.Mode.cluster
+            ? "flow: this sidecar knows no Flows: in a cluster the operator follows them (kubectl get flow "
+                + flowName + " -n " + config.namespace() + "); ask without flow for the order's events here"
+            : "flow: no Flow \"" + flowName + "\" of namespace " + config.namespace() + " in " + config.configDir());
+        return;
+      }
+    }
+    new OrderStoryReader(sidecar.events())
+        .inNamespace(correlationId, config.namespace(), flow, Instant.now()).subscribe().with(
+            story -> json(ctx.response(), 200, Views.story(story, config.namespace(), flowName)),
+            failure -> problem(ctx.response(), 503, "store", "the journal store is unavailable: "
+                + failure.getMessage()));
+  }
+
   private void stats(RoutingContext ctx) {
     String route = ctx.queryParams().get("route");
     sidecar.events().countByState(config.namespace(), route).subscribe().with(
@@ -123,6 +159,10 @@ public class AdminApi {
     });
     ctx.response().setStatusCode(200).putHeader("Content-Type", "application/json").end(routes.encode());
   }
+
+  /** A Kubernetes object name (DNS-1123 subdomain), as a Flow's is. */
+  private static final Pattern OBJECT_NAME =
+      Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
 
   private static final class BadParameter extends RuntimeException {
     final String parameter;

@@ -1,5 +1,8 @@
 package dev.rewind.sidecar.admin;
 
+import dev.rewind.api.time.Durations;
+import dev.rewind.journal.flow.FlowHops;
+import dev.rewind.journal.flow.OrderStory;
 import dev.rewind.journal.store.AttemptRecord;
 import dev.rewind.journal.store.EventTrace;
 import dev.rewind.journal.store.Header;
@@ -90,6 +93,47 @@ final class Views {
     JsonArray log = new JsonArray();
     trace.attempts().forEach(a -> log.add(attempt(a)));
     return json.put("attemptLog", log);
+  }
+
+  /**
+   * One order's story: its events, oldest first, each with its hop (when it is on the flow's) and its attempts as a
+   * trace shows them; with a flow, its hops, which of them were not read, and where the order stands.
+   */
+  static JsonObject story(OrderStory story, String namespace, String flowName) {
+    JsonObject json = new JsonObject().put("correlationId", story.correlationId()).put("namespace", namespace);
+    story.flow().ifPresent(flow -> {
+      JsonArray hops = new JsonArray();
+      JsonArray unread = new JsonArray();
+      for (int k = 0; k < flow.hops().size(); k++) {
+        JsonObject hop = hop(flow, k).put("read", story.read(k));
+        if (story.read(k)) {
+          hop.put("events", story.at(k).size());
+        } else {
+          unread.add(hop(flow, k));
+        }
+        hops.add(hop);
+      }
+      json.put("flow", new JsonObject().put("name", flowName).put("within", Durations.format(flow.within()))
+          .put("hops", hops));
+      json.put("unreadHops", unread);
+      story.progress().ifPresent(p -> json.put("progress", hop(flow, p.hop()).put("state", p.state().wireName())
+          .put("since", p.since().toString()).put("conclusive", story.conclusive())));
+    });
+    JsonArray events = new JsonArray();
+    for (OrderStory.Event told : story.events()) {
+      JsonObject event = summary(told.event()).put("namespace", told.event().namespace());
+      told.hop().ifPresent(hop -> event.put("hop", hop));
+      JsonArray log = new JsonArray();
+      told.attempts().forEach(a -> log.add(attempt(a)));
+      events.add(event.put("attemptLog", log));
+    }
+    json.put("events", events);
+    return json.put("truncated", !story.truncated().isEmpty());
+  }
+
+  private static JsonObject hop(FlowHops flow, int k) {
+    return new JsonObject().put("hop", k).put("namespace", flow.hops().get(k).namespace())
+        .put("route", flow.hops().get(k).route());
   }
 
   static JsonArray pairs(List<Header> headers) {

@@ -5,8 +5,10 @@ import dev.rewind.api.manifest.ManifestReader;
 import dev.rewind.api.manifest.Manifests;
 import dev.rewind.api.manifest.Problem;
 import dev.rewind.api.manifest.Violation;
+import dev.rewind.api.v1alpha1.flow.Flow;
 import dev.rewind.api.v1alpha1.retrypolicy.RetryPolicy;
 import dev.rewind.api.v1alpha1.route.Route;
+import dev.rewind.journal.flow.FlowHops;
 import dev.rewind.journal.route.ResolvedRoute;
 import dev.rewind.journal.route.RouteResolver;
 import dev.rewind.journal.route.RouteTable;
@@ -22,13 +24,14 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.jboss.logging.Logger;
 
 /**
  * Standalone routes: the Route and RetryPolicy YAML files of a directory, validated against the CRDs and resolved
  * like the operator resolves them. At start an invalid file stops the sidecar (with every problem listed); later
  * edits are picked up within the check interval, and an invalid edit is logged and ignored, keeping the routes
- * that work.
+ * that work. The directory's Flows of this namespace are kept too, for the admin API's order stories.
  */
 public final class FileRouteSource implements RouteSource {
 
@@ -42,6 +45,7 @@ public final class FileRouteSource implements RouteSource {
   private final long checkMillis;
   private final java.util.function.Predicate<String> served;
   private String digest = "";
+  private volatile Map<String, FlowHops> flows = Map.of();
   private volatile boolean healthy;
   private long timer = -1;
 
@@ -59,7 +63,7 @@ public final class FileRouteSource implements RouteSource {
   @Override
   public void start() {
     digest = digest();
-    table.replace(load());
+    apply(load());
     healthy = true;
     LOG.infof("Serving %d routes from %s: %s", table.names().size(), dir, table.names());
     timer = vertx.setPeriodic(checkMillis, id -> vertx.executeBlocking(() -> {
@@ -75,7 +79,7 @@ public final class FileRouteSource implements RouteSource {
     }
     digest = now;
     try {
-      table.replace(load());
+      apply(load());
       healthy = true;
       LOG.infof("Reloaded routes from %s: %s", dir, table.names());
     } catch (ManifestException e) {
@@ -83,9 +87,23 @@ public final class FileRouteSource implements RouteSource {
     }
   }
 
+  /** What the files hold for this namespace: its routes, resolved, and its Flows by name. */
+  record Loaded(Map<String, ResolvedRoute> routes, Map<String, FlowHops> flows) {}
+
+  private void apply(Loaded loaded) {
+    table.replace(loaded.routes());
+    flows = loaded.flows();
+  }
+
   /** Reads, validates and resolves every file; all or nothing. */
-  Map<String, ResolvedRoute> load() {
+  Loaded load() {
     Manifests manifests = new ManifestReader(namespace).read(dir);
+    Map<String, FlowHops> flowsHere = new HashMap<>();
+    for (Flow flow : manifests.flows()) {
+      if (namespace.equals(flow.getMetadata().getNamespace())) {
+        flowsHere.put(flow.getMetadata().getName(), FlowHops.of(flow));
+      }
+    }
     Map<String, RetryPolicy> policies = new HashMap<>();
     for (RetryPolicy p : manifests.retryPolicies()) {
       if (namespace.equals(p.getMetadata().getNamespace())) {
@@ -112,7 +130,7 @@ public final class FileRouteSource implements RouteSource {
     if (!problems.isEmpty()) {
       throw new ManifestException(problems);
     }
-    return routes;
+    return new Loaded(routes, Map.copyOf(flowsHere));
   }
 
   private String digest() {
@@ -132,6 +150,11 @@ public final class FileRouteSource implements RouteSource {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  @Override
+  public Optional<FlowHops> flow(String name) {
+    return Optional.ofNullable(flows.get(name));
   }
 
   @Override
