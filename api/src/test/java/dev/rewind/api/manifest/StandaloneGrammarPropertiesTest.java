@@ -83,11 +83,15 @@ class StandaloneGrammarPropertiesTest {
     return Arbitraries.oneOf(texts, GrammarSamples.mutated(texts));
   }
 
+  /**
+   * Within since's and until's 40 bytes: the schema's length bound refuses longer ones before any grammar is read
+   * (a zero duration padded with zeros can be 41), and TimeWindow judges the grammar alone.
+   */
   @Provide
   Arbitrary<String> instantsOrAgos() {
     return Arbitraries.oneOf(GrammarSamples.timestamps().filter(Sample::valid).map(Sample::text),
         GrammarSamples.durations().filter(Sample::valid).map(Sample::text),
-        GrammarSamples.timestamps().map(Sample::text));
+        GrammarSamples.timestamps().map(Sample::text)).filter(text -> text.length() <= 40);
   }
 
   @Provide
