@@ -59,6 +59,11 @@ public final class SeedStory {
    * {@code Optional.of("examples/standalone/replay-broken-orders.yaml")} and the listing writes no file.
    */
   private static final Optional<String> COMMITTED_MEND = Optional.empty();
+  /**
+   * The demo's JVMs live for seconds: compiling with C1 only, they start sooner and on less CPU (the sidecars
+   * and every bin/rewind run; REWIND_JAVA_OPTS overrides it for the latter).
+   */
+  private static final String SHORT_LIVED_JVM = "-XX:TieredStopAtLevel=1";
 
   private final Path root;
   private final Path work;
@@ -285,7 +290,7 @@ public final class SeedStory {
   private Sidecar startSidecar(String workload, String route, int base, List<String> store, Path log)
       throws IOException {
     Path jar = root.resolve("sidecar/target/quarkus-app/quarkus-run.jar");
-    List<String> command = new ArrayList<>(List.of(javaBin(),
+    List<String> command = new ArrayList<>(List.of(javaBin(), SHORT_LIVED_JVM,
         "-Drewind.config-dir=" + root.resolve("examples/standalone"),
         "-Drewind.workload=" + workload,
         // The pod annotation rewind.dev/routes; in a cluster the Route's spec.workloads does the same.
@@ -386,13 +391,10 @@ public final class SeedStory {
     return cli(command).inheritIO().start().waitFor();
   }
 
-  /**
-   * A command run from the repository's root. A {@code bin/rewind} run is a short-lived JVM: unless
-   * REWIND_JAVA_OPTS says otherwise, it compiles with C1 only, which starts it markedly faster.
-   */
+  /** A command run from the repository's root; a bin/rewind run as a {@link #SHORT_LIVED_JVM}. */
   private ProcessBuilder cli(List<String> command) {
     ProcessBuilder builder = new ProcessBuilder(command).directory(root.toFile());
-    builder.environment().putIfAbsent("REWIND_JAVA_OPTS", "-XX:TieredStopAtLevel=1");
+    builder.environment().putIfAbsent("REWIND_JAVA_OPTS", SHORT_LIVED_JVM);
     return builder;
   }
 
