@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Plays Rewind's seed story on this machine: a real sidecar, an embedded PostgreSQL, a destination that times out
-# and recovers, and a replay that re-delivers exactly what failed. Needs Java 17; builds what it runs on first use.
+# Plays Rewind's seed story on this machine: real sidecars, an embedded PostgreSQL, a destination that times out
+# and recovers, and a replay that re-delivers exactly what failed; then a service that answers 200 and drops orders,
+# the Flow that finds them, and the replay that completes them. Needs Java 17; builds what it runs on first use.
 #   ./demo.sh          play it and stop everything
 #   ./demo.sh --keep   leave the sidecar running afterwards, to explore its API
 set -euo pipefail

@@ -53,12 +53,8 @@ public final class SeedStory {
   private static final String ROUTE_TO_B = "orders-to-service-b";
   private static final String ROUTE_TO_PARTNER = "orders-to-partner";
   private static final String FLOW = "examples/standalone/orders-flow.yaml";
-  /**
-   * The Replay that mends the broken orders. Until a Replay can select a Flow's broken orders itself
-   * (spec.flowRef), {@code rewind flow --broken --replay-file} writes it; then this becomes
-   * {@code Optional.of("examples/standalone/replay-broken-orders.yaml")} and the listing writes no file.
-   */
-  private static final Optional<String> COMMITTED_MEND = Optional.empty();
+  /** The Replay that mends the broken orders: it selects them by the Flow's verdict (spec.flowRef). */
+  private static final String MEND = "examples/standalone/replay-broken-orders.yaml";
   /**
    * The demo's JVMs live for seconds: compiling with C1 only, they start sooner and on less CPU (the sidecars
    * and every bin/rewind run; REWIND_JAVA_OPTS overrides it for the latter).
@@ -192,14 +188,8 @@ public final class SeedStory {
         + within.toMillis() / 1000 + "s)");
     // The orders B dropped are in flight until within has passed since B's answer, then broken.
     await(() -> Instant.now().isAfter(answered.plus(within)), within.plusSeconds(5));
-    Path written = work.resolve("replay-broken-orders.yaml");
-    List<String> listing = new ArrayList<>(List.of("bin/rewind", "flow", "--broken", "-f", FLOW));
-    if (COMMITTED_MEND.isEmpty()) {
-      listing.addAll(List.of("--replay-file", root.relativize(written).toString()));
-    }
-    say("$ %s", String.join(" ", listing));
-    listing.addAll(List.of("--store", store));
-    Cli broken = capture(listing);
+    say("$ bin/rewind flow --broken -f %s", FLOW);
+    Cli broken = capture(List.of("bin/rewind", "flow", "--broken", "-f", FLOW, "--store", store));
     Set<String> brokenIds = brokenIds(broken.output());
     String story = chf.iterator().next();
     say("$ bin/rewind flow %s -f %s", story, FLOW);
@@ -207,9 +197,8 @@ public final class SeedStory {
 
     step(7, "Service B is fixed; on-call replays the broken orders' hop 0, so B gets them again (original ids)");
     serviceB.dropping(false);
-    String mend = COMMITTED_MEND.orElse(root.relativize(written).toString());
-    say("$ bin/rewind replay -f %s", mend);
-    int replayExit = run(List.of("bin/rewind", "replay", "-f", mend, "--config-dir", "examples/standalone",
+    say("$ bin/rewind replay -f %s", MEND);
+    int replayExit = run(List.of("bin/rewind", "replay", "-f", MEND, "--config-dir", "examples/standalone",
         "--store", store));
     if (replayExit == 0) {
       await(() -> partner.orders().size() >= orders, Duration.ofSeconds(30));

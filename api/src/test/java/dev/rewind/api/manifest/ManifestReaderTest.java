@@ -30,12 +30,16 @@ class ManifestReaderTest {
   void readsTheStandaloneExamplesAndAppliesCrdDefaults() {
     Manifests manifests = reader.read(Path.of("..", "examples", "standalone"));
 
-    assertThat(manifests.routes()).extracting(r -> r.getMetadata().getName()).containsExactly("orders-to-service-b");
+    assertThat(manifests.routes()).extracting(r -> r.getMetadata().getName())
+        .containsExactlyInAnyOrder("orders-to-service-b", "orders-to-partner");
     assertThat(manifests.retryPolicies()).extracting(p -> p.getMetadata().getName())
         .containsExactlyInAnyOrder("quick", "patient");
-    assertThat(manifests.replays()).extracting(r -> r.getMetadata().getName()).containsExactly("failed-orders");
+    assertThat(manifests.replays()).extracting(r -> r.getMetadata().getName())
+        .containsExactlyInAnyOrder("failed-orders", "broken-orders");
+    assertThat(manifests.flows()).extracting(f -> f.getMetadata().getName()).containsExactly("orders");
 
-    Route route = manifests.routes().get(0);
+    Route route = manifests.routes().stream().filter(r -> r.getMetadata().getName().equals("orders-to-service-b"))
+        .findFirst().orElseThrow();
     assertThat(route.getMetadata().getNamespace()).isEqualTo("default");
     assertThat(route.getSpec().getMode()).isEqualTo(Mode.STORE_AND_FORWARD);
     // Not written in the file: filled from the CRD default, as the API server would.
@@ -47,7 +51,8 @@ class ManifestReaderTest {
     assertThat(patient.getSpec().getHonorRetryAfter()).isTrue();
     assertThat(patient.getSpec().getRetryOn()).isNull();
 
-    Replay replay = manifests.replays().get(0);
+    Replay replay = manifests.replays().stream().filter(r -> r.getMetadata().getName().equals("failed-orders"))
+        .findFirst().orElseThrow();
     // states has no schema default (with flowRef the Flow's verdict chooses them): the file's own value stays.
     assertThat(replay.getSpec().getStates()).containsExactly(EventState.FAILED, EventState.DEAD);
     assertThat(replay.getSpec().getMaxEvents()).isEqualTo(10000);
