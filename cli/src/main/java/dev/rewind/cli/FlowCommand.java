@@ -11,7 +11,6 @@ import dev.rewind.journal.flow.FlowProgress;
 import dev.rewind.journal.flow.FlowQuery;
 import dev.rewind.journal.flow.FlowTally;
 import dev.rewind.journal.flow.HopEvent;
-import dev.rewind.journal.store.AttemptRecord;
 import dev.rewind.journal.store.EventQuery;
 import dev.rewind.journal.store.EventStore;
 import dev.rewind.journal.store.EventTrace;
@@ -27,7 +26,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -129,12 +127,7 @@ final class FlowCommand implements Callable<Integer> {
           e.completedAt() == null ? "" : ", completed " + Output.time(e.completedAt()));
       EventTrace trace = events.trace(e.namespace(), e.id()).await().atMost(TIMEOUT).orElse(null);
       if (trace != null && !trace.attempts().isEmpty()) {
-        Output.Table table = new Output.Table("#", "TRIGGER", "REPLAY", "OUTCOME", "STATUS", "DURATION", "STARTED");
-        for (AttemptRecord a : trace.attempts()) {
-          table.row(a.number(), a.trigger(), a.replayName(), a.outcome(), a.statusCode(),
-              String.format(Locale.ROOT, "%.1f ms", a.durationMs()), Output.time(a.startedAt()));
-        }
-        table.print(out, "  ");
+        Output.attemptsBrief(out, TraceCommand.rows(trace.attempts()), "  ");
       }
     }
     return progress.map(p -> p.state() == FlowProgress.State.BROKEN || p.state() == FlowProgress.State.FAILED)
