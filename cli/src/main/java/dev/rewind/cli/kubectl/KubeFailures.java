@@ -49,6 +49,11 @@ final class KubeFailures implements CommandLine.IExecutionExceptionHandler {
    */
   static String describe(KubernetesClientException e) {
     Status status = e.getStatus();
+    if (e.getCode() == 404 && (status == null || status.getMessage() == null || status.getMessage().isBlank()
+        || status.getMessage().equals("Not Found"))) {
+      return "NotFound: the cluster does not serve Rewind's resources: are its CRDs installed"
+          + " (kubectl apply -f crds/, or the Helm chart)?";
+    }
     if (status != null && status.getMessage() != null && !status.getMessage().isBlank()) {
       String reason = status.getReason();
       return (reason == null || reason.isBlank() ? "" : reason + ": ") + status.getMessage();

@@ -15,18 +15,12 @@ import dev.rewind.testbed.KubeTestBed;
 import dev.rewind.testbed.KubeUser;
 import dev.rewind.testbed.TestNamespace;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRuleBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import java.io.IOException;
-import java.io.InputStream;
 import java.io.StringWriter;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -59,31 +53,9 @@ class KubectlRewindIT {
   static void crds(KubeTestBed testBed) {
     kube = testBed;
     admin = kube.adminClient();
-    List<String> names;
-    try (Stream<Path> files = Files.list(Path.of("..", "crds"))) {
-      names = files.filter(f -> f.toString().endsWith(".yaml")).sorted().map(KubectlRewindIT::apply).toList();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    names.forEach(name -> await().atMost(WAIT).until(() -> established(name)));
+    TestCrds.installed(admin);
     oncall = kube.restrictedUser("oncall-" + System.nanoTime());
     nobody = kube.restrictedUser("nobody-" + System.nanoTime());
-  }
-
-  private static String apply(Path file) {
-    try (InputStream yaml = Files.newInputStream(file)) {
-      CustomResourceDefinition crd = admin.apiextensions().v1().customResourceDefinitions().load(yaml).item();
-      admin.apiextensions().v1().customResourceDefinitions().resource(crd).forceConflicts().serverSideApply();
-      return crd.getMetadata().getName();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static boolean established(String name) {
-    CustomResourceDefinition crd = admin.apiextensions().v1().customResourceDefinitions().withName(name).get();
-    return crd != null && crd.getStatus() != null && crd.getStatus().getConditions().stream()
-        .anyMatch(c -> "Established".equals(c.getType()) && "True".equals(c.getStatus()));
   }
 
   private static String[] as(KubeUser user, String ns, String... args) {
