@@ -4,7 +4,6 @@ import dev.rewind.api.time.InstantOrAgo;
 import dev.rewind.api.v1alpha1.common.EventState;
 import dev.rewind.journal.store.EventPage;
 import dev.rewind.journal.store.EventQuery;
-import dev.rewind.journal.store.StoredEvent;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
@@ -64,16 +63,11 @@ final class EventsCommand implements Callable<Integer> {
     EventQuery query = query(Instant.now());
     try (StoreSession session = StoreSession.open(store, spec.commandLine().getErr())) {
       EventPage page = session.events().list(query).await().atMost(Duration.ofSeconds(30));
-      Output.Table table = new Output.Table("ID", "ROUTE", "STATE", "ATTEMPTS", "LAST OUTCOME", "RECEIVED",
-          "EVENT ID");
-      for (StoredEvent e : page.events()) {
-        table.row(e.id(), e.route(), e.state().wireName(), e.attempts(), e.lastOutcome(), Output.time(e.receivedAt()),
-            e.eventId().equals(e.id().toString()) ? null : e.eventId());
-      }
-      if (table.size() == 0) {
+      if (page.events().isEmpty()) {
         out.println("No events in namespace " + store.namespace + " match.");
       } else {
-        table.print(out, "");
+        Output.events(out, page.events().stream().map(e -> new Output.EventRow(e.id(), e.route(),
+            e.state().wireName(), e.attempts(), e.lastOutcome(), e.receivedAt(), e.eventId())).toList());
       }
       if (page.next() != null) {
         out.println("More: add --after " + page.next());

@@ -12,7 +12,6 @@ import dev.rewind.journal.flow.FlowQuery;
 import dev.rewind.journal.flow.FlowTally;
 import dev.rewind.journal.flow.OrderStory;
 import dev.rewind.journal.flow.OrderStoryReader;
-import dev.rewind.journal.store.AttemptRecord;
 import dev.rewind.journal.store.StoredEvent;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
@@ -22,7 +21,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -114,12 +112,7 @@ final class FlowCommand implements Callable<Integer> {
       out.printf("  received %s%s%n", Output.time(e.receivedAt()),
           e.completedAt() == null ? "" : ", completed " + Output.time(e.completedAt()));
       if (!told.attempts().isEmpty()) {
-        Output.Table table = new Output.Table("#", "TRIGGER", "REPLAY", "OUTCOME", "STATUS", "DURATION", "STARTED");
-        for (AttemptRecord a : told.attempts()) {
-          table.row(a.number(), a.trigger(), a.replayName(), a.outcome(), a.statusCode(),
-              String.format(Locale.ROOT, "%.1f ms", a.durationMs()), Output.time(a.startedAt()));
-        }
-        table.print(out, "  ");
+        Output.attemptsBrief(out, TraceCommand.rows(told.attempts()), "  ");
       }
     }
     if (!story.truncated().isEmpty()) {

@@ -7,7 +7,6 @@ import dev.rewind.journal.health.RouteHealthQuery;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -63,33 +62,16 @@ final class StatusCommand implements Callable<Integer> {
       out.flush();
       return ExitCodes.OK;
     }
-    Output.Table table = allNamespaces
-        ? new Output.Table("NAMESPACE", "ROUTE", "HEALTHY", "REASON", "BACKLOG", "DEAD", "OLDEST",
-            "DELIVERED (" + Durations.format(windowLength) + ")", "LAST FAILURE")
-        : new Output.Table("ROUTE", "HEALTHY", "REASON", "BACKLOG", "DEAD", "OLDEST",
-            "DELIVERED (" + Durations.format(windowLength) + ")", "LAST FAILURE");
-    List<String> problems = new ArrayList<>();
+    List<Output.RouteHealthRow> rows = new ArrayList<>();
     for (RouteHealth h : all) {
       HealthVerdict verdict = HealthVerdict.of(h, backlogLimit);
-      List<Object> cells = new ArrayList<>();
-      if (allNamespaces) {
-        cells.add(h.namespace());
-      }
-      cells.addAll(List.of(h.route(), verdict.healthy() ? "True" : "False", verdict.reason(), h.backlog(), h.dead(),
-          h.oldestUndelivered() == null ? "-" : Durations.format(h.oldestAge().truncatedTo(ChronoUnit.SECONDS)),
-          h.deliveredSince(), h.lastFailure() == null ? "-"
-              : h.lastFailure().outcome() + " at " + Output.time(h.lastFailure().at())));
-      table.row(cells.toArray());
-      if (!verdict.healthy()) {
-        problems.add((allNamespaces ? h.namespace() + "/" : "") + h.route() + ": " + verdict.message());
-      }
+      rows.add(new Output.RouteHealthRow(h.namespace(), h.route(), verdict.healthy() ? "True" : "False",
+          verdict.reason(), h.backlog(), h.dead(), h.oldestUndelivered() == null ? null : h.oldestAge(),
+          h.deliveredSince(), h.lastFailure() == null ? null : h.lastFailure().outcome(),
+          h.lastFailure() == null ? null : h.lastFailure().at(), verdict.healthy() ? null : verdict.message()));
     }
-    table.print(out, "");
-    if (!problems.isEmpty()) {
-      out.println();
-      problems.forEach(out::println);
-    }
+    boolean unhealthy = Output.status(out, rows, allNamespaces, Durations.format(windowLength));
     out.flush();
-    return problems.isEmpty() ? ExitCodes.OK : ExitCodes.UNHEALTHY;
+    return unhealthy ? ExitCodes.UNHEALTHY : ExitCodes.OK;
   }
 }

@@ -8,7 +8,6 @@ import dev.rewind.journal.store.EventTrace;
 import dev.rewind.journal.store.StoredEvent;
 import java.io.PrintWriter;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -74,6 +73,12 @@ final class TraceCommand implements Callable<Integer> {
     return events.trace(store.namespace, page.events().get(0).id()).await().atMost(TIMEOUT);
   }
 
+  /** The journal's attempts as the shared attempt table takes them. */
+  static java.util.List<Output.AttemptRow> rows(java.util.List<AttemptRecord> attempts) {
+    return attempts.stream().map(a -> new Output.AttemptRow(a.number(), a.trigger(), a.replayName(), a.outcome(),
+        a.statusCode(), a.durationMs(), a.startedAt(), a.worker(), a.destination(), a.error())).toList();
+  }
+
   private static void print(PrintWriter out, EventTrace trace) {
     StoredEvent e = trace.event();
     out.println("Event " + e.id() + (e.eventId().equals(e.id().toString()) ? "" : " (source id " + e.eventId()
@@ -103,13 +108,6 @@ final class TraceCommand implements Callable<Integer> {
       return;
     }
     out.println("Attempts:");
-    Output.Table table = new Output.Table("#", "TRIGGER", "REPLAY", "OUTCOME", "STATUS", "DURATION", "STARTED",
-        "WORKER", "DESTINATION", "ERROR");
-    for (AttemptRecord a : trace.attempts()) {
-      table.row(a.number(), a.trigger(), a.replayName(), a.outcome(), a.statusCode(),
-          String.format(Locale.ROOT, "%.1f ms", a.durationMs()), Output.time(a.startedAt()), a.worker(),
-          a.destination(), a.error());
-    }
-    table.print(out, "  ");
+    Output.attempts(out, rows(trace.attempts()), "  ");
   }
 }
