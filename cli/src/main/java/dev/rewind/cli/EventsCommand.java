@@ -1,13 +1,11 @@
 package dev.rewind.cli;
 
-import dev.rewind.api.time.InstantOrAgo;
 import dev.rewind.api.v1alpha1.common.EventState;
 import dev.rewind.journal.store.EventPage;
 import dev.rewind.journal.store.EventQuery;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -24,25 +22,8 @@ final class EventsCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  @Option(names = "--route", paramLabel = "ROUTE", description = "Only events of this Route.")
-  String route;
-
-  @Option(names = "--state", paramLabel = "STATE",
-      description = "Only events in this state: pending, delivering, delivered, failed, dead.")
-  String state;
-
-  @Option(names = "--since", paramLabel = "WHEN",
-      description = "Only events captured at or after this instant: RFC 3339 or a duration ago (2h).")
-  String since;
-
-  @Option(names = "--until", paramLabel = "WHEN", description = "Only events captured before this instant.")
-  String until;
-
-  @Option(names = "--correlation-id", paramLabel = "ID", description = "Only events with this correlation id.")
-  String correlationId;
-
-  @Option(names = "--type", paramLabel = "TYPE", description = "Only events of this type.")
-  String type;
+  @Mixin
+  EventFilterOptions filters;
 
   @Option(names = "--event-id", paramLabel = "ID", description = "Only the event with this source id.")
   String eventId;
@@ -78,15 +59,7 @@ final class EventsCommand implements Callable<Integer> {
   }
 
   private EventQuery query(Instant now) {
-    EventState parsedState = null;
-    if (state != null) {
-      try {
-        parsedState = EventState.fromWire(state.toLowerCase(Locale.ROOT));
-      } catch (IllegalArgumentException e) {
-        throw new Failures.Invalid("--state: \"" + state + "\" is not one of pending, delivering, delivered,"
-            + " failed, dead");
-      }
-    }
+    EventState parsedState = filters.state(Failures.Invalid::new);
     if (limit < 1 || limit > EventQuery.MAX_LIMIT) {
       throw new Failures.Invalid("--limit: must be from 1 to " + EventQuery.MAX_LIMIT + ", got " + limit);
     }
@@ -98,15 +71,8 @@ final class EventsCommand implements Callable<Integer> {
         throw new Failures.Invalid("--after: \"" + after + "\" is not an event id (use the id a listing printed)");
       }
     }
-    return new EventQuery(store.namespace, route, parsedState, instant("--since", since, now),
-        instant("--until", until, now), correlationId, type, eventId, limit, afterId);
+    return new EventQuery(store.namespace, filters.route, parsedState, filters.since(now, Failures.Invalid::new),
+        filters.until(now, Failures.Invalid::new), filters.correlationId, filters.type, eventId, limit, afterId);
   }
 
-  private static Instant instant(String option, String value, Instant now) {
-    try {
-      return InstantOrAgo.resolve(value, now);
-    } catch (IllegalArgumentException e) {
-      throw new Failures.Invalid(option + ": " + e.getMessage());
-    }
-  }
 }

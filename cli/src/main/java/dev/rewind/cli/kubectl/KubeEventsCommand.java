@@ -1,13 +1,13 @@
 package dev.rewind.cli.kubectl;
 
-import dev.rewind.api.time.InstantOrAgo;
 import dev.rewind.api.v1alpha1.common.EventState;
+import dev.rewind.cli.EventFilterOptions;
 import dev.rewind.cli.Output;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.PrintWriter;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -26,25 +26,8 @@ final class KubeEventsCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  @Option(names = "--route", paramLabel = "ROUTE", description = "Only events of this Route.")
-  String route;
-
-  @Option(names = "--state", paramLabel = "STATE",
-      description = "Only events in this state: pending, delivering, delivered, failed, dead.")
-  String state;
-
-  @Option(names = "--since", paramLabel = "WHEN",
-      description = "Only events captured at or after this instant: RFC 3339 or a duration ago (2h).")
-  String since;
-
-  @Option(names = "--until", paramLabel = "WHEN", description = "Only events captured before this instant.")
-  String until;
-
-  @Option(names = "--correlation-id", paramLabel = "ID", description = "Only events with this correlation id.")
-  String correlationId;
-
-  @Option(names = "--type", paramLabel = "TYPE", description = "Only events of this type.")
-  String type;
+  @Mixin
+  EventFilterOptions filters;
 
   @Option(names = "--last-outcome", paramLabel = "OUTCOME",
       description = "Only events whose last attempt ended so (503, timeout, connect-failure, ...).")
@@ -91,27 +74,11 @@ final class KubeEventsCommand implements Callable<Integer> {
   }
 
   ReadApi.EventFilter filter() {
-    String wireState = null;
-    if (state != null) {
-      try {
-        wireState = EventState.fromWire(state.toLowerCase(Locale.ROOT)).wireName();
-      } catch (IllegalArgumentException e) {
-        throw new KubeFailures.Invalid("--state: \"" + state + "\" is not one of pending, delivering, delivered,"
-            + " failed, dead");
-      }
-    }
-    check("--since", since);
-    check("--until", until);
-    return new ReadApi.EventFilter(route, wireState, correlationId, type, lastOutcome, sender, since, until);
-  }
-
-  private static void check(String flag, String value) {
-    if (value != null && !InstantOrAgo.isInstantOrAgo(value)) {
-      try {
-        InstantOrAgo.resolve(value, java.time.Instant.now());
-      } catch (IllegalArgumentException e) {
-        throw new KubeFailures.Invalid(flag + ": " + e.getMessage());
-      }
-    }
+    EventState state = filters.state(KubeFailures.Invalid::new);
+    // Resolved here only to refuse a malformed value naming the flag; the read API resolves them itself.
+    filters.since(Instant.now(), KubeFailures.Invalid::new);
+    filters.until(Instant.now(), KubeFailures.Invalid::new);
+    return new ReadApi.EventFilter(filters.route, state == null ? null : state.wireName(), filters.correlationId,
+        filters.type, lastOutcome, sender, filters.since, filters.until);
   }
 }
