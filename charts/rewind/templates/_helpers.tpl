@@ -71,6 +71,15 @@ app.kubernetes.io/component: store
 {{- printf "%s-sidecar-injector-tls" (include "rewind.fullname" .) }}
 {{- end }}
 
+{{/* The query API's Service (the APIService points at it) and its certificate's Secret. */}}
+{{- define "rewind.queryName" -}}
+{{- printf "%s-query" (include "rewind.fullname" .) }}
+{{- end }}
+
+{{- define "rewind.queryTlsSecret" -}}
+{{- printf "%s-query-tls" (include "rewind.fullname" .) }}
+{{- end }}
+
 {{- define "rewind.postgresql.fullname" -}}
 {{- printf "%s-postgresql" (include "rewind.fullname" .) }}
 {{- end }}

@@ -215,4 +215,13 @@ public final class Chart {
         specProperties.indent(16).stripTrailing(), group);
     return (CustomResourceDefinition) objects(KubeTestBed.shared().adminClient(), yaml).get(0);
   }
+
+  /**
+   * Deletes the chart's APIService v1alpha1.query.rewind.dev: with no operator serving it, it would stay unavailable
+   * and make discovery incomplete for every later client of the shared API server.
+   */
+  public static void removeQueryApiService(KubernetesClient admin) {
+    admin.genericKubernetesResources("apiregistration.k8s.io/v1", "APIService")
+        .withName("v1alpha1.query.rewind.dev").delete();
+  }
 }

@@ -121,7 +121,9 @@ class ChartRenderIT {
       assertThat(stored).as("%s %s/%s", object.getKind(), object.getMetadata().getNamespace(),
           object.getMetadata().getName()).isNotNull();
     }
-    assertThat(kinds(objects)).containsAll(Set.of("ClusterRole", "ClusterRoleBinding", "Deployment"));
+    assertThat(kinds(objects)).containsAll(Set.of("ClusterRole", "ClusterRoleBinding", "Deployment", "APIService"));
+    // No operator serves it here: an unavailable APIService would make discovery incomplete for later tests.
+    Chart.removeQueryApiService(admin);
   }
 
   @ParameterizedTest(name = "{0}")

@@ -21,17 +21,29 @@ public record EventQuery(
     String type,
     String eventId,
     int limit,
-    UUID after) {
+    UUID after,
+    String lastOutcome,
+    String senderWorkload,
+    UUID id) {
 
+  /** The most a listing of the CLI or a sidecar's admin API asks for at once. */
   public static final int MAX_LIMIT = 500;
+  /** The most one page may hold, for any caller (the operator's query API pages by up to 1000). */
+  public static final int LARGEST_LIMIT = 1000;
 
   public EventQuery {
     if (namespace == null) {
       throw new IllegalArgumentException("namespace is required");
     }
-    if (limit < 1 || limit > MAX_LIMIT) {
-      throw new IllegalArgumentException("limit must be between 1 and " + MAX_LIMIT + ", got " + limit);
+    if (limit < 1 || limit > LARGEST_LIMIT) {
+      throw new IllegalArgumentException("limit must be between 1 and " + LARGEST_LIMIT + ", got " + limit);
     }
+  }
+
+  /** Without the filters on last outcome, sending workload and Rewind id. */
+  public EventQuery(String namespace, String route, EventState state, Instant since, Instant until,
+      String correlationId, String type, String eventId, int limit, UUID after) {
+    this(namespace, route, state, since, until, correlationId, type, eventId, limit, after, null, null, null);
   }
 
   record Sql(String text, Tuple params) {}
@@ -70,6 +82,18 @@ public record EventQuery(
     if (eventId != null) {
       params.add(eventId);
       where.append(" AND event_id = $").append(params.size());
+    }
+    if (lastOutcome != null) {
+      params.add(lastOutcome);
+      where.append(" AND last_outcome = $").append(params.size());
+    }
+    if (senderWorkload != null) {
+      params.add(senderWorkload);
+      where.append(" AND sender_workload = $").append(params.size());
+    }
+    if (id != null) {
+      params.add(id);
+      where.append(" AND id = $").append(params.size());
     }
     if (after != null) {
       params.add(after);

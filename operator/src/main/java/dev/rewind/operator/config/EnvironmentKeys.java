@@ -1,6 +1,7 @@
 package dev.rewind.operator.config;
 
 import dev.rewind.journal.config.EnvironmentCheck;
+import dev.rewind.operator.query.QueryConfig;
 import dev.rewind.operator.webhook.InjectorConfig;
 import io.smallrye.config.ConfigMappings;
 import java.util.Collection;
@@ -18,13 +19,15 @@ public final class EnvironmentKeys {
 
   private EnvironmentKeys() {}
 
-  /** Every setting the operator reads: its two configuration mappings, and the one read from the environment. */
+  /** Every setting the operator reads: its configuration mappings, and the one read from the environment. */
   public static Set<String> known() {
     Set<String> names = new TreeSet<>();
     names.addAll(ConfigMappings.getProperties(
         ConfigMappings.ConfigClass.configClass(OperatorConfig.class, "rewind")).keySet());
     names.addAll(ConfigMappings.getProperties(
         ConfigMappings.ConfigClass.configClass(InjectorConfig.class, "rewind.injector")).keySet());
+    names.addAll(ConfigMappings.getProperties(
+        ConfigMappings.ConfigClass.configClass(QueryConfig.class, "rewind.query")).keySet());
     return names;
   }
 
