@@ -10,7 +10,9 @@ import io.fabric8.kubernetes.api.model.PersistentVolumeBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.File;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,6 +23,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Rewind installed with helm on the one-node cluster (tools/cluster/up.sh), as the node ITs share it: the images
@@ -260,6 +263,41 @@ final class OneNodeRewind implements AutoCloseable {
     ToolResult result = cluster.kubectl("-n", SYSTEM, "exec", "rewind-postgresql-0", "--", "psql", "-U", "rewind",
         "-d", "rewind", "-At", "-c", sql);
     return result.succeeded() ? result.stdout() : "";
+  }
+
+  /**
+   * {@code kubectl rewind ARGS} as on-call runs it: the cluster's kubectl with the repository's {@code bin/} first
+   * on PATH, so kubectl finds the plugin ({@code bin/kubectl-rewind}) itself; the admin kubeconfig.
+   */
+  ToolResult kubectlRewind(Duration timeout, String... args) {
+    List<String> command = new ArrayList<>(List.of(cluster.binDir().resolve("kubectl").toString(), "rewind"));
+    command.addAll(List.of(args));
+    try {
+      Path out = Files.createTempFile("kubectl-rewind-", ".out");
+      Path err = Files.createTempFile("kubectl-rewind-", ".err");
+      try {
+        ProcessBuilder builder = new ProcessBuilder(command).directory(REPO.toFile())
+            .redirectOutput(out.toFile()).redirectError(err.toFile());
+        builder.environment().put("KUBECONFIG", cluster.kubeconfig().toString());
+        builder.environment().put("PATH", REPO.resolve("bin") + File.pathSeparator
+            + System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
+        Process process = builder.start();
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+          process.destroyForcibly().waitFor();
+          throw new AssertionError("kubectl rewind " + String.join(" ", args) + " still running after " + timeout
+              + "; output so far:\n" + Files.readString(out) + Files.readString(err));
+        }
+        return new ToolResult(process.exitValue(), Files.readString(out), Files.readString(err));
+      } finally {
+        Files.deleteIfExists(out);
+        Files.deleteIfExists(err);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot run kubectl rewind", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted running kubectl rewind", e);
+    }
   }
 
   static String pythonList(List<String> values) {

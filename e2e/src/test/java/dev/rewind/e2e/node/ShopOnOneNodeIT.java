@@ -23,6 +23,7 @@ import io.fabric8.kubernetes.client.readiness.Readiness;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -185,6 +186,30 @@ class ShopOnOneNodeIT {
     Files.writeString(OUTPUT.resolve("routes-while-b-is-down.txt"),
         cluster.kubectl("-n", SHOP, "get", "routes", "-o", "wide").stdout() + "\n" + journalTable());
 
+    // On-call, with kubectl alone (no store password): the dead orders through the query API the operator serves
+    // (kube-apiserver authenticates, the operator authorizes each read with a SubjectAccessReview), one's attempts,
+    // and how many a replay would take — against an independent count in the store.
+    String dead = await("kubectl get events.query.rewind.dev lists every dead order").atMost(Duration.ofMinutes(2))
+        .pollInterval(POLL).until(() -> cluster.kubectl("get", "events.query.rewind.dev", "-n", SHOP,
+            "--field-selector", "status.state=dead").stdout(),
+            out -> out.lines().filter(l -> l.contains(" dead ")).count() == ORDERS.size());
+    assertThat(dead.lines().findFirst().orElseThrow())
+        .containsPattern("NAME +ROUTE +STATE +ATTEMPTS +LAST OUTCOME +CORRELATION ID +AGE");
+    String oneDead = dead.lines().skip(1).findFirst().orElseThrow().split(" +")[0];
+    ToolResult trace = rewind.kubectlRewind(Duration.ofMinutes(1), "trace", oneDead, "-n", SHOP);
+    assertThat(trace.exitCode()).as(trace.stderr()).isZero();
+    assertThat(trace.stdout()).contains("initial", "retry").contains("dead");
+    long deadInStore = journal().values().stream().filter("dead"::equals).count();
+    ToolResult preview = rewind.kubectlRewind(Duration.ofMinutes(3), "replay", "-n", SHOP, "--name",
+        "service-b-preview", "--route", "orders-to-service-b", "--state", "dead", "--dry-run");
+    assertThat(preview.exitCode()).as(preview.stdout() + preview.stderr()).isZero();
+    assertThat(preview.stdout()).contains("Replay " + SHOP + "/service-b-preview: Previewed (dry run, nothing"
+        + " delivered) — matched " + deadInStore);
+    Files.writeString(OUTPUT.resolve("on-call-with-kubectl.txt"), "$ kubectl get events.query.rewind.dev -n shop"
+        + " --field-selector status.state=dead\n" + dead + "$ kubectl rewind trace " + oneDead + " -n shop\n"
+        + trace.stdout() + "$ kubectl rewind replay -n shop --route orders-to-service-b --state dead --dry-run\n"
+        + preview.stdout());
+
     ToolResult up = cluster.kubectl("-n", SHOP, "scale", "deployment/service-b", "--replicas=1");
     assertThat(up.exitCode()).as(up.stderr()).isZero();
     await("Service B Ready again").atMost(Duration.ofMinutes(2)).pollInterval(POLL)
@@ -195,22 +220,16 @@ class ShopOnOneNodeIT {
             .stdout().isBlank());
 
     Instant until = Instant.now().plus(1, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.SECONDS);
-    String replay = """
-        apiVersion: rewind.dev/v1alpha1
-        kind: Replay
-        metadata: {name: service-b-outage, namespace: shop}
-        spec:
-          routeRef: {name: orders-to-service-b}
-          since: "%s"
-          until: "%s"
-          states: [failed, dead]
-          override:
-            retryPolicyRef: {name: patient}
-          rateLimit: 50
-        """.formatted(since, until);
-    Path replayFile = Files.writeString(OUTPUT.resolve("replay.yaml"), replay);
-    ToolResult applied = cluster.kubectl("apply", "-f", replayFile.toString());
-    assertThat(applied.exitCode()).as(applied.stderr()).isZero();
+    // The replay from kubectl rewind's flags, followed to its end; the same as applying this Replay:
+    //   spec: {routeRef: orders-to-service-b, since, until, states: [failed, dead],
+    //          override: {retryPolicyRef: patient}, rateLimit: 50}
+    List<String> replay = List.of("replay", "-n", SHOP, "--name", "service-b-outage", "--route",
+        "orders-to-service-b", "--since", since.toString(), "--until", until.toString(), "--state", "failed",
+        "--state", "dead", "--retry-policy", "patient", "--rate-limit", "50");
+    ToolResult replayed = rewind.kubectlRewind(Duration.ofMinutes(6), replay.toArray(String[]::new));
+    Files.writeString(OUTPUT.resolve("on-call-with-kubectl.txt"), "$ kubectl rewind " + String.join(" ", replay)
+        + "\n" + replayed.stdout(), StandardOpenOption.APPEND);
+    assertThat(replayed.exitCode()).as(replayed.stdout() + replayed.stderr()).isZero();
     ToolResult complete = cluster.tool(Duration.ofMinutes(6), "kubectl", "-n", SHOP, "wait",
         "--for=condition=Complete", "replay/service-b-outage", "--timeout=5m");
     assertThat(complete.exitCode()).as(complete.stderr() + "\n"
@@ -245,6 +264,9 @@ class ShopOnOneNodeIT {
         cluster.kubectl("get", "pods,routes,replays", "-n", SHOP).stdout() + "\n" + ledger + "\n" + journalTable()
             + "\nsidecar container peak memory (bytes): " + peak + "\n");
     assertThat(replays).isEqualTo("Succeeded " + ORDERS.size() + " " + ORDERS.size() + " 0");
+    // The plugin ended with the figures kubectl get replay shows.
+    assertThat(replayed.stdout()).contains("Replay " + SHOP + "/service-b-outage: Succeeded — matched "
+        + ORDERS.size() + ", delivered " + ORDERS.size() + ", failed 0");
   }
 
   // --- helpers
