@@ -37,7 +37,8 @@ public final class DeliveryEngine implements AutoCloseable {
   /**
    * A claimed event, the route it was claimed for, and how much of the answer to keep.
    *
-   * @param kind {@link #LIVE}, {@link #PROBE} (a circuit breaker's probe) or {@link #DRAIN} (a held event let go)
+   * @param kind {@link #LIVE}, {@link #PASSTHROUGH}, {@link #PROBE} (a circuit breaker's probe) or
+   *     {@link #DRAIN} (a held event let go)
    * @param uncounted attempts the event made that do not count against the policy
    */
   record Work(DeliveryItem item, ResolvedRoute route, int bodyLimit, String kind, int uncounted) {
@@ -50,6 +51,8 @@ public final class DeliveryEngine implements AutoCloseable {
   static final String LIVE = "live";
   static final String PROBE = "probe";
   static final String DRAIN = "drain";
+  /** A passthrough forward: the application waits for the answer, so it is never held. */
+  static final String PASSTHROUGH = "passthrough";
 
   /** What a passthrough forward produced: the destination's answer, or why there was none. */
   public record Forwarded(AttemptResult result) {}
@@ -181,7 +184,8 @@ public final class DeliveryEngine implements AutoCloseable {
     synchronized (this) {
       reserved--;
     }
-    return pipeline.attemptNow(new Work(item, route, bodyLimit)).map(finished -> new Forwarded(finished.result()));
+    return pipeline.attemptNow(new Work(item, route, bodyLimit, PASSTHROUGH, 0))
+        .map(finished -> new Forwarded(finished.result()));
   }
 
   /** Decides with the newest version of the route (a policy edit applies to events already in flight). */
@@ -303,6 +307,9 @@ public final class DeliveryEngine implements AutoCloseable {
 
   /** Whether the work must wait instead of being attempted now. */
   private boolean held(Work work, ResolvedRoute route) {
+    if (PASSTHROUGH.equals(work.kind())) {
+      return false;
+    }
     if (BreakerGate.paused(route)) {
       return true;
     }
