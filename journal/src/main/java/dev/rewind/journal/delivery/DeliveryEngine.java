@@ -34,8 +34,25 @@ public final class DeliveryEngine implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(DeliveryEngine.class);
   private static final int CLAIM_BATCH = 256;
 
-  /** A claimed event, the route it was claimed for, and how much of the answer to keep. */
-  record Work(DeliveryItem item, ResolvedRoute route, int bodyLimit) {}
+  /**
+   * A claimed event, the route it was claimed for, and how much of the answer to keep.
+   *
+   * @param kind {@link #LIVE}, {@link #PASSTHROUGH}, {@link #PROBE} (a circuit breaker's probe) or
+   *     {@link #DRAIN} (a held event let go)
+   * @param uncounted attempts the event made that do not count against the policy
+   */
+  record Work(DeliveryItem item, ResolvedRoute route, int bodyLimit, String kind, int uncounted) {
+
+    Work(DeliveryItem item, ResolvedRoute route, int bodyLimit) {
+      this(item, route, bodyLimit, LIVE, 0);
+    }
+  }
+
+  static final String LIVE = "live";
+  static final String PROBE = "probe";
+  static final String DRAIN = "drain";
+  /** A passthrough forward: the application waits for the answer, so it is never held. */
+  static final String PASSTHROUGH = "passthrough";
 
   /** What a passthrough forward produced: the destination's answer, or why there was none. */
   public record Forwarded(AttemptResult result) {}
@@ -49,6 +66,7 @@ public final class DeliveryEngine implements AutoCloseable {
   private final DeliveryMetrics metrics;
   private final Clock clock;
   private final AttemptPipeline<Work, OutcomeWrite> pipeline;
+  private final BreakerGate breakers;
 
   /**
    * Outcomes handed to the group commit and not yet committed, at most: two full batches. With the attempts under
@@ -77,6 +95,8 @@ public final class DeliveryEngine implements AutoCloseable {
     this.pipeline = new AttemptPipeline<>(vertx, new LiveLane(), options.concurrency(), OUTCOMES_PENDING_MAX,
         metrics, System::nanoTime);
     this.pollWakeUp = new WakeUp(vertx, this::poll);
+    this.breakers = new BreakerGate(vertx, namespace, options.worker(), store.breakers(), routes,
+        options.pollInterval(), metrics, System::nanoTime, this::enqueueClaimed, this::room, this::lease);
     metrics.stall(options.worker(), pipeline::stalledFor);
     routes.onChange(r -> wake(Duration.ZERO));
   }
@@ -90,6 +110,7 @@ public final class DeliveryEngine implements AutoCloseable {
                 + " interrupted", n, options.worker());
           }
           running = true;
+          breakers.start();
           wake(Duration.ZERO);
         })
         .replaceWithVoid();
@@ -163,7 +184,8 @@ public final class DeliveryEngine implements AutoCloseable {
     synchronized (this) {
       reserved--;
     }
-    return pipeline.attemptNow(new Work(item, route, bodyLimit)).map(finished -> new Forwarded(finished.result()));
+    return pipeline.attemptNow(new Work(item, route, bodyLimit, PASSTHROUGH, 0))
+        .map(finished -> new Forwarded(finished.result()));
   }
 
   /** Decides with the newest version of the route (a policy edit applies to events already in flight). */
@@ -190,8 +212,14 @@ public final class DeliveryEngine implements AutoCloseable {
     @Override
     public OutcomeWrite skip(Work work) {
       DeliveryItem item = work.item();
-      ResolvedPolicy policy = current(work.route()).policy();
-      if (!item.afterInterruption() || item.attempt() <= policy.maxAttempts()) {
+      ResolvedRoute route = current(work.route());
+      ResolvedPolicy policy = route.policy();
+      if (held(work, route)) {
+        // Its route is paused or its destination's breaker is not closed: back to the journal, unattempted.
+        metrics.held(item.route());
+        return new OutcomeWrite(item.id(), item.attempt(), null, item.leaseToken(), EventState.PENDING, null);
+      }
+      if (!item.afterInterruption() || item.attempt() - work.uncounted() <= policy.maxAttempts()) {
         return null;
       }
       // The earlier attempts, interrupted ones included, already used up the policy.
@@ -202,9 +230,21 @@ public final class DeliveryEngine implements AutoCloseable {
     @Override
     public OutcomeWrite outcome(Work work, AttemptResult result) {
       DeliveryItem item = work.item();
-      ResolvedPolicy policy = current(work.route()).policy();
-      RetryDecision decision = RetryDecider.decide(policy, item.attempt(), result.outcome(), item.receivedAt(),
-          clock.instant(), () -> ThreadLocalRandom.current().nextDouble());
+      ResolvedRoute route = current(work.route());
+      ResolvedPolicy policy = route.policy();
+      boolean probe = PROBE.equals(work.kind());
+      // A probe, or an attempt ending after its destination's breaker opened, spends no retry budget.
+      boolean uncounted = policy.breaker() != null && (probe || breakers.uncountedNow(route));
+      if (probe) {
+        breakers.probed(route, result.outcome());
+      } else if (!uncounted) {
+        breakers.attempted(route, result.outcome());
+      }
+      RetryDecision decision = uncounted
+          ? RetryDecider.decideUncounted(policy, result.outcome(), item.receivedAt(), clock.instant(),
+              () -> ThreadLocalRandom.current().nextDouble())
+          : RetryDecider.decide(policy, item.attempt() - work.uncounted(), result.outcome(), item.receivedAt(),
+              clock.instant(), () -> ThreadLocalRandom.current().nextDouble());
       String trigger = item.attempt() == 1 ? AttemptRecord.INITIAL : AttemptRecord.RETRY;
       AttemptRecord attempt = runner.record(item, result, trigger, null, null, options.worker(), item.url(),
           decision);
@@ -214,12 +254,23 @@ public final class DeliveryEngine implements AutoCloseable {
         case RETRY -> metrics.failed(item.route());
         default -> metrics.dead(item.route());
       }
-      return new OutcomeWrite(attempt, item.leaseToken(), decision.state(), decision.delay());
+      return new OutcomeWrite(item.id(), item.attempt(), attempt, item.leaseToken(), decision.state(),
+          decision.delay(), uncounted);
     }
 
     @Override
     public Uni<?> write(List<OutcomeWrite> batch) {
-      return store.recordOutcomes(batch);
+      List<OutcomeWrite> outcomes = new ArrayList<>(batch.size());
+      List<OutcomeWrite> back = new ArrayList<>();
+      for (OutcomeWrite w : batch) {
+        (isGiveBack(w) ? back : outcomes).add(w);
+      }
+      Uni<Integer> recorded = outcomes.isEmpty() ? Uni.createFrom().item(0) : store.recordOutcomes(outcomes);
+      if (back.isEmpty()) {
+        return recorded;
+      }
+      return recorded.chain(() -> store.release(back.stream().map(OutcomeWrite::eventId).toList(),
+          back.stream().map(OutcomeWrite::leaseToken).toList(), back.stream().map(OutcomeWrite::number).toList()));
     }
 
     @Override
@@ -232,7 +283,7 @@ public final class DeliveryEngine implements AutoCloseable {
 
     @Override
     public void committed(OutcomeWrite write) {
-      if (write.newState() == EventState.FAILED) {
+      if (write.newState() == EventState.FAILED && !write.uncounted()) {
         wake(write.retryDelay());
       }
     }
@@ -247,6 +298,53 @@ public final class DeliveryEngine implements AutoCloseable {
       return write.attempt() == null ? "the end of event " + write.eventId()
           : "attempt " + write.attempt().number() + " of event " + write.eventId();
     }
+  }
+
+  /** A write that hands an event back unattempted (held) rather than recording an attempt. */
+  private static boolean isGiveBack(OutcomeWrite w) {
+    return w.attempt() == null && w.newState() == EventState.PENDING;
+  }
+
+  /** Whether the work must wait instead of being attempted now. */
+  private boolean held(Work work, ResolvedRoute route) {
+    if (PASSTHROUGH.equals(work.kind())) {
+      return false;
+    }
+    if (BreakerGate.paused(route)) {
+      return true;
+    }
+    BreakerStateMachine.Gate gate = breakers.gate(route);
+    return switch (gate) {
+      case DELIVER -> false;
+      case DRAIN -> !DRAIN.equals(work.kind());
+      case PROBING -> !PROBE.equals(work.kind());
+      default -> true;
+    };
+  }
+
+  /** Slots and queue room left for claimed work. */
+  private synchronized int room() {
+    return running ? 2 * options.concurrency() - pipeline.inFlight() - pipeline.queued() - reserved : 0;
+  }
+
+  /** Events the breakers claimed (a probe, or a drain's share), run like polled ones. */
+  private void enqueueClaimed(List<ClaimedEvent> claimed, String kind) {
+    List<Work> work = new ArrayList<>(claimed.size());
+    List<DeliveryItem> unserved = new ArrayList<>();
+    synchronized (this) {
+      for (ClaimedEvent c : claimed) {
+        DeliveryItem item = DeliveryItem.of(c.event(), c.afterInterruption());
+        ResolvedRoute route = routes.get(item.route());
+        if (route != null && running) {
+          work.add(new Work(item, route, options.responseBodyLimit(), kind, c.uncountedAttempts()));
+          buffered += item.body().length;
+        } else {
+          unserved.add(item);
+        }
+      }
+    }
+    giveBack(unserved);
+    vertx.runOnContext(v -> pipeline.enqueueAll(work));
   }
 
   /** Polls within {@code delay} (sooner if already scheduled sooner). */
@@ -270,7 +368,8 @@ public final class DeliveryEngine implements AutoCloseable {
       }
       polling = true;
     }
-    List<String> served = routes.names();
+    List<String> served = routes.all().values().stream().filter(r -> !breakers.held(r))
+        .map(ResolvedRoute::name).toList();
     int limit = Math.min(room, CLAIM_BATCH);
     // With nothing buffered, the store's "first event always" rule lets one event larger than the budget through.
     store.claimDue(options.worker(), namespace, served, limit, lease(), Math.max(0, bytesLeft), options.overdueBy())
@@ -284,7 +383,7 @@ public final class DeliveryEngine implements AutoCloseable {
               DeliveryItem item = DeliveryItem.of(c.event(), c.afterInterruption());
               ResolvedRoute route = routes.get(item.route());
               if (route != null) {
-                work.add(new Work(item, route, options.responseBodyLimit()));
+                work.add(new Work(item, route, options.responseBodyLimit(), LIVE, c.uncountedAttempts()));
                 buffered += item.body().length;
               } else {
                 unserved.add(item);
@@ -347,6 +446,7 @@ public final class DeliveryEngine implements AutoCloseable {
    */
   public Uni<Void> stop(Duration grace) {
     List<Work> unstarted;
+    breakers.stop();
     synchronized (this) {
       running = false;
       pollWakeUp.cancel();

@@ -69,6 +69,36 @@ public final class DeliveryMetrics {
         .register(registry)).increment();
   }
 
+  /** An event handed back unattempted: its route is paused or its destination's circuit breaker is not closed. */
+  public void held(String route) {
+    counter("rewind.events.held", "Events held back (route paused, or circuit breaker not closed)", route)
+        .increment();
+  }
+
+  private final Map<String, java.util.concurrent.atomic.AtomicInteger> breakerStates = new ConcurrentHashMap<>();
+
+  /** The state of a destination's circuit breaker: 0 closed, 1 open, 2 half-open, 3 draining, 4 held. */
+  public void breakerState(String destination, String state) {
+    int value = switch (state) {
+      case "open" -> 1;
+      case "half_open" -> 2;
+      case "draining" -> 3;
+      case "held" -> 4;
+      default -> 0;
+    };
+    breakerStates.computeIfAbsent(destination, d -> registry.gauge("rewind.breaker.state",
+        java.util.List.of(io.micrometer.core.instrument.Tag.of("destination", d)),
+        new java.util.concurrent.atomic.AtomicInteger())).set(value);
+  }
+
+  /** A transition of a destination's circuit breaker made by this worker. */
+  public void breakerTransition(String destination, String to) {
+    counters.computeIfAbsent("rewind.breaker.transitions\u0000" + destination + '\u0000' + to,
+        k -> Counter.builder("rewind.breaker.transitions")
+            .description("Circuit breaker transitions made by this worker")
+            .tag("destination", destination).tag("to", to).register(registry)).increment();
+  }
+
   private Counter counter(String name, String description, String route) {
     return counters.computeIfAbsent(name + '\u0000' + route,
         k -> Counter.builder(name).description(description).tag("route", route).register(registry));

@@ -24,7 +24,16 @@ public record ResolvedPolicy(
     Duration timeout,
     OutcomeSelector retryOn,
     boolean honorRetryAfter,
-    Duration maxAge) {
+    Duration maxAge,
+    BreakerPolicy breaker) {
+
+  /** A policy without a circuit breaker. */
+  public ResolvedPolicy(int maxAttempts, BackoffPolicy backoff, Duration initialDelay, double multiplier,
+      Duration maxDelay, double jitter, Duration timeout, OutcomeSelector retryOn, boolean honorRetryAfter,
+      Duration maxAge) {
+    this(maxAttempts, backoff, initialDelay, multiplier, maxDelay, jitter, timeout, retryOn, honorRetryAfter,
+        maxAge, null);
+  }
 
   static final int DEFAULT_MAX_ATTEMPTS = 3;
   static final String DEFAULT_INITIAL_DELAY = "1s";
@@ -54,7 +63,8 @@ public record ResolvedPolicy(
         Durations.parse(or(spec.getTimeout(), DEFAULT_TIMEOUT)),
         OutcomeSelector.of(spec.getRetryOn()),
         or(spec.getHonorRetryAfter(), Boolean.TRUE),
-        Durations.parse(or(spec.getMaxAge(), DEFAULT_MAX_AGE)));
+        Durations.parse(or(spec.getMaxAge(), DEFAULT_MAX_AGE)),
+        BreakerPolicy.from(spec.getCircuitBreaker()));
   }
 
   private static <T> T or(T value, T fallback) {

@@ -55,6 +55,28 @@ public final class RetryDecider {
     return RetryDecision.retry(delay);
   }
 
+  /**
+   * The decision for an attempt that does not count against maxAttempts: a circuit breaker's probe, or an attempt
+   * that ended after its destination's breaker opened. A retryable failure keeps the event (held until the breaker
+   * lets it go) unless that would keep it past maxAge; anything else is decided as usual.
+   */
+  public static RetryDecision decideUncounted(ResolvedPolicy policy, Outcome outcome, Instant capturedAt,
+      Instant now, DoubleSupplier random) {
+    if (outcome.delivered()) {
+      return RetryDecision.delivered();
+    }
+    if (!policy.retryOn().matches(outcome)) {
+      return RetryDecision.dead(outcome.token() + " is not retried (retryOn: "
+          + String.join(", ", policy.retryOn().patterns()) + ")");
+    }
+    Duration delay = delay(policy, 1, random.getAsDouble());
+    if (now.plus(delay).isAfter(capturedAt.plus(policy.maxAge()))) {
+      return RetryDecision.dead("held while the destination's circuit breaker was open, past maxAge "
+          + Durations.format(policy.maxAge()));
+    }
+    return RetryDecision.retry(delay);
+  }
+
   /** The backoff delay before retry {@code n} (n ≥ 1), jittered by {@code u} in [0, 1), then capped. */
   public static Duration delay(ResolvedPolicy policy, int n, double u) {
     double initial = policy.initialDelay().toNanos();

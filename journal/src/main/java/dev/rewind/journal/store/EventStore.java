@@ -118,9 +118,9 @@ public final class EventStore {
       WITH o AS (
           SELECT * FROM unnest($1::uuid[], $2::int[], $3::text[], $4::uuid[], $5::text[], $6::text[], $7::text[],
               $8::timestamptz[], $9::float8[], $10::int[], $11::text[], $12::text[], $13::text[], $14::text[],
-              $15::bytea[], $16::bigint[], $17::text[], $18::bigint[], $19::int[])
+              $15::bytea[], $16::bigint[], $17::text[], $18::bigint[], $19::int[], $20::bool[])
               AS o(id, num, trig, rid, rname, worker, dest, started, dur, code, eclass, err, outcome, rh, rb,
-                   tok, st, delay, claimed)),
+                   tok, st, delay, claimed, unc)),
       a AS (
           INSERT INTO rewind.attempts AS x (event_id, number, trigger, replay_id, replay_name, worker, destination,
               started_at, duration_ms, status_code, error_class, error, outcome, response_headers, response_body)
@@ -134,6 +134,7 @@ public final class EventStore {
       UPDATE rewind.events e SET
           state = o.st,
           attempts = CASE WHEN o.num IS NULL AND e.attempts = o.claimed THEN e.attempts - 1 ELSE e.attempts END,
+          uncounted_attempts = e.uncounted_attempts + CASE WHEN o.unc AND o.num IS NOT NULL THEN 1 ELSE 0 END,
           next_attempt_at = CASE WHEN o.st = 'failed' THEN now() + o.delay * interval '1 millisecond' END,
           lease_owner = NULL,
           last_outcome = coalesce(o.outcome, e.last_outcome),
@@ -302,7 +303,8 @@ public final class EventStore {
             maxBytes, overdueBy.toMillis())))
         .map(rows -> {
           List<ClaimedEvent> claimed = new ArrayList<>(rows.size());
-          rows.forEach(r -> claimed.add(new ClaimedEvent(Rows.event(r), r.getBoolean("after_interruption"))));
+          rows.forEach(r -> claimed.add(new ClaimedEvent(Rows.event(r), r.getBoolean("after_interruption"),
+              r.getInteger("uncounted_attempts"))));
           return claimed;
         });
   }
@@ -322,7 +324,8 @@ public final class EventStore {
     AttemptColumns a = o.attempts();
     return Tuple.tuple(List.of(a.eventIds(), a.numbers(), a.triggers(), a.replayIds(), a.replayNames(),
         a.workers(), a.destinations(), a.started(), a.durations(), a.codes(), a.errorClasses(), a.errors(),
-        a.outcomes(), a.responseHeaders(), a.responseBodies(), o.tokens(), o.states(), o.delays(), o.claimed()));
+        a.outcomes(), a.responseHeaders(), a.responseBodies(), o.tokens(), o.states(), o.delays(), o.claimed(),
+        outcomes.stream().map(OutcomeWrite::uncounted).toArray(Boolean[]::new)));
   }
 
   /**
@@ -416,5 +419,10 @@ public final class EventStore {
     List<StoredEvent> list = new ArrayList<>(rows.size());
     rows.forEach(r -> list.add(Rows.event(r)));
     return list;
+  }
+
+  /** The circuit breakers of the destinations this store's events go to, and the claims that drain them. */
+  public BreakerStore breakers() {
+    return new BreakerStore(pool);
   }
 }

@@ -11,9 +11,16 @@ import java.util.UUID;
  * @param number the attempt number the claim gave this attempt
  * @param attempt the attempt row, or null when the event is finished without an attempt (its interrupted
  *     attempts already used up the policy)
+ * @param uncounted the attempt does not count against the policy's maxAttempts (a circuit breaker's probe, or an
+ *     attempt that ended after its destination's breaker opened)
  */
 public record OutcomeWrite(UUID eventId, int number, AttemptRecord attempt, long leaseToken, EventState newState,
-    Duration retryDelay) {
+    Duration retryDelay, boolean uncounted) {
+
+  public OutcomeWrite(UUID eventId, int number, AttemptRecord attempt, long leaseToken, EventState newState,
+      Duration retryDelay) {
+    this(eventId, number, attempt, leaseToken, newState, retryDelay, false);
+  }
 
   public OutcomeWrite {
     if (newState == EventState.FAILED && retryDelay == null) {

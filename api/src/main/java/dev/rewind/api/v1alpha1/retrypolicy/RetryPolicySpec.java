@@ -6,6 +6,7 @@ import dev.rewind.api.time.DurationLimits;
 import dev.rewind.api.time.Durations;
 import dev.rewind.api.v1alpha1.Rewind;
 import dev.rewind.api.v1alpha1.retrypolicy.spec.Backoff;
+import dev.rewind.api.v1alpha1.retrypolicy.spec.CircuitBreaker;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
@@ -89,6 +90,20 @@ public class RetryPolicySpec {
           + " least timeout and at most 720h (30 days). Default: 24h.")
   private String maxAge;
 
+  @JsonPropertyDescription(
+      "Stop attempting a destination that keeps failing, hold its events in the journal without spending their"
+          + " retries, probe it one attempt at a time, and drain the held events at a bounded rate once it answers;"
+          + " see its fields for the rule. maxAge still applies to held events. Default: none (no breaker).")
+  private CircuitBreaker circuitBreaker;
+
+  public CircuitBreaker getCircuitBreaker() {
+    return circuitBreaker;
+  }
+
+  public void setCircuitBreaker(CircuitBreaker circuitBreaker) {
+    this.circuitBreaker = circuitBreaker;
+  }
+
   public Integer getMaxAttempts() {
     return maxAttempts;
   }
@@ -145,11 +160,12 @@ public class RetryPolicySpec {
         && Objects.equals(timeout, s.timeout)
         && Objects.equals(retryOn, s.retryOn)
         && Objects.equals(honorRetryAfter, s.honorRetryAfter)
-        && Objects.equals(maxAge, s.maxAge);
+        && Objects.equals(maxAge, s.maxAge)
+        && Objects.equals(circuitBreaker, s.circuitBreaker);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(maxAttempts, backoff, timeout, retryOn, honorRetryAfter, maxAge);
+    return Objects.hash(maxAttempts, backoff, timeout, retryOn, honorRetryAfter, maxAge, circuitBreaker);
   }
 }

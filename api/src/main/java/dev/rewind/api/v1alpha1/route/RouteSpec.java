@@ -73,6 +73,20 @@ public class RouteSpec {
           + " captured workload in the namespace.")
   private List<@Pattern(Rewind.NAME_PATTERN) @Size(min = 1, max = 253) String> workloads;
 
+  @JsonPropertyDescription(
+      "true stops delivery on purpose: events are still journaled (and acknowledged) but held, no attempt is made"
+          + " and no retry budget spent; false or absent delivers them again, oldest first. maxAge still applies"
+          + " to held events. Default: false.")
+  private Boolean paused;
+
+  public Boolean getPaused() {
+    return paused;
+  }
+
+  public void setPaused(Boolean paused) {
+    this.paused = paused;
+  }
+
   public Destination getDestination() {
     return destination;
   }
@@ -165,12 +179,13 @@ public class RouteSpec {
         && Objects.equals(eventType, s.eventType)
         && Objects.equals(signing, s.signing)
         && onStoreUnavailable == s.onStoreUnavailable
-        && Objects.equals(workloads, s.workloads);
+        && Objects.equals(workloads, s.workloads)
+        && Objects.equals(paused, s.paused);
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(destination, match, mode, retryPolicyRef, eventId, correlationId, eventType, signing,
-        onStoreUnavailable, workloads);
+        onStoreUnavailable, workloads, paused);
   }
 }

@@ -1,0 +1,375 @@
+package dev.rewind.journal.delivery;
+
+import dev.rewind.api.time.Durations;
+import dev.rewind.journal.delivery.BreakerStateMachine.Gate;
+import dev.rewind.journal.delivery.BreakerStateMachine.State;
+import dev.rewind.journal.retry.BreakerPolicy;
+import dev.rewind.journal.retry.Outcome;
+import dev.rewind.journal.retry.ResolvedPolicy;
+import dev.rewind.journal.route.ResolvedRoute;
+import dev.rewind.journal.route.RouteTable;
+import dev.rewind.journal.store.BreakerRow;
+import dev.rewind.journal.store.BreakerStore;
+import dev.rewind.journal.store.ClaimedEvent;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiConsumer;
+import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
+import org.jboss.logging.Logger;
+
+/**
+ * One worker's side of the shared circuit breakers, and of paused routes: which routes are held, what this worker
+ * saw of each destination (its {@link FailureCounter}), and the probe and drain claims.
+ *
+ * <p>Cost: nothing for routes without a breaker. For routes with one, the breaker rows are read once per refresh
+ * (the poll interval), not per attempt; the store is written only on a transition (open, probe taken, probe
+ * answered or failed, drained) and, while draining, once per drain tick for the shared tokens.
+ */
+final class BreakerGate {
+
+  private static final Logger LOG = Logger.getLogger(BreakerGate.class);
+  private static final Duration EXPIRY_EVERY = Duration.ofSeconds(2);
+
+  private record Cached(BreakerRow row, long readAt) {}
+
+  private final Vertx vertx;
+  private final String namespace;
+  private final String worker;
+  private final BreakerStore store;
+  private final RouteTable routes;
+  private final Duration refresh;
+  private final DeliveryMetrics metrics;
+  private final LongSupplier nanos;
+  /** Claimed events to run: (events, kind) where kind is "probe" or "drain". */
+  private final BiConsumer<List<ClaimedEvent>, String> enqueue;
+  private final IntSupplier room;
+  private final java.util.function.Supplier<Duration> lease;
+
+  private final Map<String, Cached> rows = new HashMap<>();
+  private final Map<String, FailureCounter> counters = new HashMap<>();
+  private final Map<String, Boolean> probing = new HashMap<>();
+  private final Map<String, Long> draining = new HashMap<>();
+  private long lastExpiry;
+  private long timer = -1;
+  private volatile boolean running;
+
+  BreakerGate(Vertx vertx, String namespace, String worker, BreakerStore store, RouteTable routes,
+      Duration refresh, DeliveryMetrics metrics, LongSupplier nanos, BiConsumer<List<ClaimedEvent>, String> enqueue,
+      IntSupplier room, java.util.function.Supplier<Duration> lease) {
+    this.vertx = vertx;
+    this.namespace = namespace;
+    this.worker = worker;
+    this.store = store;
+    this.routes = routes;
+    this.refresh = refresh;
+    this.metrics = metrics;
+    this.nanos = nanos;
+    this.enqueue = enqueue;
+    this.room = room;
+    this.lease = lease;
+    this.lastExpiry = nanos.getAsLong();
+  }
+
+  static String destination(ResolvedRoute route) {
+    return BreakerStateMachine.key(route.destination());
+  }
+
+  static boolean paused(ResolvedRoute route) {
+    return Boolean.TRUE.equals(route.spec().getPaused());
+  }
+
+  /** What this worker may do with the route's events now. */
+  synchronized Gate gate(ResolvedRoute route) {
+    if (route.policy().breaker() == null) {
+      return Gate.DELIVER;
+    }
+    Cached c = rows.get(destination(route));
+    return c == null ? Gate.DELIVER
+        : BreakerStateMachine.gate(c.row(), worker, Duration.ofNanos(nanos.getAsLong() - c.readAt()));
+  }
+
+  /** Whether ordinary claims and attempts of the route must wait: paused, or its breaker is not closed. */
+  boolean held(ResolvedRoute route) {
+    return paused(route) || gate(route) != Gate.DELIVER;
+  }
+
+  /** Whether an attempt ending now for the route does not count against maxAttempts (breaker open). */
+  boolean uncountedNow(ResolvedRoute route) {
+    Gate g = gate(route);
+    return g == Gate.HOLD || g == Gate.TRY_PROBE || g == Gate.PROBING;
+  }
+
+  void start() {
+    running = true;
+    tick();
+  }
+
+  void stop() {
+    running = false;
+    synchronized (this) {
+      if (timer != -1) {
+        vertx.cancelTimer(timer);
+        timer = -1;
+      }
+    }
+  }
+
+  /**
+   * An attempt of a route with a breaker ended (not a probe): counts it, and opens the breaker when the count
+   * trips.
+   */
+  void attempted(ResolvedRoute route, Outcome outcome) {
+    BreakerPolicy bp = route.policy().breaker();
+    ResolvedPolicy policy = route.policy();
+    if (bp == null || !BreakerStateMachine.counted(policy, outcome)) {
+      return;
+    }
+    String dest = destination(route);
+    boolean trip;
+    synchronized (this) {
+      Gate g = gate(route);
+      if (g != Gate.DELIVER && g != Gate.DRAIN) {
+        return;
+      }
+      FailureCounter counter = counters.computeIfAbsent(dest, d -> new FailureCounter(bp));
+      trip = counter.record(BreakerStateMachine.countedFailure(policy, outcome));
+      if (!trip) {
+        return;
+      }
+      counter.reset();
+      // Hold at once, before the store answers: attempts still queued here wait, and those ending count no more.
+      Instant now = Instant.now();
+      rows.put(dest, new Cached(new BreakerRow(dest, "open", now, bp.openFor().toMillis(), null, null, worker,
+          outcome.token(), null, now), nanos.getAsLong()));
+      draining.remove(dest);
+    }
+    store.open(dest, worker, bp.openFor(), outcome.token()).subscribe().with(
+        opened -> {
+          if (opened.isPresent()) {
+            LOG.warnf("Circuit breaker of %s opened (%s): its events are held, probed every %s", dest,
+                outcome.token(), Durations.format(bp.openFor()));
+            metrics.breakerTransition(dest, "open");
+          }
+          refreshSoon();
+        },
+        e -> LOG.warnf("Could not open the circuit breaker of %s: %s", dest, e.getMessage()));
+  }
+
+  /** A probe of the route's destination ended. */
+  void probed(ResolvedRoute route, Outcome outcome) {
+    String dest = destination(route);
+    State next = BreakerStateMachine.afterProbe(route.policy(), outcome);
+    synchronized (this) {
+      probing.remove(dest);
+      FailureCounter counter = counters.get(dest);
+      if (counter != null) {
+        counter.reset();
+      }
+    }
+    Uni<Boolean> change = next == State.OPEN ? store.probeFailed(dest, worker, outcome.token())
+        : store.probeAnswered(dest, worker);
+    change.subscribe().with(
+        changed -> {
+          if (changed) {
+            LOG.infof("Probe of %s: %s; circuit breaker %s", dest, outcome.token(),
+                next == State.OPEN ? "open again" : "draining held events");
+            metrics.breakerTransition(dest, next.name().toLowerCase(java.util.Locale.ROOT));
+          }
+          refreshSoon();
+        },
+        e -> LOG.warnf("Could not record the probe of %s: %s", dest, e.getMessage()));
+  }
+
+  private void refreshSoon() {
+    schedule(Duration.ZERO);
+  }
+
+  private synchronized void schedule(Duration delay) {
+    if (!running) {
+      return;
+    }
+    if (timer != -1) {
+      vertx.cancelTimer(timer);
+    }
+    timer = vertx.setTimer(Math.max(1, delay.toMillis()), id -> {
+      synchronized (this) {
+        timer = -1;
+      }
+      tick();
+    });
+  }
+
+  private volatile boolean ticking;
+
+  /** Reads the breaker rows, then probes, drains and expires as they allow. */
+  private void tick() {
+    if (!running || ticking) {
+      return;
+    }
+    Map<String, List<ResolvedRoute>> byDestination = new LinkedHashMap<>();
+    List<ResolvedRoute> pausedRoutes = new ArrayList<>();
+    for (ResolvedRoute r : routes.all().values()) {
+      if (r.policy().breaker() != null) {
+        byDestination.computeIfAbsent(destination(r), d -> new ArrayList<>()).add(r);
+      }
+      if (paused(r)) {
+        pausedRoutes.add(r);
+      }
+    }
+    if (byDestination.isEmpty() && pausedRoutes.isEmpty()) {
+      schedule(refresh);
+      return;
+    }
+    ticking = true;
+    long readAt = nanos.getAsLong();
+    store.read(List.copyOf(byDestination.keySet()))
+        .chain(read -> {
+          synchronized (this) {
+            for (String d : byDestination.keySet()) {
+              BreakerRow row = read.get(d);
+              rows.put(d, new Cached(row == null ? BreakerRow.closed(d) : row, readAt));
+              metrics.breakerState(d, row == null ? "closed" : row.holdReason() != null ? "held" : row.state());
+            }
+          }
+          List<Uni<Void>> work = new ArrayList<>();
+          byDestination.forEach((d, rs) -> work.add(act(d, rs)));
+          work.add(expire(byDestination, pausedRoutes));
+          return Uni.join().all(work).andCollectFailures().replaceWithVoid();
+        })
+        .subscribe().with(
+            v -> {
+              ticking = false;
+              schedule(nextTick(byDestination));
+            },
+            e -> {
+              ticking = false;
+              LOG.debugf("Circuit breaker refresh failed: %s", e.getMessage());
+              schedule(refresh);
+            });
+  }
+
+  /** While draining, as often as one token comes due (at least every 10 ms); otherwise every refresh. */
+  private Duration nextTick(Map<String, List<ResolvedRoute>> byDestination) {
+    Duration next = refresh;
+    for (Map.Entry<String, List<ResolvedRoute>> e : byDestination.entrySet()) {
+      ResolvedRoute r = e.getValue().get(0);
+      Gate g = gate(r);
+      if (g == Gate.DRAIN) {
+        Duration every = Duration.ofMillis(Math.max(10, 1000 / r.policy().breaker().drainRate()));
+        next = every.compareTo(next) < 0 ? every : next;
+      }
+    }
+    return next;
+  }
+
+  private Uni<Void> act(String dest, List<ResolvedRoute> rs) {
+    ResolvedRoute first = rs.get(0);
+    List<String> names = rs.stream().filter(r -> !paused(r)).map(ResolvedRoute::name).toList();
+    Gate g = gate(first);
+    return switch (g) {
+      case TRY_PROBE -> {
+        Duration lease = AttemptDeadlines.deadline(first.policy().timeout()).plusSeconds(1);
+        yield store.tryProbe(dest, worker, lease).map(taken -> {
+          taken.ifPresent(row -> {
+            synchronized (this) {
+              rows.put(dest, new Cached(row, nanos.getAsLong()));
+            }
+            metrics.breakerTransition(dest, "half_open");
+          });
+          return taken.isPresent();
+        }).chain(taken -> taken ? probe(dest, names, lease) : Uni.createFrom().voidItem());
+      }
+      case PROBING -> probe(dest, names, AttemptDeadlines.deadline(first.policy().timeout()).plusSeconds(1));
+      case DRAIN -> drain(dest, names, first.policy().breaker().drainRate());
+      default -> Uni.createFrom().voidItem();
+    };
+  }
+
+  private Uni<Void> probe(String dest, List<String> names, Duration lease) {
+    synchronized (this) {
+      if (probing.containsKey(dest)) {
+        return Uni.createFrom().voidItem();
+      }
+      probing.put(dest, true);
+    }
+    return store.claimOldest(worker, namespace, names, 1, lease).invoke(claimed -> {
+      if (claimed.isEmpty()) {
+        synchronized (this) {
+          probing.remove(dest);
+        }
+      } else {
+        enqueue.accept(claimed, "probe");
+      }
+    }).onFailure().invoke(e -> {
+      synchronized (this) {
+        probing.remove(dest);
+      }
+    }).replaceWithVoid();
+  }
+
+  private Uni<Void> drain(String dest, List<String> names, int rate) {
+    int burst = Math.max(1, (int) Math.ceil(rate / 100.0));
+    int wanted = Math.min(burst, room.getAsInt());
+    if (wanted <= 0) {
+      return Uni.createFrom().voidItem();
+    }
+    return store.drainTokens(dest, wanted, rate, burst).chain(tokens -> {
+      if (tokens == 0) {
+        return Uni.createFrom().voidItem();
+      }
+      return store.claimOldest(worker, namespace, names, tokens, lease.get())
+          .chain(claimed -> {
+            if (!claimed.isEmpty()) {
+              enqueue.accept(claimed, "drain");
+              return Uni.createFrom().voidItem();
+            }
+            return store.drained(dest).invoke(closed -> {
+              if (closed) {
+                LOG.infof("Circuit breaker of %s closed: every held event has gone out", dest);
+                metrics.breakerTransition(dest, "closed");
+              }
+              synchronized (this) {
+                rows.put(dest, new Cached(BreakerRow.closed(dest), nanos.getAsLong()));
+              }
+            }).replaceWithVoid();
+          });
+    });
+  }
+
+  /** Held events (paused route, or breaker not closed) captured longer than their maxAge ago become dead. */
+  private Uni<Void> expire(Map<String, List<ResolvedRoute>> byDestination, List<ResolvedRoute> pausedRoutes) {
+    long now = nanos.getAsLong();
+    if (now - lastExpiry < EXPIRY_EVERY.toNanos()) {
+      return Uni.createFrom().voidItem();
+    }
+    lastExpiry = now;
+    List<String> names = new ArrayList<>();
+    List<Long> ages = new ArrayList<>();
+    List<String> reasons = new ArrayList<>();
+    for (ResolvedRoute r : pausedRoutes) {
+      names.add(r.name());
+      ages.add(r.policy().maxAge().toMillis());
+      reasons.add("held while route " + r.name() + " was paused, past maxAge " + Durations.format(
+          r.policy().maxAge()));
+    }
+    byDestination.forEach((d, rs) -> rs.stream().filter(r -> !paused(r) && uncountedNow(r)).forEach(r -> {
+      names.add(r.name());
+      ages.add(r.policy().maxAge().toMillis());
+      reasons.add("held while the circuit breaker of " + d + " was open, past maxAge "
+          + Durations.format(r.policy().maxAge()));
+    }));
+    return store.expireHeld(namespace, names, ages, reasons).invoke(n -> {
+      if (n > 0) {
+        LOG.warnf("%d held events passed their maxAge and are dead", n);
+      }
+    }).replaceWithVoid();
+  }
+}
