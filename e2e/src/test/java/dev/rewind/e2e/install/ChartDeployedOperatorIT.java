@@ -61,8 +61,8 @@ class ChartDeployedOperatorIT {
     try (TestStore store = TestStore.create()) {
       String release = install(kube, ns, store, team);
 
-      // Closed in reverse: the operator stops first, then its webhook configuration is removed.
-      try (AutoCloseable cleanup = () -> removeWebhook(admin, release);
+      // Closed in reverse: the operator stops first, then its webhook configuration and APIService are removed.
+      try (AutoCloseable cleanup = () -> removeClusterWideObjects(admin, release);
           Operator operator = Operator.start(kube, admin, ns, release, Map.of())) {
         await().atMost(Duration.ofSeconds(90)).until(() -> operator.answers("/q/health/ready") || !operator.alive());
         assertThat(operator.alive()).as("operator running; its log:%n%s", operator.log()).isTrue();
@@ -123,7 +123,7 @@ class ChartDeployedOperatorIT {
       Files.writeString(certDir.resolve("tls.crt"), certificate.certificatePem());
       Files.writeString(certDir.resolve("tls.key"), certificate.privateKeyPem());
 
-      try (AutoCloseable cleanup = () -> removeWebhook(admin, release);
+      try (AutoCloseable cleanup = () -> removeClusterWideObjects(admin, release);
           Operator operator = Operator.start(kube, admin, ns, release,
               Map.of("REWIND_INJECTOR_TLS_CERT_DIR", certDir.toString()))) {
         MutatingWebhook webhook = awaitWebhook(admin, release);
@@ -153,7 +153,7 @@ class ChartDeployedOperatorIT {
       String release = install(kube, ns, store, team, "--set", "operator.extraEnv[0].name=REWIND_TAKEOVER_AFTR",
           "--set", "operator.extraEnv[0].value=5m");
 
-      try (AutoCloseable cleanup = () -> removeWebhook(admin, release);
+      try (AutoCloseable cleanup = () -> removeClusterWideObjects(admin, release);
           Operator operator = Operator.start(kube, admin, ns, release, Map.of())) {
         assertThat(operator.exitCodeWithin(Duration.ofSeconds(90))).as("operator log:%n%s", operator.log())
             .isNotZero();
@@ -177,12 +177,15 @@ class ChartDeployedOperatorIT {
   }
 
   /**
-   * The operator never deletes its webhook configuration (another replica may still serve); tests share the API
-   * server, so the test removes it once the operator has stopped.
+   * What the release leaves cluster-wide, removed once the operator has stopped: tests share the API server. The
+   * operator never deletes its webhook configuration (another replica may still serve), and the query API's
+   * APIService has one name for every release (a cluster runs one Rewind), so the next test's release installs its
+   * own.
    */
-  private static void removeWebhook(KubernetesClient admin, String release) {
+  private static void removeClusterWideObjects(KubernetesClient admin, String release) {
     admin.admissionRegistration().v1().mutatingWebhookConfigurations().withName(release + "-sidecar-injector")
         .delete();
+    Chart.removeQueryApiService(admin);
   }
 
   private static List<String> probePaths(KubernetesClient admin, String ns, String release) {

@@ -87,6 +87,9 @@ class ExamplesApplyIT {
         String manifests = Chart.render(kube, release, ns, "-f", values.toString());
 
         ToolResult applied = Chart.apply(kube, Chart.save("examples-" + values.getFileName(), manifests));
+        // No operator serves it here, and the APIService is cluster-wide: left behind, it would break discovery and
+        // every later helm install of the chart on this shared API server.
+        Chart.removeQueryApiService(admin);
 
         applied.assertSuccess();
         assertThat(applied.stderr()).doesNotContainIgnoringCase("warning");
