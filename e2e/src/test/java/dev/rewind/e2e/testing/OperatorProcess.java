@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -22,8 +23,15 @@ public final class OperatorProcess implements AutoCloseable {
   private final Path log;
   private Process process;
 
+  /**
+   * @param properties system properties of the operator. Unless they say otherwise, its query API is off: it needs
+   *     the operator's own namespace (a pod's POD_NAMESPACE) and an APIService routed to it, which a process on
+   *     this host has neither of; QueryApiIT and the real-node tests prove it.
+   */
   public OperatorProcess(Map<String, String> properties, Path kubeconfig, Path log) {
-    this.properties = properties;
+    Map<String, String> withDefaults = new LinkedHashMap<>(properties);
+    withDefaults.putIfAbsent("rewind.query.enabled", "false");
+    this.properties = withDefaults;
     this.kubeconfig = kubeconfig;
     this.log = log;
   }

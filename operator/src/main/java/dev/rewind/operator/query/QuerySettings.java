@@ -28,7 +28,11 @@ public record QuerySettings(String namespace, String host, int port, String serv
   }
 
   public QuerySettings {
-    Objects.requireNonNull(namespace, "namespace");
+    if (namespace == null || namespace.isBlank()) {
+      throw new IllegalArgumentException("rewind.query.namespace: not set, and the operator's own namespace is"
+          + " unknown (POD_NAMESPACE): the query API's certificate names its Service there; set one, or turn the"
+          + " query API off with rewind.query.enabled=false");
+    }
     Objects.requireNonNull(tls, "tls");
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("rewind.query.port must be in 0..65535, not " + port);
