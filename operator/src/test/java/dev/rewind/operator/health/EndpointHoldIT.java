@@ -4,9 +4,16 @@ import static dev.rewind.operator.testing.Objects.newRoute;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.rewind.api.v1alpha1.common.Condition;
+import dev.rewind.api.v1alpha1.common.EventState;
 import dev.rewind.api.v1alpha1.route.Route;
+import dev.rewind.api.v1alpha1.route.RouteDelivery;
+import dev.rewind.api.v1alpha1.route.RouteStatus;
+import dev.rewind.journal.health.HealthVerdict;
+import dev.rewind.journal.replay.JournalSeed;
 import dev.rewind.journal.testing.TestStore;
 import dev.rewind.operator.config.OperatorSettings;
+import dev.rewind.operator.model.StatusConditions;
 import dev.rewind.operator.replay.RunningReplayOperator;
 import dev.rewind.operator.testing.Crds;
 import dev.rewind.operator.testing.OperatorRbac;
@@ -27,8 +34,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The Kubernetes-aware hold against a real API server and a real PostgreSQL journal, the operator running as its
  * ServiceAccount with the shipped RBAC: a Route delivering to an in-cluster Service whose EndpointSlices have no
- * ready endpoint gets its destination's breaker row held, with a reason naming the Service; an endpoint turning
- * ready clears it; a Route deleted releases its destination. (The test bed runs no controller manager: the
+ * ready endpoint gets its destination's breaker row held, with a reason naming the Service, and the Route's status
+ * shows the circuit, the events held and a Healthy condition saying why; an endpoint turning ready clears it; a Route deleted releases its destination. (The test bed runs no controller manager: the
  * EndpointSlices are written here, as the EndpointSlice controller would.)
  */
 @KubeApiTest
@@ -66,9 +73,30 @@ class EndpointHoldIT {
         assertThat(journal.column("SELECT state FROM rewind.breakers WHERE destination = $1", b))
             .containsExactly("closed");
 
+        // The Route says so: its circuit, the events held, and the Healthy condition.
+        JournalSeed.in(journal).namespace(ns).route("orders", "http://service-b." + ns + ".svc:8080/orders")
+            .state(EventState.PENDING, null, 0).append(3);
+        await().atMost(WAIT).until(() -> healthy(routes.withName("orders").get())
+            .filter(h -> h.getReason().equals(HealthVerdict.HELD) && h.getMessage().contains("3 events held"))
+            .isPresent());
+        Route held = routes.withName("orders").get();
+        RouteDelivery delivery = held.getStatus().getDelivery();
+        assertThat(delivery.getCircuit().getState()).isEqualTo("held");
+        assertThat(delivery.getCircuit().getHoldReason()).isEqualTo(reason);
+        assertThat(delivery.getCircuit().getSince()).isNotNull();
+        assertThat(delivery.getHeld()).isEqualTo(3);
+        Condition condition = healthy(held).orElseThrow();
+        assertThat(condition.getStatus()).isEqualTo("False");
+        assertThat(condition.getMessage()).contains("held since " + delivery.getCircuit().getSince(), reason);
+        assertThat(healthy(routes.withName("payments").get()).map(Condition::getReason))
+            .isNotEqualTo(Optional.of(HealthVerdict.HELD));
+
         // An endpoint turns ready (a second slice): released.
         admin.resource(slice(ns, "service-b", "service-b-2", true)).create();
         await().atMost(WAIT).until(() -> holdReason(journal, b).isEmpty() && holdReason(journal, bLong).isEmpty());
+        await().atMost(WAIT).until(() -> routes.withName("orders").get().getStatus().getDelivery().getCircuit() == null
+            && healthy(routes.withName("orders").get()).filter(h -> !h.getReason().equals(HealthVerdict.HELD))
+                .isPresent());
         assertThat(journal.column("SELECT count(*) FROM rewind.breakers WHERE destination = $1", b))
             .containsExactly("1");
 
@@ -84,6 +112,11 @@ class EndpointHoldIT {
         assertThat(holdReason(journal, b)).contains(reason);
       }
     }
+  }
+
+  private static Optional<Condition> healthy(Route route) {
+    return route.getStatus() == null ? Optional.empty()
+        : StatusConditions.find(route.getStatus().getConditions(), RouteStatus.HEALTHY);
   }
 
   private static void service(KubernetesClient admin, String ns, String name) {
