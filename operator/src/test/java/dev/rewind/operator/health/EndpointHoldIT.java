@@ -25,6 +25,8 @@ import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.search.Search;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -90,6 +92,8 @@ class EndpointHoldIT {
         assertThat(condition.getMessage()).contains("held since " + delivery.getCircuit().getSince(), reason);
         assertThat(healthy(routes.withName("payments").get()).map(Condition::getReason))
             .isNotEqualTo(Optional.of(HealthVerdict.HELD));
+        // The leader's gauge, for alerting.
+        await().atMost(WAIT).until(() -> circuitOpen(operator, ns, "orders") == 1.0);
 
         // An endpoint turns ready (a second slice): released.
         admin.resource(slice(ns, "service-b", "service-b-2", true)).create();
@@ -97,6 +101,7 @@ class EndpointHoldIT {
         await().atMost(WAIT).until(() -> routes.withName("orders").get().getStatus().getDelivery().getCircuit() == null
             && healthy(routes.withName("orders").get()).filter(h -> !h.getReason().equals(HealthVerdict.HELD))
                 .isPresent());
+        await().atMost(WAIT).until(() -> circuitOpen(operator, ns, "orders") == 0.0);
         assertThat(journal.column("SELECT count(*) FROM rewind.breakers WHERE destination = $1", b))
             .containsExactly("1");
 
@@ -112,6 +117,12 @@ class EndpointHoldIT {
         assertThat(holdReason(journal, b)).contains(reason);
       }
     }
+  }
+
+  private static double circuitOpen(RunningReplayOperator operator, String ns, String route) {
+    Gauge gauge = Search.in(operator.meters()).name("rewind.route.circuit.open").tags("namespace", ns, "route", route)
+        .gauge();
+    return gauge == null ? Double.NaN : gauge.value();
   }
 
   private static Optional<Condition> healthy(Route route) {
