@@ -82,6 +82,12 @@ class ChartRbacIT {
       "allow patch core/events other",
       "deny delete core/events other",
       "deny create events.k8s.io/events other",
+      // The EndpointSlices of Services Routes deliver to: read only.
+      "allow list discovery.k8s.io/endpointslices *",
+      "allow watch discovery.k8s.io/endpointslices *",
+      "deny get discovery.k8s.io/endpointslices other",
+      "deny create discovery.k8s.io/endpointslices other",
+      "deny list core/endpoints other",
       // Flows: read, their status written, and the finalizer that drops a deleted Flow's gauges.
       "allow list rewind.dev/flows other",
       "allow patch rewind.dev/flows/status other",

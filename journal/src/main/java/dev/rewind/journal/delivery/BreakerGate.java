@@ -29,8 +29,11 @@ import org.jboss.logging.Logger;
  * One worker's side of the shared circuit breakers, and of paused routes: which routes are held, what this worker
  * saw of each destination (its {@link FailureCounter}), and the probe and drain claims.
  *
- * <p>Cost: nothing for routes without a breaker. For routes with one, the breaker rows are read once per refresh
- * (the poll interval), not per attempt; the store is written only on a transition (open, probe taken, probe
+ * <p>A row's {@code hold_reason} (set by the operator when a Service has no ready endpoints) holds every route of
+ * the destination, with a breaker or without.
+ *
+ * <p>Cost: the rows of the routes' destinations are read in one query once per refresh (the poll interval), not per
+ * attempt; the store is written only on a transition (open, probe taken, probe
  * answered or failed, drained) and, while draining, once per drain tick for the shared tokens.
  */
 final class BreakerGate {
@@ -88,10 +91,11 @@ final class BreakerGate {
 
   /** What this worker may do with the route's events now. */
   synchronized Gate gate(ResolvedRoute route) {
-    if (route.policy().breaker() == null) {
-      return Gate.DELIVER;
-    }
     Cached c = rows.get(destination(route));
+    if (route.policy().breaker() == null) {
+      // No breaker of its own: only another writer's hold stops it.
+      return c != null && c.row().holdReason() != null ? Gate.HOLD : Gate.DELIVER;
+    }
     return c == null ? Gate.DELIVER
         : BreakerStateMachine.gate(c.row(), worker, Duration.ofNanos(nanos.getAsLong() - c.readAt()));
   }
@@ -216,23 +220,38 @@ final class BreakerGate {
     }
     Map<String, List<ResolvedRoute>> byDestination = new LinkedHashMap<>();
     List<ResolvedRoute> pausedRoutes = new ArrayList<>();
+    // Routes without a breaker: their destination's row is read only for a hold another writer may have set.
+    Map<String, List<ResolvedRoute>> holdOnly = new LinkedHashMap<>();
     for (ResolvedRoute r : routes.all().values()) {
       if (r.policy().breaker() != null) {
         byDestination.computeIfAbsent(destination(r), d -> new ArrayList<>()).add(r);
+      } else if (!paused(r)) {
+        holdOnly.computeIfAbsent(destination(r), d -> new ArrayList<>()).add(r);
       }
       if (paused(r)) {
         pausedRoutes.add(r);
       }
     }
-    if (byDestination.isEmpty() && pausedRoutes.isEmpty()) {
+    if (byDestination.isEmpty() && pausedRoutes.isEmpty() && holdOnly.isEmpty()) {
       schedule(refresh);
       return;
     }
     ticking = true;
     long readAt = nanos.getAsLong();
-    store.read(List.copyOf(byDestination.keySet()))
+    java.util.Set<String> destinations = new java.util.LinkedHashSet<>(byDestination.keySet());
+    destinations.addAll(holdOnly.keySet());
+    store.read(List.copyOf(destinations))
         .chain(read -> {
           synchronized (this) {
+            for (String d : holdOnly.keySet()) {
+              BreakerRow row = read.get(d);
+              if (!byDestination.containsKey(d)) {
+                rows.put(d, new Cached(row == null ? BreakerRow.closed(d) : row, readAt));
+                if (row != null) {
+                  metrics.breakerState(d, row.holdReason() != null ? "held" : row.state());
+                }
+              }
+            }
             for (String d : byDestination.keySet()) {
               BreakerRow row = read.get(d);
               rows.put(d, new Cached(row == null ? BreakerRow.closed(d) : row, readAt));
@@ -241,7 +260,7 @@ final class BreakerGate {
           }
           List<Uni<Void>> work = new ArrayList<>();
           byDestination.forEach((d, rs) -> work.add(act(d, rs)));
-          work.add(expire(byDestination, pausedRoutes));
+          work.add(expire(byDestination, pausedRoutes, holdOnly));
           return Uni.join().all(work).andCollectFailures().replaceWithVoid();
         })
         .subscribe().with(
@@ -344,8 +363,14 @@ final class BreakerGate {
     });
   }
 
+  private synchronized String holdReason(String destination) {
+    Cached c = rows.get(destination);
+    return c == null ? null : c.row().holdReason();
+  }
+
   /** Held events (paused route, or breaker not closed) captured longer than their maxAge ago become dead. */
-  private Uni<Void> expire(Map<String, List<ResolvedRoute>> byDestination, List<ResolvedRoute> pausedRoutes) {
+  private Uni<Void> expire(Map<String, List<ResolvedRoute>> byDestination, List<ResolvedRoute> pausedRoutes,
+      Map<String, List<ResolvedRoute>> holdOnly) {
     long now = nanos.getAsLong();
     if (now - lastExpiry < EXPIRY_EVERY.toNanos()) {
       return Uni.createFrom().voidItem();
@@ -364,6 +389,12 @@ final class BreakerGate {
       names.add(r.name());
       ages.add(r.policy().maxAge().toMillis());
       reasons.add("held while the circuit breaker of " + d + " was open, past maxAge "
+          + Durations.format(r.policy().maxAge()));
+    }));
+    holdOnly.forEach((d, rs) -> rs.stream().filter(r -> gate(r) == Gate.HOLD).forEach(r -> {
+      names.add(r.name());
+      ages.add(r.policy().maxAge().toMillis());
+      reasons.add("held while " + d + " was held (" + holdReason(d) + "), past maxAge "
           + Durations.format(r.policy().maxAge()));
     }));
     return store.expireHeld(namespace, names, ages, reasons).invoke(n -> {

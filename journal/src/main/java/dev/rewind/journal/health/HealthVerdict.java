@@ -2,6 +2,7 @@ package dev.rewind.journal.health;
 
 import dev.rewind.api.time.Durations;
 import java.time.Duration;
+import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.Objects;
 
@@ -15,6 +16,9 @@ import java.util.Objects;
  * <ol>
  *   <li>{@code EventsDead}: dead events wait for a replay. Nothing else brings them back, so this stays until a
  *       Replay (or retention) clears them, however sparse the traffic.
+ *   <li>{@code Held}: the destination is held ({@code hold_reason}: the operator saw its Service with no ready
+ *       endpoint); {@code CircuitOpen}: its circuit breaker is open or being probed. Either way events wait,
+ *       unattempted; the message says since when and how many.
  *   <li>{@code DestinationFailing}: the latest attempt failed and nothing was delivered after it, with that failure
  *       in the window or events still scheduled for a retry.
  *   <li>{@code Backlog}: the oldest event still being tried has waited longer than the threshold (a destination
@@ -30,6 +34,8 @@ public record HealthVerdict(boolean healthy, String reason, String message, bool
   public static final String EVENTS_DEAD = "EventsDead";
   public static final String DESTINATION_FAILING = "DestinationFailing";
   public static final String BACKLOG = "Backlog";
+  public static final String HELD = "Held";
+  public static final String CIRCUIT_OPEN = "CircuitOpen";
   public static final String DELIVERING = "Delivering";
   public static final String IDLE = "Idle";
 
@@ -49,6 +55,19 @@ public record HealthVerdict(boolean healthy, String reason, String message, bool
       return new HealthVerdict(false, EVENTS_DEAD, h.dead() + " event" + plural(h.dead()) + " dead ("
           + h.deadSince() + " in the last " + window + ")" + latest + "."
           + (failing ? " The destination is still failing." : "") + " " + recovery(h.route()), failing);
+    }
+    RouteHealth.Circuit circuit = h.circuit();
+    if (circuit != null && circuit.holding()) {
+      String since = circuit.since() == null ? ""
+          : " since " + DateTimeFormatter.ISO_INSTANT.format(circuit.since().truncatedTo(ChronoUnit.SECONDS));
+      String held = h.held() + " event" + plural(h.held()) + " held, not attempted";
+      if (circuit.holdReason() != null) {
+        return new HealthVerdict(false, HELD, "Deliveries to the destination are held" + since + ": "
+            + circuit.holdReason() + "; " + held + ". They go out once the hold is lifted.", failing);
+      }
+      return new HealthVerdict(false, CIRCUIT_OPEN, "The destination's circuit breaker is open" + since
+          + (circuit.state().equals("half_open") ? ", being probed" : "") + "; " + held
+          + ". They go out, at the breaker's drainRate, once a probe gets an answer.", failing);
     }
     if (failing) {
       return new HealthVerdict(false, DESTINATION_FAILING, "The destination is failing: latest attempt "

@@ -22,10 +22,51 @@ import java.util.Objects;
  * @param lastFailure the latest failed attempt among the backlog and the dead; null when there is none
  * @param measuredAt when this was read
  * @param since the start of the window {@code deadSince} and {@code deliveredSince} count from
+ * @param circuit the destination's circuit while it is not closed or is held; null otherwise
  */
 public record RouteHealth(String namespace, String route, long pending, long delivering, long failed, long dead,
     long deadSince, long deliveredSince, Instant lastDelivered, Instant oldestUndelivered, Failure lastFailure, Instant measuredAt,
-    Instant since) {
+    Instant since, Circuit circuit) {
+
+  /** Without a circuit to show. */
+  public RouteHealth(String namespace, String route, long pending, long delivering, long failed, long dead,
+      long deadSince, long deliveredSince, Instant lastDelivered, Instant oldestUndelivered, Failure lastFailure,
+      Instant measuredAt, Instant since) {
+    this(namespace, route, pending, delivering, failed, dead, deadSince, deliveredSince, lastDelivered,
+        oldestUndelivered, lastFailure, measuredAt, since, null);
+  }
+
+  /**
+   * The circuit of a route's destination, as its breaker row says ({@code rewind.breakers}).
+   *
+   * @param state {@link #HELD} (a hold reason is set, whatever the breaker's state), {@code open},
+   *     {@code half_open} or {@code draining}
+   * @param since when it was held (the row's last change), or opened
+   * @param holdReason why it is held; null when it is not
+   */
+  public record Circuit(String state, Instant since, String holdReason) {
+
+    public static final String HELD = "held";
+
+    public Circuit {
+      Objects.requireNonNull(state, "state");
+    }
+
+    /** Whether the route's events wait, unattempted: held, open or being probed. */
+    public boolean holding() {
+      return !state.equals("draining");
+    }
+  }
+
+  public RouteHealth withCircuit(Circuit c) {
+    return new RouteHealth(namespace, route, pending, delivering, failed, dead, deadSince, deliveredSince,
+        lastDelivered, oldestUndelivered, lastFailure, measuredAt, since, c);
+  }
+
+  /** Events waiting, unattempted, because the circuit holds them: the backlog while it does; else 0. */
+  public long held() {
+    return circuit != null && circuit.holding() ? backlog() : 0;
+  }
 
   /**
    * A failed attempt as the journal remembers it on its event.

@@ -1,5 +1,6 @@
 package dev.rewind.journal.health;
 
+import dev.rewind.journal.delivery.BreakerStateMachine;
 import dev.rewind.journal.store.Rows;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -10,7 +11,9 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Every route's {@link RouteHealth} in one grouped query, whatever the number of routes or events: the operator's
@@ -27,6 +30,9 @@ import java.util.List;
  *
  * Delivered events outside the window, which are nearly all of a journal, are never read. The routes come from the
  * published routes plus any route that still has events, so a deleted Route's dead events stay visible.
+ *
+ * <p>Then the circuits: the breakers not closed or held (a small table, usually none such); only when there are
+ * some, the published routes' destinations, to tell which routes they hold.
  */
 public final class RouteHealthQuery {
 
@@ -85,6 +91,18 @@ public final class RouteHealthQuery {
        ORDER BY r.namespace, r.route
       """;
 
+  /** Breakers worth showing: not closed, or held. Few rows; usually none. */
+  private static final String CIRCUITS = """
+      SELECT destination, state, opened_at, changed_at, hold_reason FROM rewind.breakers
+       WHERE state <> 'closed' OR hold_reason IS NOT NULL
+      """;
+
+  /** The published routes' destination URLs, read only when some breaker is worth showing. */
+  private static final String DESTINATIONS = """
+      SELECT namespace, name, spec->'route'->'destination'->>'url' AS url FROM rewind.routes
+       WHERE $1::text[] IS NULL OR namespace = ANY($1)
+      """;
+
   private final Pool pool;
 
   public RouteHealthQuery(Pool pool) {
@@ -105,7 +123,43 @@ public final class RouteHealthQuery {
     String[] filter = namespaces.isEmpty() ? null : namespaces.toArray(String[]::new);
     return pool.preparedQuery(SQL)
         .execute(Tuple.of(filter, since.atOffset(ZoneOffset.UTC)))
-        .map(rows -> health(rows, since, now));
+        .map(rows -> health(rows, since, now))
+        .chain(health -> circuits(filter).map(circuits -> {
+          if (circuits.isEmpty()) {
+            return health;
+          }
+          return health.stream().map(h -> {
+            RouteHealth.Circuit c = circuits.get(h.key());
+            return c == null ? h : h.withCircuit(c);
+          }).toList();
+        }));
+  }
+
+  /** namespace/route → the circuit of its destination, for routes whose destination's breaker is worth showing. */
+  private Uni<Map<String, RouteHealth.Circuit>> circuits(String[] filter) {
+    return pool.query(CIRCUITS).execute().chain(rows -> {
+      Map<String, RouteHealth.Circuit> byDestination = new HashMap<>();
+      for (Row r : rows) {
+        String hold = r.getString("hold_reason");
+        byDestination.put(r.getString("destination"), hold != null
+            ? new RouteHealth.Circuit(RouteHealth.Circuit.HELD, Rows.instant(r, "changed_at"), hold)
+            : new RouteHealth.Circuit(r.getString("state"), Rows.instant(r, "opened_at"), null));
+      }
+      if (byDestination.isEmpty()) {
+        return Uni.createFrom().item(Map.<String, RouteHealth.Circuit>of());
+      }
+      return pool.preparedQuery(DESTINATIONS).execute(Tuple.of((Object) filter)).map(routes -> {
+        Map<String, RouteHealth.Circuit> byRoute = new HashMap<>();
+        for (Row r : routes) {
+          String url = r.getString("url");
+          RouteHealth.Circuit c = url == null ? null : byDestination.get(BreakerStateMachine.key(url));
+          if (c != null) {
+            byRoute.put(r.getString("namespace") + "/" + r.getString("name"), c);
+          }
+        }
+        return byRoute;
+      });
+    });
   }
 
   private static List<RouteHealth> health(RowSet<Row> rows, Instant since, Instant now) {

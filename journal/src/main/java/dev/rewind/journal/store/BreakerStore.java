@@ -89,6 +89,20 @@ public final class BreakerStore {
         AND e.received_at < now() - t.max_age * interval '1 millisecond'
       """;
 
+  private static final String HOLD = """
+      WITH held AS (
+          INSERT INTO rewind.breakers AS b (destination, state, hold_reason)
+          SELECT $1, 'closed', $2::text WHERE $2::text IS NOT NULL
+          ON CONFLICT (destination) DO UPDATE SET hold_reason = excluded.hold_reason, changed_at = now()
+          WHERE b.hold_reason IS DISTINCT FROM excluded.hold_reason
+          RETURNING 1),
+      released AS (
+          UPDATE rewind.breakers SET hold_reason = NULL, changed_at = now()
+          WHERE destination = $1 AND $2::text IS NULL AND hold_reason IS NOT NULL
+          RETURNING 1)
+      SELECT (SELECT count(*) FROM held) + (SELECT count(*) FROM released) AS changed
+      """;
+
   private final Pool pool;
 
   public BreakerStore(Pool pool) {
@@ -165,12 +179,17 @@ public final class BreakerStore {
         .map(rows -> rows.size() == 0 ? 0 : rows.iterator().next().getInteger("n"));
   }
 
-  /** Holds a destination whatever its breaker's state (null releases it): for a writer such as the operator. */
-  public Uni<Void> hold(String destination, String reason) {
-    return pool.preparedQuery("INSERT INTO rewind.breakers AS b (destination, state, hold_reason)"
-            + " VALUES ($1, 'closed', $2) ON CONFLICT (destination) DO UPDATE SET hold_reason = $2,"
-            + " changed_at = now()")
-        .execute(Tuple.of(destination, reason)).replaceWithVoid();
+  /**
+   * Holds a destination whatever its breaker's state, or releases it (null reason): for a writer such as the
+   * operator. One conditional statement: a hold creates the row if absent (closed, so releasing it leaves the
+   * breaker as it was) and rewrites it only when the reason differs; a release clears a reason that is set and
+   * creates no row.
+   *
+   * @return whether the stored reason changed
+   */
+  public Uni<Boolean> hold(String destination, String reason) {
+    return pool.preparedQuery(HOLD).execute(Tuple.of(destination, reason))
+        .map(rows -> rows.iterator().next().getLong("changed") > 0);
   }
 
   /** Claims the oldest due events (capture order) of the given routes: a probe, or a drain's share. */

@@ -125,4 +125,51 @@ class HealthVerdictTest {
     assertThat(RouteHealth.Failure.of("timeout", NOW).statusCode()).isNull();
     assertThat(RouteHealth.Failure.of("5030", NOW).statusCode()).isNull();
   }
+
+  private static final Instant HELD_AT = Instant.parse("2026-12-06T09:55:12.345Z");
+
+  @Test
+  void aHeldDestinationIsHeldSayingWhySinceWhenAndHowMany() {
+    RouteHealth h = health(9, 3, 0, 0, 0, null, NOW.minus(Duration.ofMinutes(6)), null)
+        .withCircuit(new RouteHealth.Circuit(RouteHealth.Circuit.HELD, HELD_AT,
+            "no ready endpoints for Service shop/service-b"));
+    HealthVerdict v = HealthVerdict.of(h, BACKLOG_AGE);
+
+    assertThat(v.healthy()).isFalse();
+    assertThat(v.reason()).isEqualTo(HealthVerdict.HELD);
+    assertThat(v.message()).isEqualTo("Deliveries to the destination are held since 2026-12-06T09:55:12Z: no ready"
+        + " endpoints for Service shop/service-b; 12 events held, not attempted. They go out once the hold is"
+        + " lifted.");
+    assertThat(h.held()).isEqualTo(12);
+  }
+
+  @Test
+  void anOpenOrProbedBreakerIsCircuitOpen() {
+    RouteHealth base = health(1, 0, 0, 0, 0, null, NOW.minusSeconds(30), failure("503", Duration.ofSeconds(20)));
+    HealthVerdict open = HealthVerdict.of(base.withCircuit(new RouteHealth.Circuit("open", HELD_AT, null)),
+        BACKLOG_AGE);
+    HealthVerdict probed = HealthVerdict.of(base.withCircuit(new RouteHealth.Circuit("half_open", HELD_AT, null)),
+        BACKLOG_AGE);
+
+    assertThat(open.healthy()).isFalse();
+    assertThat(open.reason()).isEqualTo(HealthVerdict.CIRCUIT_OPEN);
+    assertThat(open.message()).startsWith("The destination's circuit breaker is open since 2026-12-06T09:55:12Z;"
+        + " 1 event held, not attempted.");
+    assertThat(open.destinationFailing()).as("the failure that opened it is still the latest").isTrue();
+    assertThat(probed.reason()).isEqualTo(HealthVerdict.CIRCUIT_OPEN);
+    assertThat(probed.message()).contains("open since 2026-12-06T09:55:12Z, being probed; 1 event held");
+  }
+
+  @Test
+  void deadEventsComeBeforeAHoldAndADrainingBreakerHoldsNothing() {
+    RouteHealth.Circuit held = new RouteHealth.Circuit(RouteHealth.Circuit.HELD, HELD_AT, "maintenance");
+    HealthVerdict dead = HealthVerdict.of(health(2, 0, 4, 4, 0, null, NOW.minusSeconds(10), null)
+        .withCircuit(held), BACKLOG_AGE);
+    RouteHealth draining = health(5, 0, 0, 0, 20, NOW, NOW.minusSeconds(10), null)
+        .withCircuit(new RouteHealth.Circuit("draining", HELD_AT, null));
+
+    assertThat(dead.reason()).isEqualTo(HealthVerdict.EVENTS_DEAD);
+    assertThat(HealthVerdict.of(draining, BACKLOG_AGE).reason()).isEqualTo(HealthVerdict.DELIVERING);
+    assertThat(draining.held()).isZero();
+  }
 }

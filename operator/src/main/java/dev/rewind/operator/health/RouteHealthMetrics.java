@@ -1,5 +1,6 @@
 package dev.rewind.operator.health;
 
+import dev.rewind.journal.health.RouteHealth;
 import dev.rewind.operator.model.RouteHealthReading;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -21,6 +22,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>{@code rewind_route_events{state="pending|delivering|failed|dead"}}
  *   <li>{@code rewind_route_oldest_undelivered_age_seconds} (0 without a backlog)
  *   <li>{@code rewind_route_destination_failing} and {@code rewind_route_healthy} (1 or 0)
+ *   <li>{@code rewind_route_circuit_open}: 1 while the route's events are held by its destination's circuit (the
+ *       breaker open or being probed, or the destination held by the operator: no ready endpoints), else 0
  *   <li>{@code rewind_route_health_refreshed_timestamp_seconds}: the last refresh that succeeded, so an alert can
  *       tell stale figures from good news
  *   <li>{@code rewind_route_health_refresh_seconds}: how long the grouped query took
@@ -35,6 +38,7 @@ public final class RouteHealthMetrics {
   private final MultiGauge oldest;
   private final MultiGauge failing;
   private final MultiGauge healthy;
+  private final MultiGauge circuitOpen;
   private final Timer refreshes;
   private final AtomicLong refreshedAt = new AtomicLong();
 
@@ -48,6 +52,9 @@ public final class RouteHealthMetrics {
         .register(registry);
     healthy = MultiGauge.builder("rewind.route.healthy")
         .description("1 when the route's Healthy condition is True").register(registry);
+    circuitOpen = MultiGauge.builder("rewind.route.circuit.open")
+        .description("1 while the route's events are held by its destination's circuit: breaker open or probed,"
+            + " or the destination held (no ready endpoints)").register(registry);
     refreshes = Timer.builder("rewind.route.health.refresh")
         .description("Time of one route health refresh (one grouped query)").register(registry);
     Gauge.builder("rewind.route.health.refreshed.timestamp", refreshedAt, AtomicLong::doubleValue)
@@ -60,6 +67,7 @@ public final class RouteHealthMetrics {
     List<MultiGauge.Row<?>> oldestRows = new ArrayList<>();
     List<MultiGauge.Row<?>> failingRows = new ArrayList<>();
     List<MultiGauge.Row<?>> healthyRows = new ArrayList<>();
+    List<MultiGauge.Row<?>> circuitRows = new ArrayList<>();
     for (RouteHealthReading r : readings) {
       Tags route = Tags.of("namespace", r.health().namespace(), "route", r.health().route());
       eventRows.add(MultiGauge.Row.of(route.and("state", "pending"), r.health().pending()));
@@ -69,11 +77,14 @@ public final class RouteHealthMetrics {
       oldestRows.add(MultiGauge.Row.of(route, r.health().oldestAge().toMillis() / 1000.0));
       failingRows.add(MultiGauge.Row.of(route, r.verdict().destinationFailing() ? 1 : 0));
       healthyRows.add(MultiGauge.Row.of(route, r.verdict().healthy() ? 1 : 0));
+      RouteHealth.Circuit circuit = r.health().circuit();
+      circuitRows.add(MultiGauge.Row.of(route, circuit != null && circuit.holding() ? 1 : 0));
     }
     events.register(eventRows, true);
     oldest.register(oldestRows, true);
     failing.register(failingRows, true);
     healthy.register(healthyRows, true);
+    circuitOpen.register(circuitRows, true);
     refreshes.record(took);
     refreshedAt.set(at.getEpochSecond());
   }
@@ -84,5 +95,6 @@ public final class RouteHealthMetrics {
     oldest.register(List.of(), true);
     failing.register(List.of(), true);
     healthy.register(List.of(), true);
+    circuitOpen.register(List.of(), true);
   }
 }

@@ -46,6 +46,12 @@ public record RouteHealthReading(RouteHealth health, HealthVerdict verdict, long
       d.setLastFailure(new RouteDelivery.LastFailure(health.lastFailure().outcome(),
           health.lastFailure().statusCode(), StatusConditions.timestamp(health.lastFailure().at())));
     }
+    RouteHealth.Circuit c = health.circuit();
+    if (c != null) {
+      d.setCircuit(new RouteDelivery.Circuit(c.state(), c.since() == null ? null : StatusConditions.timestamp(c.since()),
+          c.holdReason()));
+      d.setHeld(c.holding() ? health.held() : null);
+    }
     return d;
   }
 }

@@ -60,6 +60,7 @@ public final class RouteReconciler implements Reconciler<Route>, Cleaner<Route> 
   private static final Logger LOG = Logger.getLogger(RouteReconciler.class);
 
   private final RouteResolver resolver;
+  private final RouteDestinations destinations;
   private final RouteStore store;
   private final Clock clock;
   private final RouteHealthBoard health;
@@ -74,6 +75,13 @@ public final class RouteReconciler implements Reconciler<Route>, Cleaner<Route> 
    */
   public RouteReconciler(RouteResolver resolver, RouteStore store, Clock clock, RouteHealthBoard health,
       String instance) {
+    this(resolver, store, clock, health, instance, RouteDestinations.NONE);
+  }
+
+  /** @param destinations told each Route's destination, for the Kubernetes-aware hold of deliveries */
+  public RouteReconciler(RouteResolver resolver, RouteStore store, Clock clock, RouteHealthBoard health,
+      String instance, RouteDestinations destinations) {
+    this.destinations = destinations;
     this.resolver = resolver;
     this.store = store;
     this.clock = clock;
@@ -106,6 +114,9 @@ public final class RouteReconciler implements Reconciler<Route>, Cleaner<Route> 
   public UpdateControl<Route> reconcile(Route route, Context<Route> context) {
     Optional<RetryPolicy> policy = context.getSecondaryResource(RetryPolicy.class);
     PolicyCheck refs = PolicyCheck.of(route, policy);
+    destinations.seen(route.getMetadata().getNamespace(), route.getMetadata().getName(),
+        route.getSpec() == null || route.getSpec().getDestination() == null ? null
+            : route.getSpec().getDestination().getUrl());
     RouteResolver.Result resolution = resolver.resolve(route, byName(policy));
     RouteOutcome outcome = resolution.ok()
         ? publish(route, resolution)
@@ -139,6 +150,7 @@ public final class RouteReconciler implements Reconciler<Route>, Cleaner<Route> 
     String namespace = route.getMetadata().getNamespace();
     String name = route.getMetadata().getName();
     healthEvents.forget(namespace, name);
+    destinations.gone(namespace, name);
     if (store.unpublish(namespace, name)) {
       LOG.infof("%s: Route deleted; unpublished it (its journaled events stay)", StatusPatches.id(route));
     }

@@ -6,8 +6,10 @@ import dev.rewind.journal.delivery.HttpDeliverer;
 import dev.rewind.journal.flow.FlowQuery;
 import dev.rewind.journal.health.RouteHealthQuery;
 import dev.rewind.journal.route.RouteResolver;
+import dev.rewind.journal.store.BreakerStore;
 import dev.rewind.journal.store.Store;
 import dev.rewind.operator.config.OperatorSettings;
+import dev.rewind.operator.health.EndpointHolds;
 import dev.rewind.operator.health.FlowMetrics;
 import dev.rewind.operator.health.RouteHealthBoard;
 import dev.rewind.operator.health.RouteHealthMetrics;
@@ -16,6 +18,7 @@ import dev.rewind.operator.reconciler.FlowReconciler;
 import dev.rewind.operator.reconciler.OrphanRouteSweeper;
 import dev.rewind.operator.reconciler.ReplayReconciler;
 import dev.rewind.operator.reconciler.RetryPolicyReconciler;
+import dev.rewind.operator.reconciler.RouteDestinations;
 import dev.rewind.operator.reconciler.RouteReconciler;
 import dev.rewind.operator.replay.ApiSecretSource;
 import dev.rewind.operator.replay.ReplayRuntime;
@@ -118,8 +121,14 @@ public final class RewindOperator {
     this.health = journal == null || settings.health() == null ? null
         : new RouteHealthBoard(settings.health().backlogAge());
     this.operator = new Operator(o -> configure(o, client, metrics));
+    EndpointHolds holds = journal == null ? null
+        : new EndpointHolds(client, new BreakerStore(journal.pool()), journal.writeTimeout());
     RouteReconciler routeReconciler = new RouteReconciler(new RouteResolver(settings.addressPolicy()), routes,
-        clock, health, settings.replay().workerId());
+        clock, health, settings.replay().workerId(), holds == null ? RouteDestinations.NONE : holds);
+    if (holds != null) {
+      // Each run writes every hold anew (drift, failed writes); changes of EndpointSlices are written at once.
+      leaderTasks.add(new LeaderTask("endpoint-holds", holds::refresh, settings.resyncInterval(), holds::stop));
+    }
     reconcilers(routeReconciler, journal).forEach(this::register);
     if (health != null) {
       leaderTasks.add(health(journal, routeReconciler));

@@ -43,6 +43,73 @@ public class RouteDelivery {
   @JsonPropertyDescription("The latest failed attempt among the events still being tried and the dead ones.")
   private LastFailure lastFailure;
 
+  @JsonPropertyDescription("The destination's circuit breaker, while it is not closed or its deliveries are held;"
+      + " unset otherwise.")
+  private Circuit circuit;
+
+  @JsonPropertyDescription("Events held, not attempted, while the circuit is open or the destination is held: the"
+      + " backlog then. Unset otherwise.")
+  private Long held;
+
+  /** The circuit of a route's destination (shared by every route to the same scheme://host:port). */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class Circuit {
+
+    @JsonPropertyDescription("held (by the operator: see holdReason), open, half_open (being probed) or draining"
+        + " (held events going out at the breaker's drainRate).")
+    private String state;
+
+    @JsonPropertyDescription("Since when (RFC 3339): when it was held, or opened.")
+    private String since;
+
+    @JsonPropertyDescription("Why the destination is held whatever its breaker's state, e.g. no ready endpoints for"
+        + " Service shop/service-b.")
+    private String holdReason;
+
+    public Circuit() {}
+
+    public Circuit(String state, String since, String holdReason) {
+      this.state = state;
+      this.since = since;
+      this.holdReason = holdReason;
+    }
+
+    public String getState() {
+      return state;
+    }
+
+    public void setState(String state) {
+      this.state = state;
+    }
+
+    public String getSince() {
+      return since;
+    }
+
+    public void setSince(String since) {
+      this.since = since;
+    }
+
+    public String getHoldReason() {
+      return holdReason;
+    }
+
+    public void setHoldReason(String holdReason) {
+      this.holdReason = holdReason;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Circuit c && Objects.equals(state, c.state) && Objects.equals(since, c.since)
+          && Objects.equals(holdReason, c.holdReason);
+    }
+
+    @Override
+    public int hashCode() {
+      return Objects.hash(state, since, holdReason);
+    }
+  }
+
   /** The latest failed attempt of a route. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public static class LastFailure {
@@ -181,18 +248,35 @@ public class RouteDelivery {
     this.lastFailure = lastFailure;
   }
 
+  public Circuit getCircuit() {
+    return circuit;
+  }
+
+  public void setCircuit(Circuit circuit) {
+    this.circuit = circuit;
+  }
+
+  public Long getHeld() {
+    return held;
+  }
+
+  public void setHeld(Long held) {
+    this.held = held;
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof RouteDelivery d && Objects.equals(backlog, d.backlog) && Objects.equals(pending, d.pending)
         && Objects.equals(delivering, d.delivering) && Objects.equals(failed, d.failed)
         && Objects.equals(dead, d.dead) && Objects.equals(oldestUndeliveredTime, d.oldestUndeliveredTime)
         && Objects.equals(deliveredRecently, d.deliveredRecently) && Objects.equals(window, d.window)
-        && Objects.equals(destinationFailing, d.destinationFailing) && Objects.equals(lastFailure, d.lastFailure);
+        && Objects.equals(destinationFailing, d.destinationFailing) && Objects.equals(lastFailure, d.lastFailure)
+        && Objects.equals(circuit, d.circuit) && Objects.equals(held, d.held);
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(backlog, pending, delivering, failed, dead, oldestUndeliveredTime, deliveredRecently, window,
-        destinationFailing, lastFailure);
+        destinationFailing, lastFailure, circuit, held);
   }
 }
