@@ -38,7 +38,7 @@ class AlertRulesIT {
 
   static final Set<String> ALERTS = Set.of("RewindEventsDead", "RewindBacklogOld", "RewindDestinationFailing",
       "RewindSidecarStoreUnavailable", "RewindReplayFailed", "RewindOperatorDown", "RewindRouteHealthStale",
-      "RewindFlowBroken");
+      "RewindFlowBroken", "RewindCircuitOpen");
 
   @Test
   void theRenderedRulesPassPromtoolCheckRules(KubeTestBed kube) {
