@@ -226,5 +226,13 @@ public interface OperatorConfig {
     /** How often each Flow's orders are read from the store (one statement per Flow). */
     @WithDefault("30s")
     Duration flowInterval();
+
+    /**
+     * Hold deliveries to an in-cluster Service (a Route's {@code <svc>.<ns>.svc} destination) while it has no ready
+     * endpoint, instead of spending their retries: the leader watches the Service's EndpointSlices. Off by default
+     * for now: with it on, an outage of such a Service leaves no dead events to replay, the events wait and drain.
+     */
+    @WithDefault("false")
+    boolean endpointHolds();
   }
 }

@@ -40,12 +40,14 @@ public record OperatorSettings(
    * @param window deliveries and deaths are counted over it
    * @param backlogAge how long the oldest event still being tried may wait before its Route is Backlog
    * @param flowInterval how often each Flow's orders are read
+   * @param endpointHolds whether deliveries to in-cluster Services with no ready endpoint are held
    */
-  public record Health(Duration interval, Duration window, Duration backlogAge, Duration flowInterval) {
+  public record Health(Duration interval, Duration window, Duration backlogAge, Duration flowInterval,
+      boolean endpointHolds) {
 
     /** The defaults of {@link OperatorConfig.Health}. */
     public static final Health DEFAULTS = new Health(Duration.ofSeconds(15), Duration.ofMinutes(1),
-        Duration.ofMinutes(5), Duration.ofSeconds(30));
+        Duration.ofMinutes(5), Duration.ofSeconds(30), false);
 
     public Health {
       Replay.positive("rewind.health.interval", interval);
@@ -195,7 +197,7 @@ public record OperatorSettings(
             ? new Takeover(config.takeover().after(), config.takeover().concurrency()) : null,
         config.health().enabled()
             ? new Health(config.health().interval(), config.health().window(), config.health().backlogAge(),
-                config.health().flowInterval()) : null);
+                config.health().flowInterval(), config.health().endpointHolds()) : null);
   }
 
   private static RetentionSchedule retention(OperatorConfig.Retention r) {

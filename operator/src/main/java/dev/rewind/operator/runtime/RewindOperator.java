@@ -121,7 +121,7 @@ public final class RewindOperator {
     this.health = journal == null || settings.health() == null ? null
         : new RouteHealthBoard(settings.health().backlogAge());
     this.operator = new Operator(o -> configure(o, client, metrics));
-    EndpointHolds holds = journal == null ? null
+    EndpointHolds holds = journal == null || settings.health() == null || !settings.health().endpointHolds() ? null
         : new EndpointHolds(client, new BreakerStore(journal.pool()), journal.writeTimeout());
     RouteReconciler routeReconciler = new RouteReconciler(new RouteResolver(settings.addressPolicy()), routes,
         clock, health, settings.replay().workerId(), holds == null ? RouteDestinations.NONE : holds);

@@ -51,7 +51,7 @@ class EndpointHoldIT {
     Crds.installed(admin);
     KubeUser serviceAccount = OperatorRbac.installFor(kube, ns);
     try (TestStore journal = TestStore.create()) {
-      OperatorSettings settings = RunningReplayOperator.withHealth(Set.of(ns), "hold-it", null);
+      OperatorSettings settings = RunningReplayOperator.withHealth(Set.of(ns), "hold-it", null, true);
       try (RunningReplayOperator operator = RunningReplayOperator.start(serviceAccount.client(), settings,
           journal.store)) {
         service(admin, ns, "service-b");

@@ -53,11 +53,17 @@ public final class RunningReplayOperator implements AutoCloseable {
    * over events overdue by {@code takeoverAfter} (null: no takeover).
    */
   public static OperatorSettings withHealth(Set<String> namespaces, String worker, Duration takeoverAfter) {
+    return withHealth(namespaces, worker, takeoverAfter, false);
+  }
+
+  /** As {@link #withHealth(Set, String, Duration)}, holding deliveries to Services with no ready endpoint or not. */
+  public static OperatorSettings withHealth(Set<String> namespaces, String worker, Duration takeoverAfter,
+      boolean endpointHolds) {
     return new OperatorSettings(namespaces, List.of(), Duration.ofMinutes(5), Duration.ofSeconds(5), null,
         OperatorSettings.Replay.defaults(worker), null,
         takeoverAfter == null ? null : new OperatorSettings.Takeover(takeoverAfter, 4),
         new OperatorSettings.Health(Duration.ofSeconds(1), Duration.ofMinutes(1), Duration.ofMinutes(5),
-            Duration.ofSeconds(1)));
+            Duration.ofSeconds(1), endpointHolds));
   }
 
   synchronized void stop() {
