@@ -221,7 +221,7 @@ class CircuitBreakerIT {
   }
 
   @Test
-  void aPausedRouteHoldsItsEventsAndUnpausingDeliversThemInCaptureOrder() {
+  void aPausedRouteHoldsItsEventsAndUnpausingDeliversEachOnce() {
     HttpSink sink = keep(HttpSink.start());
     String yaml = """
         apiVersion: rewind.dev/v1alpha1
@@ -247,8 +247,10 @@ class CircuitBreakerIT {
 
     w.serve(Routes.one(yaml.formatted(sink.url("/orders"), "false")));
     await().atMost(WAIT).until(() -> sink.count() == 8);
+    // Each once. Claimed oldest first, but attempted concurrently like any claim, so two neighbours may arrive
+    // swapped: an unpaused route's events are not drained one at a time (a breaker's drain is).
     assertThat(sink.received().stream().map(r -> r.header(AttemptRunner.EVENT_ID_HEADER)).toList())
-        .as("delivered in capture order").isEqualTo(ids);
+        .as("delivered, each once").containsExactlyInAnyOrderElementsOf(ids);
   }
 
   @Test
