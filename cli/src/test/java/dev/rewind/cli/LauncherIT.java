@@ -3,12 +3,9 @@ package dev.rewind.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,33 +14,18 @@ class LauncherIT {
 
   private static final Path LAUNCHER = Path.of(System.getProperty("rewind.launcher", "../bin/rewind"));
 
-  private record Run(int exitCode, String out, String err) {}
-
-  private static Run run(Path workDir, String... args) throws IOException, InterruptedException {
+  private static LauncherRun run(Path workDir, String... args) throws IOException, InterruptedException {
     return run(workDir, Map.of(), args);
   }
 
-  private static Run run(Path workDir, Map<String, String> environment, String... args)
+  private static LauncherRun run(Path workDir, Map<String, String> environment, String... args)
       throws IOException, InterruptedException {
-    List<String> command = new java.util.ArrayList<>(List.of(LAUNCHER.toAbsolutePath().toString()));
-    command.addAll(List.of(args));
-    Path out = workDir.resolve("out.txt");
-    Path err = workDir.resolve("err.txt");
-    ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile())
-        .redirectOutput(out.toFile()).redirectError(err.toFile());
-    builder.environment().putAll(environment);
-    Process process = builder.start();
-    if (!process.waitFor(60, TimeUnit.SECONDS)) {
-      process.destroyForcibly();
-      throw new IllegalStateException("bin/rewind did not finish within 60 s");
-    }
-    return new Run(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
-        Files.readString(err, StandardCharsets.UTF_8));
+    return LauncherRun.of(LAUNCHER, workDir, environment, args);
   }
 
   @Test
   void helpListsTheCommandsAndExitCodes(@TempDir Path dir) throws Exception {
-    Run run = run(dir, "--help");
+    LauncherRun run = run(dir, "--help");
 
     assertThat(run.exitCode()).isZero();
     assertThat(run.out()).contains("replay", "events", "trace", "Exit codes:");
@@ -61,7 +43,7 @@ class LauncherIT {
           maxEvents: 0
         """);
 
-    Run run = run(dir, "replay", "-f", "replay.yaml");
+    LauncherRun run = run(dir, "replay", "-f", "replay.yaml");
 
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.err()).contains("replay.yaml (document 1, Replay \"broken\"): spec.maxEvents:");
@@ -87,7 +69,7 @@ class LauncherIT {
         """);
 
     // Refused when the file is read, before any store is opened: nothing is sent, nothing is recorded.
-    Run run = run(dir, Map.of("REWIND_DELIVERY_ALLOW_LOOPBACK", "false", "REWIND_DELIVERY_BLOCKED_CIDRS",
+    LauncherRun run = run(dir, Map.of("REWIND_DELIVERY_ALLOW_LOOPBACK", "false", "REWIND_DELIVERY_BLOCKED_CIDRS",
         "10.0.0.0/8"), "replay", "-f", "replay.yaml");
 
     assertThat(run.exitCode()).as(run.err()).isEqualTo(2);
