@@ -20,7 +20,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BiConsumer;
 import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
 import org.jboss.logging.Logger;
@@ -51,21 +50,24 @@ final class BreakerGate {
   private final Duration refresh;
   private final DeliveryMetrics metrics;
   private final LongSupplier nanos;
-  /** Claimed events to run: (events, kind) where kind is "probe" or "drain". */
-  private final BiConsumer<List<ClaimedEvent>, String> enqueue;
+  /** Runs claimed events of a kind ("probe" or "drain"); answers how many it took (the rest went back). */
+  private final Enqueue enqueue;
   private final IntSupplier room;
   private final java.util.function.Supplier<Duration> lease;
 
   private final Map<String, Cached> rows = new HashMap<>();
   private final Map<String, FailureCounter> counters = new HashMap<>();
   private final Map<String, Boolean> probing = new HashMap<>();
-  private final Map<String, Long> draining = new HashMap<>();
+  /** Per destination, drain attempts started and not yet ended: the next share is claimed only after them. */
+  private final Map<String, Integer> drainInFlight = new HashMap<>();
+  /** When each destination's drain share in flight was claimed, to recover if its attempts never report. */
+  private final Map<String, Long> drainSince = new HashMap<>();
   private long lastExpiry;
   private long timer = -1;
   private volatile boolean running;
 
   BreakerGate(Vertx vertx, String namespace, String worker, BreakerStore store, RouteTable routes,
-      Duration refresh, DeliveryMetrics metrics, LongSupplier nanos, BiConsumer<List<ClaimedEvent>, String> enqueue,
+      Duration refresh, DeliveryMetrics metrics, LongSupplier nanos, Enqueue enqueue,
       IntSupplier room, java.util.function.Supplier<Duration> lease) {
     this.vertx = vertx;
     this.namespace = namespace;
@@ -79,6 +81,13 @@ final class BreakerGate {
     this.room = room;
     this.lease = lease;
     this.lastExpiry = nanos.getAsLong();
+  }
+
+  /** Hands claimed events to the delivery pipeline. */
+  @FunctionalInterface
+  interface Enqueue {
+    /** @return how many of {@code claimed} will run (and so report {@link #drainEnded}, when draining) */
+    int accept(List<ClaimedEvent> claimed, String kind);
   }
 
   static String destination(ResolvedRoute route) {
@@ -153,7 +162,8 @@ final class BreakerGate {
       Instant now = Instant.now();
       rows.put(dest, new Cached(new BreakerRow(dest, "open", now, bp.openFor().toMillis(), null, null, worker,
           outcome.token(), null, now), nanos.getAsLong()));
-      draining.remove(dest);
+      drainInFlight.remove(dest);
+      drainSince.remove(dest);
     }
     store.open(dest, worker, bp.openFor(), outcome.token()).subscribe().with(
         opened -> {
@@ -334,9 +344,24 @@ final class BreakerGate {
     }).replaceWithVoid();
   }
 
+  /**
+   * Claims the destination's next share of held events, oldest first, once the previous share's attempts have all
+   * ended: so at a drain rate up to 100/s (a share of one) held events reach the destination one at a time in
+   * capture order; above it, a share of {@code ceil(rate / 100)} starts in capture order and runs concurrently.
+   */
   private Uni<Void> drain(String dest, List<String> names, int rate) {
     int burst = Math.max(1, (int) Math.ceil(rate / 100.0));
     int wanted = Math.min(burst, room.getAsInt());
+    synchronized (this) {
+      if (drainInFlight.getOrDefault(dest, 0) > 0) {
+        long since = drainSince.getOrDefault(dest, 0L);
+        if (nanos.getAsLong() - since < lease.get().toNanos()) {
+          return Uni.createFrom().voidItem();
+        }
+        // Its attempts never reported (they outlived their lease): the store will hand those events out again.
+        drainInFlight.remove(dest);
+      }
+    }
     if (wanted <= 0) {
       return Uni.createFrom().voidItem();
     }
@@ -347,7 +372,14 @@ final class BreakerGate {
       return store.claimOldest(worker, namespace, names, tokens, lease.get())
           .chain(claimed -> {
             if (!claimed.isEmpty()) {
-              enqueue.accept(claimed, "drain");
+              synchronized (this) {
+                drainInFlight.put(dest, claimed.size());
+                drainSince.put(dest, nanos.getAsLong());
+              }
+              int taken = enqueue.accept(claimed, "drain");
+              for (int i = taken; i < claimed.size(); i++) {
+                drainEnded(dest);
+              }
               return Uni.createFrom().voidItem();
             }
             return store.drained(dest).invoke(closed -> {
@@ -361,6 +393,27 @@ final class BreakerGate {
             }).replaceWithVoid();
           });
     });
+  }
+
+  /** A drain attempt of the destination ended: once its whole share has, the next share may be claimed. */
+  void drainEnded(String dest) {
+    boolean shareDone;
+    synchronized (this) {
+      Integer left = drainInFlight.get(dest);
+      if (left == null) {
+        return;
+      }
+      shareDone = left <= 1;
+      if (shareDone) {
+        drainInFlight.remove(dest);
+        drainSince.remove(dest);
+      } else {
+        drainInFlight.put(dest, left - 1);
+      }
+    }
+    if (shareDone) {
+      refreshSoon();
+    }
   }
 
   private synchronized String holdReason(String destination) {

@@ -278,6 +278,9 @@ public final class DeliveryEngine implements AutoCloseable {
       synchronized (DeliveryEngine.this) {
         buffered -= work.item().body().length;
       }
+      if (DRAIN.equals(work.kind())) {
+        breakers.drainEnded(BreakerGate.destination(work.route()));
+      }
       wake(Duration.ZERO);
     }
 
@@ -328,7 +331,7 @@ public final class DeliveryEngine implements AutoCloseable {
   }
 
   /** Events the breakers claimed (a probe, or a drain's share), run like polled ones. */
-  private void enqueueClaimed(List<ClaimedEvent> claimed, String kind) {
+  private int enqueueClaimed(List<ClaimedEvent> claimed, String kind) {
     List<Work> work = new ArrayList<>(claimed.size());
     List<DeliveryItem> unserved = new ArrayList<>();
     synchronized (this) {
@@ -345,6 +348,7 @@ public final class DeliveryEngine implements AutoCloseable {
     }
     giveBack(unserved);
     vertx.runOnContext(v -> pipeline.enqueueAll(work));
+    return work.size();
   }
 
   /** Polls within {@code delay} (sooner if already scheduled sooner). */
