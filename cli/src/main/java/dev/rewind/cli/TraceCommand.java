@@ -91,6 +91,9 @@ final class TraceCommand implements Callable<Integer> {
     if (e.nextAttemptAt() != null) {
       out.printf("  next attempt  %s%n", Output.time(e.nextAttemptAt()));
     }
+    if (trace.hold() != null) {
+      out.printf("  held          %s%n", trace.hold().describe());
+    }
     if (e.completedAt() != null) {
       out.printf("  completed     %s%n", Output.time(e.completedAt()));
     }

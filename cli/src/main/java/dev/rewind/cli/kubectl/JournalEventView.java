@@ -7,12 +7,13 @@ import java.util.List;
 
 /**
  * A JournalEvent of the read API ({@code query.rewind.dev/v1alpha1}): {@code metadata.name} is the event's id,
- * {@code metadata.creationTimestamp} when it was captured. {@code attemptLog} is filled only when one event is read.
+ * {@code metadata.creationTimestamp} when it was captured. {@code attemptLog} and {@code hold} (what keeps it from
+ * being attempted, as a sentence) are filled only when one event is read.
  */
 record JournalEventView(String id, String namespace, Instant received, String route, String type,
     String correlationId, String sourceId, String senderWorkload, String senderPod, String method, String url,
     String state, int attempts, String lastOutcome, Integer lastStatusCode, Instant nextAttemptAt,
-    Instant completedAt, List<AttemptView> attemptLog) {
+    Instant completedAt, String hold, List<AttemptView> attemptLog) {
 
   static JournalEventView of(JsonNode node) {
     return new JournalEventView(Json.text(node, "metadata.name"), Json.text(node, "metadata.namespace"),
@@ -22,7 +23,7 @@ record JournalEventView(String id, String namespace, Instant received, String ro
         Json.text(node, "spec.url"), Json.text(node, "status.state"), Json.integer(node, "status.attempts", 0),
         Json.text(node, "status.lastOutcome"), Json.integer(node, "status.lastStatusCode"),
         Json.instant(node, "status.nextAttemptAt"), Json.instant(node, "status.completedAt"),
-        Json.list(node, "status.attemptLog", AttemptView::of));
+        Json.text(node, "status.hold.message"), Json.list(node, "status.attemptLog", AttemptView::of));
   }
 
   /** A line of the shared events table, as {@code rewind events} prints it. */

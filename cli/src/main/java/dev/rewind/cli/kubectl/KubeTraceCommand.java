@@ -49,6 +49,9 @@ final class KubeTraceCommand implements Callable<Integer> {
     if (e.nextAttemptAt() != null) {
       out.printf("  next attempt  %s%n", Output.time(e.nextAttemptAt()));
     }
+    if (e.hold() != null) {
+      out.printf("  held          %s%n", e.hold());
+    }
     if (e.completedAt() != null) {
       out.printf("  completed     %s%n", Output.time(e.completedAt()));
     }

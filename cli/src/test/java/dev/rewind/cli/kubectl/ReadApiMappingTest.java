@@ -116,6 +116,24 @@ class ReadApiMappingTest {
   }
 
   @Test
+  void aWaitingEventsTraceSaysWhatHoldsIt() {
+    String message = "circuit breaker of http://partner:8443 open since 2026-11-27T10:00:05Z (opened on 503); not"
+        + " attempted, no retry spent; goes out once a probe gets an answer";
+    JournalEventView event = JournalEventView.of(Json.parse("""
+        {"metadata": {"name": "e-9", "namespace": "shop", "creationTimestamp": "2026-11-27T10:00:00Z"},
+         "spec": {"route": "orders"},
+         "status": {"state": "failed", "attempts": 2, "lastOutcome": "503", "attemptLog": [],
+                    "hold": {"kind": "open", "destination": "http://partner:8443", "message": "%s"}}}
+        """.formatted(message)));
+    StringWriter text = new StringWriter();
+    KubeTraceCommand.print(new PrintWriter(text, true), event);
+    assertThat(text.toString()).contains("  held          " + message);
+    StringWriter plain = new StringWriter();
+    KubeTraceCommand.print(new PrintWriter(plain, true), JournalEventView.of(Json.parse(EVENT)));
+    assertThat(plain.toString()).doesNotContain("held");
+  }
+
+  @Test
   void oneEventCarriesItsAttemptLogAndTracesLikeRewindTrace() {
     JournalEventView event = JournalEventView.of(Json.parse(EVENT));
 

@@ -3,7 +3,6 @@ package dev.rewind.journal.delivery;
 import dev.rewind.journal.retry.Outcome;
 import dev.rewind.journal.retry.ResolvedPolicy;
 import dev.rewind.journal.store.BreakerRow;
-import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
@@ -107,14 +106,7 @@ public final class BreakerStateMachine {
    * route and path on one service shares its breaker.
    */
   public static String key(String url) {
-    try {
-      URI u = URI.create(url);
-      String scheme = u.getScheme() == null ? "http" : u.getScheme().toLowerCase(Locale.ROOT);
-      int port = u.getPort() != -1 ? u.getPort() : scheme.equals("https") ? 443 : 80;
-      String host = u.getHost() == null ? String.valueOf(u.getAuthority()) : u.getHost().toLowerCase(Locale.ROOT);
-      return scheme + "://" + host + ":" + port;
-    } catch (IllegalArgumentException e) {
-      return url;
-    }
+    return BreakerRow.destinationOf(url);
   }
+
 }

@@ -16,6 +16,7 @@ import java.util.Objects;
  * <ol>
  *   <li>{@code EventsDead}: dead events wait for a replay. Nothing else brings them back, so this stays until a
  *       Replay (or retention) clears them, however sparse the traffic.
+ *   <li>{@code Paused}: the route is paused ({@code spec.paused}); its events wait, unattempted, until it is not.
  *   <li>{@code Held}: the destination is held ({@code hold_reason}: the operator saw its Service with no ready
  *       endpoint); {@code CircuitOpen}: its circuit breaker is open or being probed. Either way events wait,
  *       unattempted; the message says since when and how many.
@@ -34,6 +35,7 @@ public record HealthVerdict(boolean healthy, String reason, String message, bool
   public static final String EVENTS_DEAD = "EventsDead";
   public static final String DESTINATION_FAILING = "DestinationFailing";
   public static final String BACKLOG = "Backlog";
+  public static final String PAUSED = "Paused";
   public static final String HELD = "Held";
   public static final String CIRCUIT_OPEN = "CircuitOpen";
   public static final String DELIVERING = "Delivering";
@@ -61,6 +63,10 @@ public record HealthVerdict(boolean healthy, String reason, String message, bool
       String since = circuit.since() == null ? ""
           : " since " + DateTimeFormatter.ISO_INSTANT.format(circuit.since().truncatedTo(ChronoUnit.SECONDS));
       String held = h.held() + " event" + plural(h.held()) + " held, not attempted";
+      if (circuit.state().equals(RouteHealth.Circuit.PAUSED)) {
+        return new HealthVerdict(false, PAUSED, "Delivery is paused (spec.paused)" + since + "; " + held
+            + ". They go out once the route is unpaused.", failing);
+      }
       if (circuit.holdReason() != null) {
         return new HealthVerdict(false, HELD, "Deliveries to the destination are held" + since + ": "
             + circuit.holdReason() + "; " + held + ". They go out once the hold is lifted.", failing);

@@ -39,14 +39,16 @@ public record RouteHealth(String namespace, String route, long pending, long del
   /**
    * The circuit of a route's destination, as its breaker row says ({@code rewind.breakers}).
    *
-   * @param state {@link #HELD} (a hold reason is set, whatever the breaker's state), {@code open},
-   *     {@code half_open} or {@code draining}
-   * @param since when it was held (the row's last change), or opened
+   * @param state {@link #PAUSED} (the route's own {@code spec.paused}, whatever its destination's breaker),
+   *     {@link #HELD} (a hold reason is set, whatever the breaker's state), {@code open}, {@code half_open} or
+   *     {@code draining}
+   * @param since when it was paused (the paused route's publication), held (the row's last change), or opened
    * @param holdReason why it is held; null when it is not
    */
   public record Circuit(String state, Instant since, String holdReason) {
 
     public static final String HELD = "held";
+    public static final String PAUSED = "paused";
 
     public Circuit {
       Objects.requireNonNull(state, "state");

@@ -97,9 +97,14 @@ public final class RouteHealthQuery {
        WHERE state <> 'closed' OR hold_reason IS NOT NULL
       """;
 
-  /** The published routes' destination URLs, read only when some breaker is worth showing. */
+  /**
+   * The published routes' destination URLs and whether they are paused (one row per route: a small table, read
+   * once per refresh).
+   */
   private static final String DESTINATIONS = """
-      SELECT namespace, name, spec->'route'->'destination'->>'url' AS url FROM rewind.routes
+      SELECT namespace, name, spec->'route'->'destination'->>'url' AS url,
+             coalesce((spec->'route'->>'paused')::boolean, false) AS paused, published_at
+        FROM rewind.routes
        WHERE $1::text[] IS NULL OR namespace = ANY($1)
       """;
 
@@ -135,7 +140,10 @@ public final class RouteHealthQuery {
         }));
   }
 
-  /** namespace/route → the circuit of its destination, for routes whose destination's breaker is worth showing. */
+  /**
+   * namespace/route → what holds its events: the route paused (since it was published so), else its destination's
+   * circuit when its breaker is worth showing.
+   */
   private Uni<Map<String, RouteHealth.Circuit>> circuits(String[] filter) {
     return pool.query(CIRCUITS).execute().chain(rows -> {
       Map<String, RouteHealth.Circuit> byDestination = new HashMap<>();
@@ -145,14 +153,13 @@ public final class RouteHealthQuery {
             ? new RouteHealth.Circuit(RouteHealth.Circuit.HELD, Rows.instant(r, "changed_at"), hold)
             : new RouteHealth.Circuit(r.getString("state"), Rows.instant(r, "opened_at"), null));
       }
-      if (byDestination.isEmpty()) {
-        return Uni.createFrom().item(Map.<String, RouteHealth.Circuit>of());
-      }
       return pool.preparedQuery(DESTINATIONS).execute(Tuple.of((Object) filter)).map(routes -> {
         Map<String, RouteHealth.Circuit> byRoute = new HashMap<>();
         for (Row r : routes) {
           String url = r.getString("url");
-          RouteHealth.Circuit c = url == null ? null : byDestination.get(BreakerStateMachine.key(url));
+          RouteHealth.Circuit c = Boolean.TRUE.equals(r.getBoolean("paused"))
+              ? new RouteHealth.Circuit(RouteHealth.Circuit.PAUSED, Rows.instant(r, "published_at"), null)
+              : url == null ? null : byDestination.get(BreakerStateMachine.key(url));
           if (c != null) {
             byRoute.put(r.getString("namespace") + "/" + r.getString("name"), c);
           }

@@ -8,6 +8,7 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -376,8 +377,36 @@ public final class EventStore {
           }
           StoredEvent event = Rows.event(rows.iterator().next());
           return new Senders(pool).find(namespace, event.senderPod()).chain(sender -> attempts(id)
-              .map(attempts -> Optional.of(new EventTrace(event, sender.orElse(null), attempts))));
+              .chain(attempts -> hold(event).map(hold -> Optional.of(new EventTrace(event, sender.orElse(null),
+                  attempts, hold.orElse(null))))));
         });
+  }
+
+  /** The route row's pause flag and destination, for {@link #hold}. */
+  private static final String ROUTE_HOLD = """
+      SELECT coalesce((spec->'route'->>'paused')::boolean, false) AS paused, published_at,
+             spec->'route'->'destination'->>'url' AS url
+        FROM rewind.routes WHERE namespace = $1 AND name = $2
+      """;
+
+  /**
+   * What holds an event still to be delivered (its route paused, its destination held or its breaker open); empty
+   * for a delivered or dead event and one nothing holds. Without a published route row (standalone), the event's
+   * own URL names the destination.
+   */
+  private Uni<Optional<EventHold>> hold(StoredEvent event) {
+    if (event.state() == EventState.DELIVERED || event.state() == EventState.DEAD) {
+      return Uni.createFrom().item(Optional.empty());
+    }
+    return pool.preparedQuery(ROUTE_HOLD).execute(Tuple.of(event.namespace(), event.route())).chain(rows -> {
+      Row route = rows.size() == 0 ? null : rows.iterator().next();
+      boolean paused = route != null && Boolean.TRUE.equals(route.getBoolean("paused"));
+      Instant publishedAt = route == null ? null : Rows.instant(route, "published_at");
+      String url = route == null || route.getString("url") == null ? event.url() : route.getString("url");
+      String destination = BreakerRow.destinationOf(url);
+      return breakers().read(List.of(destination)).map(read -> Optional.ofNullable(
+          EventHold.of(paused, publishedAt, read.get(destination))));
+    });
   }
 
   public Uni<List<AttemptRecord>> attempts(UUID eventId) {

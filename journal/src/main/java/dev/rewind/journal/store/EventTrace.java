@@ -7,5 +7,7 @@ import java.util.List;
  *
  * @param sender the sending pod with its labels; null when the journal has no record of the pod (one that never
  *     reported itself, or one forgotten by retention)
+ * @param hold what keeps the event from being attempted now (route paused, destination held, breaker open); null
+ *     when nothing does
  */
-public record EventTrace(StoredEvent event, Sender sender, List<AttemptRecord> attempts) {}
+public record EventTrace(StoredEvent event, Sender sender, List<AttemptRecord> attempts, EventHold hold) {}

@@ -172,4 +172,20 @@ class HealthVerdictTest {
     assertThat(HealthVerdict.of(draining, BACKLOG_AGE).reason()).isEqualTo(HealthVerdict.DELIVERING);
     assertThat(draining.held()).isZero();
   }
+
+  @Test
+  void aPausedRouteIsPausedWhateverItsDestinationsCircuitSaysAndItsEventsAreHeld() {
+    RouteHealth h = health(3, 2, 0, 0, 0, null, NOW.minus(Duration.ofHours(2)), failure("503",
+        Duration.ofMinutes(1))).withCircuit(new RouteHealth.Circuit(RouteHealth.Circuit.PAUSED, HELD_AT, null));
+    HealthVerdict v = HealthVerdict.of(h, BACKLOG_AGE);
+
+    assertThat(v.healthy()).isFalse();
+    assertThat(v.reason()).as("paused on purpose, not a backlog nor a failing destination")
+        .isEqualTo(HealthVerdict.PAUSED);
+    assertThat(v.message()).isEqualTo("Delivery is paused (spec.paused) since 2026-12-06T09:55:12Z; 5 events"
+        + " held, not attempted. They go out once the route is unpaused.");
+    assertThat(h.held()).isEqualTo(5);
+    assertThat(HealthVerdict.of(health(0, 0, 1, 1, 0, null, null, null).withCircuit(h.circuit()), BACKLOG_AGE)
+        .reason()).as("dead events still come first").isEqualTo(HealthVerdict.EVENTS_DEAD);
+  }
 }

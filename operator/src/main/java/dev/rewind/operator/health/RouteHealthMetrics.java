@@ -78,7 +78,9 @@ public final class RouteHealthMetrics {
       failingRows.add(MultiGauge.Row.of(route, r.verdict().destinationFailing() ? 1 : 0));
       healthyRows.add(MultiGauge.Row.of(route, r.verdict().healthy() ? 1 : 0));
       RouteHealth.Circuit circuit = r.health().circuit();
-      circuitRows.add(MultiGauge.Row.of(route, circuit != null && circuit.holding() ? 1 : 0));
+      // A paused route holds its events on purpose: that is not a circuit to alert on.
+      circuitRows.add(MultiGauge.Row.of(route, circuit != null && circuit.holding()
+          && !circuit.state().equals(RouteHealth.Circuit.PAUSED) ? 1 : 0));
     }
     events.register(eventRows, true);
     oldest.register(oldestRows, true);

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rewind.journal.store.AttemptRecord;
+import dev.rewind.journal.store.EventHold;
+import dev.rewind.journal.store.EventTrace;
 import dev.rewind.journal.store.Header;
 import dev.rewind.journal.store.StoredEvent;
 import java.nio.ByteBuffer;
@@ -24,6 +26,24 @@ public final class EventObjects {
   private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
   private EventObjects() {}
+
+  /**
+   * One JournalEvent read by name: its status carries the attempt log and, while something keeps it from being
+   * attempted, {@code hold} (what, since when, why, and a sentence for people).
+   */
+  public static ObjectNode event(EventTrace trace) {
+    ObjectNode object = event(trace.event(), trace.attempts());
+    EventHold hold = trace.hold();
+    if (hold != null) {
+      ObjectNode h = ((ObjectNode) object.get("status")).putObject("hold");
+      put(h, "kind", hold.kind());
+      put(h, "destination", hold.destination());
+      put(h, "since", timestamp(hold.since()));
+      put(h, "reason", hold.reason());
+      put(h, "message", hold.describe());
+    }
+    return object;
+  }
 
   /** A JournalEvent; with {@code attempts} (not null) its status carries the attempt log. */
   public static ObjectNode event(StoredEvent event, List<AttemptRecord> attempts) {

@@ -175,7 +175,7 @@ public final class QueryApi {
       return json(200, EventTables.of(List.of(trace.event()), null, include, clock.instant()),
           EventTables.MEDIA_TYPE, pretty);
     }
-    return ok(EventObjects.event(trace.event(), trace.attempts()), pretty);
+    return ok(EventObjects.event(trace), pretty);
   }
 
   private Response body(Request request, String namespace, String name, boolean pretty) {

@@ -20,6 +20,7 @@ import dev.rewind.operator.model.StatusConditions;
 import dev.rewind.operator.replay.RunningReplayOperator;
 import dev.rewind.operator.testing.Crds;
 import dev.rewind.operator.testing.OperatorRbac;
+import dev.rewind.operator.testing.RouteEvents;
 import dev.rewind.testbed.KubeApiTest;
 import dev.rewind.testbed.KubeTestBed;
 import dev.rewind.testbed.KubeUser;
@@ -155,14 +156,11 @@ class RouteHealthIT {
   }
 
   private static List<Event> events(KubernetesClient admin, String ns, String route) {
-    return admin.v1().events().inNamespace(ns).list().getItems().stream()
-        .filter(e -> Route.KIND.equals(e.getInvolvedObject().getKind())
-            && route.equals(e.getInvolvedObject().getName()))
-        .toList();
+    return RouteEvents.of(admin, ns, route);
   }
 
   private static List<String> reasons(KubernetesClient admin, String ns, String route) {
-    return events(admin, ns, route).stream().map(Event::getReason).toList();
+    return RouteEvents.reasons(admin, ns, route);
   }
 
   private static String kubectlGetRoutes(KubeTestBed kube, String ns) {

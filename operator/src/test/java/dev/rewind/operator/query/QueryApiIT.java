@@ -348,6 +348,28 @@ class QueryApiIT {
 
   // --- the journal ---------------------------------------------------------------------------------------------
 
+  @Test
+  void anEventThatWaitsSaysWhatHoldsIt() throws IOException {
+    journal.column("INSERT INTO rewind.breakers (destination, state, hold_reason) VALUES"
+        + " ('http://billing.billing.svc:8080', 'closed', 'no ready endpoints for Service billing/billing')"
+        + " RETURNING destination");
+    try {
+      JsonNode hold = JSON.readTree(kubectl(viewer, "get", EVENTS, pending.toString(), "-n", shop, "-o", "json")
+          .assertSuccess().stdout()).path("status").path("hold");
+      assertThat(hold.path("kind").asText()).isEqualTo("held");
+      assertThat(hold.path("destination").asText()).isEqualTo("http://billing.billing.svc:8080");
+      assertThat(hold.path("reason").asText()).isEqualTo("no ready endpoints for Service billing/billing");
+      assertThat(hold.path("message").asText()).isEqualTo("destination http://billing.billing.svc:8080 held: no"
+          + " ready endpoints for Service billing/billing; goes out once the hold is lifted");
+      // The dead event on the same destination waits for a replay, not for the hold.
+      assertThat(JSON.readTree(kubectl(viewer, "get", EVENTS, dead.toString(), "-n", shop, "-o", "json")
+          .assertSuccess().stdout()).path("status").has("hold")).isFalse();
+    } finally {
+      journal.column("DELETE FROM rewind.breakers WHERE destination = 'http://billing.billing.svc:8080'"
+          + " RETURNING destination");
+    }
+  }
+
   private static void journalOrders() {
     Instant now = Instant.now();
     delivered = append(event(shop, "orders-to-billing", "ORD-1", now.minusSeconds(30)));

@@ -6,7 +6,9 @@ import dev.rewind.api.v1alpha1.common.EventState;
 import dev.rewind.journal.flow.FlowHops;
 import dev.rewind.journal.flow.OrderStoryReader;
 import dev.rewind.journal.route.ResolvedRoute;
+import dev.rewind.journal.store.EventHold;
 import dev.rewind.journal.store.EventQuery;
+import dev.rewind.journal.store.EventTrace;
 import dev.rewind.sidecar.Sidecar;
 import dev.rewind.sidecar.config.SidecarConfig;
 import io.vertx.core.http.HttpServerResponse;
@@ -62,9 +64,25 @@ public class AdminApi {
     }
     sidecar.events().trace(config.namespace(), uuid).subscribe().with(
         found -> found.ifPresentOrElse(
-            t -> json(ctx.response(), 200, Views.trace(t)),
+            t -> json(ctx.response(), 200, Views.trace(locallyPaused(t))),
             () -> problem(ctx.response(), 404, "id", "no event " + id + " in namespace " + config.namespace())),
         failure -> problem(ctx.response(), 503, "store", "the journal store is unavailable: " + failure.getMessage()));
+  }
+
+  /**
+   * The route as this sidecar serves it may be paused although the store has no published copy of it (standalone
+   * routes from files): then the sidecar itself says so.
+   */
+  private EventTrace locallyPaused(EventTrace trace) {
+    EventState state = trace.event().state();
+    if (trace.hold() != null || state == EventState.DELIVERED || state == EventState.DEAD) {
+      return trace;
+    }
+    ResolvedRoute route = sidecar.routes().get(trace.event().route());
+    if (route == null || !Boolean.TRUE.equals(route.spec().getPaused())) {
+      return trace;
+    }
+    return new EventTrace(trace.event(), trace.sender(), trace.attempts(), EventHold.of(true, null, null));
   }
 
   private void list(RoutingContext ctx) {

@@ -90,6 +90,14 @@ final class Views {
     put(json, "url", e.url());
     put(json, "headers", pairs(e.headers()));
     put(json, "body", body(e.body()));
+    if (trace.hold() != null) {
+      // What keeps it from being attempted now: the route paused, the destination held, its breaker open.
+      JsonObject hold = new JsonObject().put("kind", trace.hold().kind());
+      put(hold, "destination", trace.hold().destination());
+      put(hold, "since", trace.hold().since() == null ? null : trace.hold().since().toString());
+      put(hold, "reason", trace.hold().reason());
+      json.put("hold", hold.put("message", trace.hold().describe()));
+    }
     JsonArray log = new JsonArray();
     trace.attempts().forEach(a -> log.add(attempt(a)));
     return json.put("attemptLog", log);

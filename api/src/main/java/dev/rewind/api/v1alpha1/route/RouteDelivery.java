@@ -55,11 +55,11 @@ public class RouteDelivery {
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public static class Circuit {
 
-    @JsonPropertyDescription("held (by the operator: see holdReason), open, half_open (being probed) or draining"
-        + " (held events going out at the breaker's drainRate).")
+    @JsonPropertyDescription("paused (the route's spec.paused), held (by the operator: see holdReason), open,"
+        + " half_open (being probed) or draining (held events going out at the breaker's drainRate).")
     private String state;
 
-    @JsonPropertyDescription("Since when (RFC 3339): when it was held, or opened.")
+    @JsonPropertyDescription("Since when (RFC 3339): when it was paused, held, or opened.")
     private String since;
 
     @JsonPropertyDescription("Why the destination is held whatever its breaker's state, e.g. no ready endpoints for"
