@@ -16,12 +16,13 @@ import picocli.CommandLine.Command;
     description = "Replay, list and trace the outbound events Rewind journaled, and show each Route's health,"
         + " with your kubeconfig.",
     subcommands = {KubeReplayCommand.class, KubeEventsCommand.class, KubeTraceCommand.class,
-        KubeStatusCommand.class, KubeFlowCommand.class},
+        KubeStatusCommand.class, KubeFlowCommand.class, KubePauseCommand.class, KubeResumeCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
         "0:done (a replay Succeeded, or a dry run Previewed)",
         "1:a replay ended Failed, PartiallyFailed or Cancelled; status: a Route is not healthy; flow: broken or"
-            + " failed; or the cluster refused the request (Forbidden, NotFound, unreachable)",
+            + " failed; or the cluster refused the request (Forbidden, NotFound, unreachable, a Route to pause that"
+            + " does not exist)",
         "2:invalid flags"})
 public class KubectlRewind {
 

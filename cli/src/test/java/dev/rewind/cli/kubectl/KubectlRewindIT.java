@@ -292,6 +292,39 @@ class KubectlRewindIT {
     assertThat(KubeCli.run(as(oncall, ns, "status")).exitCode()).isZero();
   }
 
+  @Test
+  void pauseAndResumeSetTheRoutesPausedFieldAndAMissingRouteIsNamed(@TestNamespace String ns) {
+    grantOncall(ns);
+    route(ns, "orders", "True", "Delivering", "events are delivered", 0, 0, null, 42, null);
+    var orders = admin.resources(Route.class).inNamespace(ns).withName("orders");
+
+    KubeCli pause = KubeCli.run(asAdmin(ns, "pause", "orders"));
+    assertThat(pause.exitCode()).as(pause.toString()).isZero();
+    assertThat(pause.out()).startsWith("route.rewind.dev/orders (namespace " + ns + ") paused: its events are"
+        + " journaled and held");
+    assertThat(orders.get().getSpec().getPaused()).isTrue();
+    assertThat(orders.get().getSpec().getDestination().getUrl()).as("the rest of the spec is left as it was")
+        .isEqualTo("http://orders." + ns + ".svc/in");
+    assertThat(KubeCli.run(asAdmin(ns, "pause", "orders")).out()).contains("was already paused");
+
+    // On-call with read-only rights on Routes: the API server's Forbidden, and the Route stays paused.
+    KubeCli forbidden = KubeCli.run(as(oncall, ns, "resume", "orders"));
+    assertThat(forbidden.exitCode()).as(forbidden.toString()).isEqualTo(1);
+    assertThat(forbidden.err()).startsWith("error: Forbidden: ").contains("cannot patch resource \"routes\"");
+    assertThat(orders.get().getSpec().getPaused()).isTrue();
+
+    KubeCli resume = KubeCli.run(asAdmin(ns, "resume", "orders"));
+    assertThat(resume.exitCode()).as(resume.toString()).isZero();
+    assertThat(resume.out()).contains("resumed: held events go out, oldest first.");
+    assertThat(orders.get().getSpec().getPaused()).isFalse();
+
+    KubeCli missing = KubeCli.run(asAdmin(ns, "pause", "ordres"));
+    assertThat(missing.exitCode()).as(missing.toString()).isEqualTo(1);
+    assertThat(missing.err()).isEqualTo("error: route ordres not found in namespace " + ns
+        + " (kubectl get routes.rewind.dev -n " + ns + " lists them)\n");
+    assertThat(admin.resources(Route.class).inNamespace(ns).withName("ordres").get()).isNull();
+  }
+
   private static void route(String ns, String name, String healthy, String reason, String message, long backlog,
       long dead, Instant oldest, long delivered, RouteDelivery.LastFailure failure) {
     Route route = Serialization.unmarshal("""
