@@ -44,13 +44,22 @@ public final class BreakerStore {
       """.formatted(COLUMNS);
 
   /** Shared pacing: grants up to $2 tokens at one per $3 µs, burst $4 tokens, while draining. */
+  /*
+   * A shared token bucket in the row's drain_next (the time the next token falls due; GCRA). A worker late for its
+   * token keeps the lateness, up to one burst of intervals: drain_next advances from when the token was due, not
+   * from the late claim, so scheduling delays do not lower the rate below drainRate. Over any t seconds, all workers
+   * together get at most 2 × burst + ratePerSecond × t tokens.
+   */
   private static final String TOKENS = """
       WITH g AS (
-          SELECT greatest(drain_next, now()) AS t FROM rewind.breakers
+          SELECT greatest(drain_next, now() - ($4::int * $3::bigint) * interval '1 microsecond') AS t
+          FROM rewind.breakers
           WHERE destination = $1 AND state = 'draining' FOR UPDATE),
       k AS (
-          SELECT t, least($2, floor(extract(epoch FROM (now() - t)) * 1000000 / $3 + $4))::int AS n FROM g)
-      UPDATE rewind.breakers b SET drain_next = k.t + k.n * $3 * interval '1 microsecond'
+          SELECT t, least($2::int, $4::int,
+                          floor(extract(epoch FROM (now() - t)) * 1000000 / $3::bigint) + 1)::int AS n
+          FROM g)
+      UPDATE rewind.breakers b SET drain_next = k.t + (k.n * $3::bigint) * interval '1 microsecond'
       FROM k WHERE b.destination = $1 AND k.n > 0
       RETURNING k.n
       """;
@@ -170,8 +179,9 @@ public final class BreakerStore {
   }
 
   /**
-   * Takes up to {@code wanted} drain tokens of a draining destination: together, all workers get at most
-   * {@code burst + ratePerSecond × t} tokens over any t seconds. 0 when none is available (or not draining).
+   * Takes up to {@code wanted} (and at most {@code burst}) drain tokens of a draining destination: together, all
+   * workers get at most {@code 2 × burst + ratePerSecond × t} tokens over any t seconds. 0 when none is available
+   * (or not draining).
    */
   public Uni<Integer> drainTokens(String destination, int wanted, int ratePerSecond, int burst) {
     long micros = Math.max(1, Math.round(1_000_000.0 / ratePerSecond));
