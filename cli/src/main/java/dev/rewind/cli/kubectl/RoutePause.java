@@ -6,16 +6,37 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
- * Sets a Route's {@code spec.paused} with a JSON merge patch of that one field (so it never overwrites a change
- * someone else made to the Route meanwhile), with the user's own credentials: RBAC decides who may pause.
+ * {@code pause} and {@code resume}: set a Route's {@code spec.paused} with a JSON merge patch of that one field (so
+ * it never overwrites a change someone else made to the Route meanwhile), with the user's own credentials: RBAC
+ * decides who may pause.
  */
-final class RoutePause {
+abstract class RoutePause implements Callable<Integer> {
 
-  private RoutePause() {}
+  @Spec
+  CommandSpec spec;
 
-  static int set(KubeOptions kube, String route, boolean paused, PrintWriter out) {
+  @Parameters(paramLabel = "ROUTE", description = "The Route's name.")
+  String route;
+
+  @Mixin
+  KubeOptions kube;
+
+  /** The value this command sets. */
+  abstract boolean paused();
+
+  @Override
+  public Integer call() {
+    return set(kube, route, paused(), spec.commandLine().getOut());
+  }
+
+  private static int set(KubeOptions kube, String route, boolean paused, PrintWriter out) {
     String namespace = kube.namespace();
     try (KubernetesClient client = kube.client()) {
       var resource = client.resources(Route.class).inNamespace(namespace).withName(route);
