@@ -6,7 +6,7 @@ import dev.rewind.journal.delivery.HttpDeliverer;
 import dev.rewind.journal.flow.FlowQuery;
 import dev.rewind.journal.health.RouteHealthQuery;
 import dev.rewind.journal.route.RouteResolver;
-import dev.rewind.journal.store.BreakerStore;
+import dev.rewind.journal.store.DestinationHolds;
 import dev.rewind.journal.store.Store;
 import dev.rewind.operator.config.OperatorSettings;
 import dev.rewind.operator.health.EndpointHolds;
@@ -122,7 +122,7 @@ public final class RewindOperator {
         : new RouteHealthBoard(settings.health().backlogAge());
     this.operator = new Operator(o -> configure(o, client, metrics));
     EndpointHolds holds = journal == null || settings.health() == null || !settings.health().endpointHolds() ? null
-        : new EndpointHolds(client, new BreakerStore(journal.pool()), journal.writeTimeout());
+        : new EndpointHolds(client, new DestinationHolds(journal.pool()), journal.writeTimeout());
     RouteReconciler routeReconciler = new RouteReconciler(new RouteResolver(settings.addressPolicy()), routes,
         clock, health, settings.replay().workerId(), holds == null ? RouteDestinations.NONE : holds);
     if (holds != null) {
