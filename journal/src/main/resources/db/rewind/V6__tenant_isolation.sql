@@ -158,7 +158,7 @@ BEGIN
     EXECUTE format('CREATE POLICY operator_rows ON rewind.%I TO rewind_operator, %I USING (true) WITH CHECK (true)',
         t, current_user);
   END LOOP;
-  FOREACH t IN ARRAY ARRAY['events', 'attempts', 'senders', 'breakers'] LOOP
+  FOREACH t IN ARRAY ARRAY['events', 'senders', 'breakers'] LOOP
     EXECUTE format('CREATE POLICY tenant_rows ON rewind.%I TO rewind_tenant'
         || ' USING (namespace = (SELECT rewind.tenant_namespace()))'
         || ' WITH CHECK (namespace = (SELECT rewind.tenant_namespace()))', t);
@@ -167,3 +167,11 @@ END
 $$;
 CREATE POLICY tenant_rows ON rewind.routes FOR SELECT TO rewind_tenant
   USING (namespace = (SELECT rewind.tenant_namespace()));
+-- An attempt a namespace role writes must be about one of its own events: the foreign key alone would let it
+-- attach an attempt (carrying its own namespace) to another namespace's event, forging that event's history as a
+-- trace shows it. The lookup is the primary key's, on insert and update only; reads filter on the row itself.
+CREATE POLICY tenant_rows ON rewind.attempts TO rewind_tenant
+  USING (namespace = (SELECT rewind.tenant_namespace()))
+  WITH CHECK (namespace = (SELECT rewind.tenant_namespace())
+      AND EXISTS (SELECT 1 FROM rewind.events e
+                  WHERE e.id = attempts.event_id AND e.namespace = (SELECT rewind.tenant_namespace())));
