@@ -215,7 +215,8 @@ public class Sidecar {
       embedded.advertise(storeUrlFile());
       LOG.infof("No store configured: started an embedded PostgreSQL (data in %s)", s.embeddedDataDir());
     }
-    return StoreConfig.fromUrl(url, s.password().orElse(null), s.poolSize(), s.migrate(), s.writeTimeout());
+    return StoreConfig.fromUrl(url, s.password().orElse(null), s.poolSize(), s.migrate(), s.writeTimeout())
+        .withCredentialsDir(s.credentialsDir().filter(d -> !d.isBlank()).map(Path::of).orElse(null));
   }
 
   void stop(@Observes ShutdownEvent shutdown) {
