@@ -8,6 +8,7 @@ import dev.rewind.journal.health.RouteHealthQuery;
 import dev.rewind.journal.route.RouteResolver;
 import dev.rewind.journal.store.DestinationHolds;
 import dev.rewind.journal.store.Store;
+import dev.rewind.journal.tenant.TenantRoles;
 import dev.rewind.operator.config.OperatorSettings;
 import dev.rewind.operator.health.EndpointHolds;
 import dev.rewind.operator.health.FlowMetrics;
@@ -24,6 +25,7 @@ import dev.rewind.operator.replay.ApiSecretSource;
 import dev.rewind.operator.replay.ReplayRuntime;
 import dev.rewind.operator.store.RouteStore;
 import dev.rewind.operator.takeover.Takeover;
+import dev.rewind.operator.tenant.TenantCredentials;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
@@ -128,6 +130,12 @@ public final class RewindOperator {
     if (holds != null) {
       // Each run writes every hold anew (drift, failed writes); changes of EndpointSlices are written at once.
       leaderTasks.add(new LeaderTask("endpoint-holds", holds::refresh, settings.resyncInterval(), holds::stop));
+    }
+    if (journal != null && settings.tenants() != null) {
+      OperatorSettings.Tenants t = settings.tenants();
+      TenantCredentials tenants = new TenantCredentials(client, new TenantRoles(journal.pool()),
+          settings.namespaces(), t.secretName(), journal.writeTimeout());
+      leaderTasks.add(new LeaderTask("tenant-credentials", tenants::refresh, t.interval()));
     }
     reconcilers(routeReconciler, journal).forEach(this::register);
     if (health != null) {

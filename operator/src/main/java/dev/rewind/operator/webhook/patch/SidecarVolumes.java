@@ -28,6 +28,7 @@ final class SidecarVolumes {
   static final String TMP = "rewind-tmp";
   static final String PODINFO = "rewind-podinfo";
   static final String SECRET_PREFIX = "rewind-secret-";
+  static final String STORE = "rewind-store-credentials";
 
   private SidecarVolumes() {}
 
@@ -36,9 +37,12 @@ final class SidecarVolumes {
   /** What to add to the pod (only volumes it lacks) and what to mount in the sidecar. */
   record Plan(List<Volume> volumesToAdd, List<Mount> mounts, List<String> notes) {}
 
-  static Plan plan(List<String> signingSecrets, Set<String> existingVolumeNames) {
+  static Plan plan(String storeSecret, String storeKey, List<String> signingSecrets,
+      Set<String> existingVolumeNames) {
     List<Volume> wanted = new ArrayList<>();
     List<Mount> mounts = new ArrayList<>();
+    wanted.add(storeCredentials(storeSecret, storeKey));
+    mounts.add(new Mount(STORE, SidecarContainer.STORE_DIR, true));
     wanted.add(new VolumeBuilder().withName(TMP).withNewEmptyDir().withSizeLimit(new Quantity("64Mi")).endEmptyDir()
         .build());
     mounts.add(new Mount(TMP, "/tmp", false));
@@ -62,6 +66,23 @@ final class SidecarVolumes {
       }
     }
     return new Plan(toAdd, mounts, notes);
+  }
+
+  /**
+   * The namespace's store credentials as files, not environment variables: the kubelet rewrites a mounted Secret
+   * when the operator rotates the password, and the sidecar reads the files for every new connection. Not
+   * optional: without credentials the sidecar cannot journal, so the pod waits for the Secret (the operator creates
+   * it for the namespace's first Route or captured pod). The whole Secret ({@code username} and {@code password})
+   * under the default key; only the password, as {@code password}, under another key (a Secret the
+   * platform team made, with one shared user).
+   */
+  private static Volume storeCredentials(String secret, String key) {
+    VolumeBuilder volume = new VolumeBuilder().withName(STORE);
+    if ("password".equals(key)) {
+      return volume.withNewSecret().withSecretName(secret).endSecret().build();
+    }
+    return volume.withNewSecret().withSecretName(secret)
+        .addNewItem().withKey(key).withPath("password").endItem().endSecret().build();
   }
 
   /**
