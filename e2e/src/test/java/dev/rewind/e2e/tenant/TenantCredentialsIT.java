@@ -63,6 +63,9 @@ class TenantCredentialsIT {
     String podsOnly = ns + "-pods";
     admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(podsOnly).endMetadata().build())
         .create();
+    // No controller manager here to make it; pod admission needs it.
+    admin.serviceAccounts().inNamespace(podsOnly).resource(new io.fabric8.kubernetes.api.model.ServiceAccountBuilder()
+        .withNewMetadata().withName("default").endMetadata().build()).create();
     Path work = Files.createDirectories(Path.of("target", "e2e", "tenant-credentials"));
     try (TestStore store = TestStore.create(); HttpSink sink = HttpSink.startOnHostAddress();
         OperatorProcess operator = new OperatorProcess(Map.of(

@@ -49,6 +49,11 @@ public final class TenantPlan {
   public static List<Step> plan(Set<String> inUse, Set<String> withRole, Map<String, SecretState> secrets) {
     Set<String> all = new TreeSet<>(inUse);
     all.addAll(withRole);
+    secrets.forEach((ns, state) -> {
+      if (state != SecretState.ABSENT) {
+        all.add(ns);
+      }
+    });
     List<Step> steps = new ArrayList<>();
     for (String ns : all) {
       SecretState secret = secrets.getOrDefault(ns, SecretState.ABSENT);
