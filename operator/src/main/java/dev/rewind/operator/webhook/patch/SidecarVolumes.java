@@ -13,7 +13,7 @@ import java.util.Set;
 
 /**
  * The volumes the sidecar mounts: {@code /tmp} (its root filesystem is read-only), the pod's labels through the
- * downward API, and one Secret volume per signing secret at {@code /var/run/rewind/secrets/<name>}, the layout the
+ * downward API, the namespace's store credentials, and one Secret volume per signing secret at {@code /var/run/rewind/secrets/<name>}, the layout the
  * sidecar reads ({@code <dir>/<secret>/<key>}).
  *
  * <p>Signing Secrets are {@code optional}: a Secret created after the pod, or never, must not keep the pod from
@@ -41,8 +41,6 @@ final class SidecarVolumes {
       Set<String> existingVolumeNames) {
     List<Volume> wanted = new ArrayList<>();
     List<Mount> mounts = new ArrayList<>();
-    wanted.add(storeCredentials(storeSecret, storeKey));
-    mounts.add(new Mount(STORE, SidecarContainer.STORE_DIR, true));
     wanted.add(new VolumeBuilder().withName(TMP).withNewEmptyDir().withSizeLimit(new Quantity("64Mi")).endEmptyDir()
         .build());
     mounts.add(new Mount(TMP, "/tmp", false));
@@ -50,6 +48,8 @@ final class SidecarVolumes {
         .addNewItem().withPath("labels").withNewFieldRef().withFieldPath("metadata.labels").endFieldRef().endItem()
         .endDownwardAPI().build());
     mounts.add(new Mount(PODINFO, SidecarContainer.PODINFO_DIR, true));
+    wanted.add(storeCredentials(storeSecret, storeKey));
+    mounts.add(new Mount(STORE, SidecarContainer.STORE_DIR, true));
     for (String secret : signingSecrets) {
       String volume = secretVolumeName(secret, wanted.stream().map(Volume::getName).toList());
       wanted.add(new VolumeBuilder().withName(volume).withNewSecret().withSecretName(secret).withOptional(true)
