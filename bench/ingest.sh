@@ -130,7 +130,7 @@ if [ "$RLS" = 1 ]; then
   kill "$sidecar_pid" && wait "$sidecar_pid" 2>/dev/null || true
   sidecar_pid=
   # The same start for both runs: an empty journal.
-  psql -d rewind -c "TRUNCATE rewind.events, rewind.attempts, rewind.senders, rewind.breakers"
+  psql -d rewind -c "TRUNCATE rewind.events, rewind.attempts, rewind.replay_items, rewind.senders, rewind.breakers"
   # The namespace's role, as the operator makes it: ensure_tenant with a SCRAM verifier (computed here as
   # ScramVerifier does), the sidecar reading its user and password from a directory as from the mounted Secret.
   password=$(python3 -c 'import secrets; print(secrets.token_urlsafe(32))')
@@ -167,6 +167,26 @@ PY
       printf "ingest   %12s events/s off, %s on: ratio %.2f\n", tput[1], tput[2], tput[2] / tput[1]
     }' "$root/bench/target/ingest-report.txt" "$root/bench/target/ingest-report-rls.txt" \
     | tee "$root/bench/target/ingest-rls-comparison.txt"
+
+  # The statement alone, without the sidecar's HTTP and batching around it: the journal insert (100 events a
+  # statement, as group commit writes them) as the superuser and as the namespace role, alternated twice so that
+  # drift on a shared machine hits both alike.
+  kill "$sidecar_pid" && wait "$sidecar_pid" 2>/dev/null || true
+  sidecar_pid=
+  cat > "$work/events.sql" <<'SQL'
+INSERT INTO rewind.events (id, namespace, route, event_id, method, url, headers, body, received_at, state)
+SELECT gen_random_uuid(), 'bench', 'pgbench', gen_random_uuid()::text, 'POST', 'http://x/', '[]', '\x7b7d', now(),
+  'delivered' FROM generate_series(1, 100);
+SQL
+  say "pgbench: journal inserts of 100 events a statement, 4 clients, ${PGBENCH_SECONDS}s each, superuser / namespace role"
+  for pass in 1 2; do
+    for user in postgres "$role"; do
+      tps=$("$pgbin/pgbench" -h 127.0.0.1 -p "$pgport" -U "$user" -n -c 4 -j 2 -T "$PGBENCH_SECONDS" \
+        -f "$work/events.sql" rewind | awk '/^tps/ {print $3}')
+      label=$([ "$user" = postgres ] && echo "without RLS" || echo "with RLS   ")
+      echo "pass $pass $label $(awk -v t="$tps" 'BEGIN {printf "%.0f", t * 100}') events/s"
+    done
+  done | tee -a "$root/bench/target/ingest-rls-comparison.txt"
 fi
 echo
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB; report also in bench/target/ingest-report.txt"
