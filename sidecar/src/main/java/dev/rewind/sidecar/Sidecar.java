@@ -139,7 +139,7 @@ public class Sidecar {
     java.util.function.Predicate<String> served = config.routes()
         .<java.util.function.Predicate<String>>map(names -> names::contains).orElse(name -> true);
     routeSource = cluster
-        ? new StoreRouteSource(new RouteCatalog(store.pool()), vertx, store.connectOptions(), config.namespace(),
+        ? new StoreRouteSource(new RouteCatalog(store.pool()), vertx, store::connectOptions, config.namespace(),
             config.workload(), routes, served)
         : new FileRouteSource(Path.of(config.configDir()), config.namespace(), routes, new RouteResolver(addresses),
             vertx.getDelegate(), 2000, served);

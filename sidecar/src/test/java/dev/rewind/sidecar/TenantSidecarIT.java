@@ -120,6 +120,15 @@ class TenantSidecarIT {
         sending.set(false);
         producer.get(2, TimeUnit.MINUTES);
 
+        // The route notifications' session came back too, logged in with the rotated password (it would retry
+        // the old one for ever if it reconnected by itself), and a route published now reaches the sidecar by
+        // push, well within the 30 s periodic reload.
+        await().atMost(WAIT).until(() -> store.count("SELECT count(*) FROM pg_stat_activity WHERE usename = $1"
+            + " AND query LIKE 'LISTEN%'", role) == 1);
+        catalog.publish(inNamespace(Routes.to("refunds", sink.url("/shop"), policy), "shop")).await().atMost(WAIT);
+        await().atMost(Duration.ofSeconds(5)).until(() -> given().get(admin + "/v1/routes").jsonPath()
+            .getList("name").contains("refunds"));
+
         await().atMost(WAIT).until(() -> sink.received().stream().map(r -> r.header("Idempotency-Key"))
             .collect(Collectors.toSet()).containsAll(acked.keySet()));
         Set<String> paths = sink.received().stream().map(HttpSink.Received::path).collect(Collectors.toSet());

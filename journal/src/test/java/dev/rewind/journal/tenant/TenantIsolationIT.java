@@ -169,6 +169,25 @@ class TenantIsolationIT {
         .isEqualTo(StoreSchema.CURRENT_VERSION);
   }
 
+  /**
+   * The policy costs one initplan per statement and keeps the claims' index ranges: the due-work scan as shop's
+   * role still reads events_due (sequential scans off, so the tiny test table does not decide the plan), with the
+   * namespace as an index condition and the policy as a filter evaluated from InitPlan 1.
+   */
+  @Test
+  void claimScansKeepTheirIndexUnderRowLevelSecurity() {
+    execute(shop, "SET enable_seqscan = off"); // the pool has one connection: the EXPLAIN runs on it
+    try {
+      String plan = String.join("\n", column(shop, "EXPLAIN (COSTS OFF, VERBOSE) SELECT id"
+          + " FROM rewind.events WHERE namespace = 'shop' AND route = 'orders'"
+          + " AND state IN ('pending', 'delivering', 'failed') AND next_attempt_at <= now()"
+          + " ORDER BY next_attempt_at LIMIT 10 FOR UPDATE SKIP LOCKED"));
+      assertThat(plan).contains("events_due", "InitPlan 1", "tenant_namespace()").doesNotContain("Seq Scan");
+    } finally {
+      execute(shop, "RESET enable_seqscan");
+    }
+  }
+
   @Test
   void aWrongPasswordIsRefused() {
     try (Store wrong = login(shopRole, "not-" + shopPassword.clear())) {
