@@ -139,7 +139,7 @@ public class Sidecar {
     java.util.function.Predicate<String> served = config.routes()
         .<java.util.function.Predicate<String>>map(names -> names::contains).orElse(name -> true);
     routeSource = cluster
-        ? new StoreRouteSource(new RouteCatalog(store.pool()), vertx, store.connectOptions(), config.namespace(),
+        ? new StoreRouteSource(new RouteCatalog(store.pool()), vertx, store::connectOptions, config.namespace(),
             config.workload(), routes, served)
         : new FileRouteSource(Path.of(config.configDir()), config.namespace(), routes, new RouteResolver(addresses),
             vertx.getDelegate(), 2000, served);
@@ -215,7 +215,8 @@ public class Sidecar {
       embedded.advertise(storeUrlFile());
       LOG.infof("No store configured: started an embedded PostgreSQL (data in %s)", s.embeddedDataDir());
     }
-    return StoreConfig.fromUrl(url, s.password().orElse(null), s.poolSize(), s.migrate(), s.writeTimeout());
+    return StoreConfig.fromUrl(url, s.password().orElse(null), s.poolSize(), s.migrate(), s.writeTimeout())
+        .withCredentialsDir(s.credentialsDir().filter(d -> !d.isBlank()).map(Path::of).orElse(null));
   }
 
   void stop(@Observes ShutdownEvent shutdown) {

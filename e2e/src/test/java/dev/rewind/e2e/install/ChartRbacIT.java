@@ -120,12 +120,21 @@ class ChartRbacIT {
       "deny delete core/pods other",
       "deny create core/pods/exec other",
       "deny get core/pods/log other",
-      // Secrets: the generated webhook certificate's Secret in its own namespace, nothing more.
+      // Secrets: the generated webhook certificate's Secret in its own namespace, and each namespace's store
+      // credentials (operator.tenants): created anywhere (a create has no name yet), read, rotated and deleted
+      // only under their one name; nothing more.
       "allow create core/secrets own",
       "allow get core/secrets:{tls} own",
       "allow update core/secrets:{tls} own",
       "deny patch core/secrets:{tls} own",
-      "deny get core/secrets:rewind-store own",
+      "allow create core/secrets other",
+      "allow get core/secrets:rewind-store other",
+      "allow update core/secrets:rewind-store other",
+      "allow delete core/secrets:rewind-store other",
+      "deny patch core/secrets:rewind-store other",
+      "deny get core/secrets:app-credentials other",
+      "deny update core/secrets:app-credentials other",
+      "deny delete core/secrets:app-credentials other",
       "deny list core/secrets own",
       "deny watch core/secrets own",
       "deny delete core/secrets:{tls} own",
@@ -183,9 +192,14 @@ class ChartRbacIT {
       "deny create core/secrets own",
       "deny get core/secrets:{tls} own",
       "deny get core/secrets:{certManagerTls} own",
-      "deny get core/secrets team");
+      "deny get core/secrets team",
+      // Store credentials in the watched namespace only.
+      "allow create core/secrets team",
+      "allow get core/secrets:rewind-store team",
+      "deny get core/secrets:rewind-store own",
+      "deny get core/secrets:rewind-store other");
 
-  /** Injector and leader election off: only what reconciling needs. */
+  /** Injector, leader election and tenant credentials off: only what reconciling needs. */
   private static final List<String> MINIMAL_INSTALL = List.of(
       "allow list rewind.dev/routes *",
       "allow patch rewind.dev/routes/status other",
@@ -222,7 +236,7 @@ class ChartRbacIT {
     // Without the query API as well: its generated certificate would need a Secret of its own.
     Release release = install(kube, ns, "--set", "injector.enabled=false",
         "--set", "operator.leaderElection.enabled=false", "--set", "operator.replicas=1",
-        "--set", "query.enabled=false");
+        "--set", "query.enabled=false", "--set", "operator.tenants.enabled=false");
 
     assertDecisions(kube, admin, release, MINIMAL_INSTALL, Map.of());
   }
@@ -245,7 +259,9 @@ class ChartRbacIT {
         .isEqualTo("rewind-operator-0");
     assertForbidden(() -> operator.secrets().inNamespace("kube-system").list());
     assertForbidden(() -> operator.secrets().inAnyNamespace().list());
-    assertForbidden(() -> operator.secrets().inNamespace(other).withName("rewind-store").get());
+    assertForbidden(() -> operator.secrets().inNamespace(other).withName("app-credentials").get());
+    assertThat(operator.secrets().inNamespace(other).withName("rewind-store").get())
+        .as("the store credentials' name may be read (there is none yet)").isNull();
     assertForbidden(() -> operator.configMaps().inNamespace("kube-system").resource(new ConfigMapBuilder()
         .withNewMetadata().withName("rewind-was-here").endMetadata().build()).create());
     assertForbidden(() -> operator.leases().inNamespace(other).resource(new LeaseBuilder().withNewMetadata()

@@ -95,7 +95,7 @@ public final class DeliveryEngine implements AutoCloseable {
     this.pipeline = new AttemptPipeline<>(vertx, new LiveLane(), options.concurrency(), OUTCOMES_PENDING_MAX,
         metrics, System::nanoTime);
     this.pollWakeUp = new WakeUp(vertx, this::poll);
-    this.breakers = new BreakerGate(vertx, namespace, options.worker(), store.breakers(), routes,
+    this.breakers = new BreakerGate(vertx, namespace, options.worker(), store.breakers(namespace), routes,
         options.pollInterval(), metrics, System::nanoTime, this::enqueueClaimed, this::room, this::lease);
     metrics.stall(options.worker(), pipeline::stalledFor);
     routes.onChange(r -> wake(Duration.ZERO));

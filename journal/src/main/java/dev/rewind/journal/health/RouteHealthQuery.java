@@ -93,8 +93,8 @@ public final class RouteHealthQuery {
 
   /** Breakers worth showing: not closed, or held. Few rows; usually none. */
   private static final String CIRCUITS = """
-      SELECT destination, state, opened_at, changed_at, hold_reason FROM rewind.breakers
-       WHERE state <> 'closed' OR hold_reason IS NOT NULL
+      SELECT namespace, destination, state, opened_at, changed_at, hold_reason FROM rewind.breakers
+       WHERE (state <> 'closed' OR hold_reason IS NOT NULL) AND ($1::text[] IS NULL OR namespace = ANY($1))
       """;
 
   /**
@@ -145,11 +145,12 @@ public final class RouteHealthQuery {
    * circuit when its breaker is worth showing.
    */
   private Uni<Map<String, RouteHealth.Circuit>> circuits(String[] filter) {
-    return pool.query(CIRCUITS).execute().chain(rows -> {
+    return pool.preparedQuery(CIRCUITS).execute(Tuple.of((Object) filter)).chain(rows -> {
       Map<String, RouteHealth.Circuit> byDestination = new HashMap<>();
       for (Row r : rows) {
         String hold = r.getString("hold_reason");
-        byDestination.put(r.getString("destination"), hold != null
+        // A namespace's breaker holds only that namespace's routes (V6__tenant_isolation.sql).
+        byDestination.put(r.getString("namespace") + " " + r.getString("destination"), hold != null
             ? new RouteHealth.Circuit(RouteHealth.Circuit.HELD, Rows.instant(r, "changed_at"), hold)
             : new RouteHealth.Circuit(r.getString("state"), Rows.instant(r, "opened_at"), null));
       }
@@ -159,7 +160,7 @@ public final class RouteHealthQuery {
           String url = r.getString("url");
           RouteHealth.Circuit c = Boolean.TRUE.equals(r.getBoolean("paused"))
               ? new RouteHealth.Circuit(RouteHealth.Circuit.PAUSED, Rows.instant(r, "published_at"), null)
-              : url == null ? null : byDestination.get(BreakerStateMachine.key(url));
+              : url == null ? null : byDestination.get(r.getString("namespace") + " " + BreakerStateMachine.key(url));
           if (c != null) {
             byRoute.put(r.getString("namespace") + "/" + r.getString("name"), c);
           }

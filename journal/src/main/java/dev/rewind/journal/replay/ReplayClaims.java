@@ -37,9 +37,9 @@ final class ReplayClaims {
           LIMIT $3
           FOR UPDATE SKIP LOCKED),
       interrupted AS (
-          INSERT INTO rewind.attempts (event_id, number, trigger, replay_id, replay_name, worker, destination,
-              started_at, duration_ms, error_class, error, outcome)
-          SELECT d.event_id, d.attempt_number, 'replay', $1, $6, coalesce(d.lease_owner, 'unknown'),
+          INSERT INTO rewind.attempts (event_id, namespace, number, trigger, replay_id, replay_name, worker,
+              destination, started_at, duration_ms, error_class, error, outcome)
+          SELECT d.event_id, e.namespace, d.attempt_number, 'replay', $1, $6, coalesce(d.lease_owner, 'unknown'),
               coalesce($7, e.url), coalesce(d.leased_at, d.next_attempt_at), 0, 'interrupted',
               'no outcome recorded: ' || coalesce(d.lease_owner, 'the runner') || ' stopped before the attempt'
                   || ' ended; the destination may or may not have received it (duration unknown)',
@@ -76,10 +76,12 @@ final class ReplayClaims {
               AS o(id, num, worker, dest, started, dur, code, eclass, err, outcome, rh, rb, tok, st, delay,
                    claimed)),
       a AS (
-          INSERT INTO rewind.attempts AS x (event_id, number, trigger, replay_id, replay_name, worker, destination,
-              started_at, duration_ms, status_code, error_class, error, outcome, response_headers, response_body)
-          SELECT id, num, 'replay', $1, $2, worker, dest, started, dur, code, eclass, err, outcome, rh::jsonb, rb
-          FROM o WHERE num IS NOT NULL
+          INSERT INTO rewind.attempts AS x (event_id, namespace, number, trigger, replay_id, replay_name, worker,
+              destination, started_at, duration_ms, status_code, error_class, error, outcome, response_headers,
+              response_body)
+          SELECT o.id, ev.namespace, o.num, 'replay', $1, $2, o.worker, o.dest, o.started, o.dur, o.code, o.eclass,
+              o.err, o.outcome, o.rh::jsonb, o.rb
+          FROM o JOIN rewind.events ev ON ev.id = o.id WHERE o.num IS NOT NULL
           ON CONFLICT (event_id, number) DO UPDATE SET worker = EXCLUDED.worker,
               destination = EXCLUDED.destination, started_at = EXCLUDED.started_at,
               duration_ms = EXCLUDED.duration_ms, status_code = EXCLUDED.status_code,

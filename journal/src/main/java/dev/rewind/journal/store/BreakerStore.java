@@ -24,10 +24,10 @@ public final class BreakerStore {
 
   /** closed or draining → open. A breaker already open, or being probed, is left as it is. */
   private static final String OPEN = """
-      INSERT INTO rewind.breakers AS b (destination, state, opened_at, open_for_ms, opened_by, last_failure,
-          changed_at)
-      VALUES ($1, 'open', now(), $3, $2, $4, now())
-      ON CONFLICT (destination) DO UPDATE SET state = 'open', opened_at = now(), open_for_ms = $3,
+      INSERT INTO rewind.breakers AS b (namespace, destination, state, opened_at, open_for_ms, opened_by,
+          last_failure, changed_at)
+      VALUES ($5, $1, 'open', now(), $3, $2, $4, now())
+      ON CONFLICT (namespace, destination) DO UPDATE SET state = 'open', opened_at = now(), open_for_ms = $3,
           opened_by = $2, last_failure = $4, probe_owner = NULL, probe_until = NULL, changed_at = now()
       WHERE b.state IN ('closed', 'draining')
       RETURNING %s
@@ -37,13 +37,12 @@ public final class BreakerStore {
   private static final String PROBE = """
       UPDATE rewind.breakers SET state = 'half_open', probe_owner = $2,
           probe_until = now() + $3 * interval '1 millisecond', changed_at = now()
-      WHERE destination = $1 AND hold_reason IS NULL
+      WHERE namespace = $4 AND destination = $1 AND hold_reason IS NULL
         AND ((state = 'open' AND opened_at + open_for_ms * interval '1 millisecond' <= now())
           OR (state = 'half_open' AND probe_until < now()))
       RETURNING %s
       """.formatted(COLUMNS);
 
-  /** Shared pacing: grants up to $2 tokens at one per $3 µs, burst $4 tokens, while draining. */
   /*
    * A shared token bucket in the row's drain_next (the time the next token falls due; GCRA). A worker late for its
    * token keeps the lateness, up to one burst of intervals: drain_next advances from when the token was due, not
@@ -54,13 +53,13 @@ public final class BreakerStore {
       WITH g AS (
           SELECT greatest(drain_next, now() - ($4::int * $3::bigint) * interval '1 microsecond') AS t
           FROM rewind.breakers
-          WHERE destination = $1 AND state = 'draining' FOR UPDATE),
+          WHERE namespace = $5 AND destination = $1 AND state = 'draining' FOR UPDATE),
       k AS (
           SELECT t, least($2::int, $4::int,
                           floor(extract(epoch FROM (now() - t)) * 1000000 / $3::bigint) + 1)::int AS n
           FROM g)
       UPDATE rewind.breakers b SET drain_next = k.t + (k.n * $3::bigint) * interval '1 microsecond'
-      FROM k WHERE b.destination = $1 AND k.n > 0
+      FROM k WHERE b.namespace = $5 AND b.destination = $1 AND k.n > 0
       RETURNING k.n
       """;
 
@@ -70,11 +69,11 @@ public final class BreakerStore {
    */
   private static final String CLAIM_OLDEST = """
       WITH locked AS (
-          SELECT d.id, d.next_attempt_at, d.state, d.attempts, d.lease_owner, d.leased_at, d.url
+          SELECT d.id, d.namespace, d.next_attempt_at, d.state, d.attempts, d.lease_owner, d.leased_at, d.url
           FROM unnest($3::text[]) AS r(route)
           CROSS JOIN unnest(ARRAY['pending', 'failed', 'delivering']) AS s(state)
           CROSS JOIN LATERAL (
-              SELECT id, next_attempt_at, state, attempts, lease_owner, leased_at, url
+              SELECT id, namespace, next_attempt_at, state, attempts, lease_owner, leased_at, url
               FROM rewind.events
               WHERE namespace = $2 AND route = r.route AND state = s.state AND next_attempt_at <= now()
               ORDER BY id
@@ -100,22 +99,25 @@ public final class BreakerStore {
 
   private static final String HOLD = """
       WITH held AS (
-          INSERT INTO rewind.breakers AS b (destination, state, hold_reason)
-          SELECT $1, 'closed', $2::text WHERE $2::text IS NOT NULL
-          ON CONFLICT (destination) DO UPDATE SET hold_reason = excluded.hold_reason, changed_at = now()
+          INSERT INTO rewind.breakers AS b (namespace, destination, state, hold_reason)
+          SELECT $3, $1, 'closed', $2::text WHERE $2::text IS NOT NULL
+          ON CONFLICT (namespace, destination) DO UPDATE SET hold_reason = excluded.hold_reason, changed_at = now()
           WHERE b.hold_reason IS DISTINCT FROM excluded.hold_reason
           RETURNING 1),
       released AS (
           UPDATE rewind.breakers SET hold_reason = NULL, changed_at = now()
-          WHERE destination = $1 AND $2::text IS NULL AND hold_reason IS NOT NULL
+          WHERE namespace = $3 AND destination = $1 AND $2::text IS NULL AND hold_reason IS NOT NULL
           RETURNING 1)
       SELECT (SELECT count(*) FROM held) + (SELECT count(*) FROM released) AS changed
       """;
 
   private final Pool pool;
+  private final String namespace;
 
-  public BreakerStore(Pool pool) {
+  /** The breakers of one namespace's deliveries: each namespace has its own (V6__tenant_isolation.sql). */
+  public BreakerStore(Pool pool, String namespace) {
     this.pool = pool;
+    this.namespace = namespace;
   }
 
   /** The stored breakers of these destinations; a destination without a row is closed. */
@@ -123,8 +125,9 @@ public final class BreakerStore {
     if (destinations.isEmpty()) {
       return Uni.createFrom().item(Map.of());
     }
-    return pool.preparedQuery("SELECT " + COLUMNS + " FROM rewind.breakers WHERE destination = ANY($1)")
-        .execute(Tuple.of(destinations.toArray(String[]::new)))
+    return pool.preparedQuery("SELECT " + COLUMNS + " FROM rewind.breakers WHERE namespace = $2"
+            + " AND destination = ANY($1)")
+        .execute(Tuple.of(destinations.toArray(String[]::new), namespace))
         .map(rows -> {
           Map<String, BreakerRow> map = new HashMap<>();
           rows.forEach(r -> map.put(r.getString("destination"), row(r)));
@@ -132,9 +135,10 @@ public final class BreakerStore {
         });
   }
 
-  /** Every stored breaker, for status. */
+  /** Every stored breaker of this namespace, for status. */
   public Uni<List<BreakerRow>> all() {
-    return pool.query("SELECT " + COLUMNS + " FROM rewind.breakers ORDER BY destination").execute()
+    return pool.preparedQuery("SELECT " + COLUMNS + " FROM rewind.breakers WHERE namespace = $1"
+            + " ORDER BY destination").execute(Tuple.of(namespace))
         .map(rows -> {
           List<BreakerRow> list = new ArrayList<>();
           rows.forEach(r -> list.add(row(r)));
@@ -144,7 +148,8 @@ public final class BreakerStore {
 
   /** Opens a closed (or draining) breaker; empty when it was already open or being probed. */
   public Uni<Optional<BreakerRow>> open(String destination, String worker, Duration openFor, String lastFailure) {
-    return one(pool.preparedQuery(OPEN).execute(Tuple.of(destination, worker, openFor.toMillis(), lastFailure)));
+    return one(pool.preparedQuery(OPEN)
+        .execute(Tuple.of(destination, worker, openFor.toMillis(), lastFailure, namespace)));
   }
 
   /**
@@ -152,30 +157,30 @@ public final class BreakerStore {
    * when the breaker is not due for a probe or another worker holds it.
    */
   public Uni<Optional<BreakerRow>> tryProbe(String destination, String worker, Duration lease) {
-    return one(pool.preparedQuery(PROBE).execute(Tuple.of(destination, worker, lease.toMillis())));
+    return one(pool.preparedQuery(PROBE).execute(Tuple.of(destination, worker, lease.toMillis(), namespace)));
   }
 
   /** The probe got an answer: half_open → draining; false if this worker no longer holds the probe. */
   public Uni<Boolean> probeAnswered(String destination, String worker) {
     return changed(pool.preparedQuery("UPDATE rewind.breakers SET state = 'draining', probe_owner = NULL,"
             + " probe_until = NULL, drain_next = now(), changed_at = now()"
-            + " WHERE destination = $1 AND state = 'half_open' AND probe_owner = $2")
-        .execute(Tuple.of(destination, worker)));
+            + " WHERE namespace = $3 AND destination = $1 AND state = 'half_open' AND probe_owner = $2")
+        .execute(Tuple.of(destination, worker, namespace)));
   }
 
   /** The probe failed: half_open → open for open_for_ms again; false if this worker no longer holds the probe. */
   public Uni<Boolean> probeFailed(String destination, String worker, String lastFailure) {
     return changed(pool.preparedQuery("UPDATE rewind.breakers SET state = 'open', opened_at = now(),"
             + " probe_owner = NULL, probe_until = NULL, last_failure = $3, changed_at = now()"
-            + " WHERE destination = $1 AND state = 'half_open' AND probe_owner = $2")
-        .execute(Tuple.of(destination, worker, lastFailure)));
+            + " WHERE namespace = $4 AND destination = $1 AND state = 'half_open' AND probe_owner = $2")
+        .execute(Tuple.of(destination, worker, lastFailure, namespace)));
   }
 
   /** Nothing held is left: draining → closed. */
   public Uni<Boolean> drained(String destination) {
     return changed(pool.preparedQuery("UPDATE rewind.breakers SET state = 'closed', drain_next = NULL,"
-            + " changed_at = now() WHERE destination = $1 AND state = 'draining'")
-        .execute(Tuple.of(destination)));
+            + " changed_at = now() WHERE namespace = $2 AND destination = $1 AND state = 'draining'")
+        .execute(Tuple.of(destination, namespace)));
   }
 
   /**
@@ -185,7 +190,7 @@ public final class BreakerStore {
    */
   public Uni<Integer> drainTokens(String destination, int wanted, int ratePerSecond, int burst) {
     long micros = Math.max(1, Math.round(1_000_000.0 / ratePerSecond));
-    return pool.preparedQuery(TOKENS).execute(Tuple.of(destination, wanted, micros, burst))
+    return pool.preparedQuery(TOKENS).execute(Tuple.of(destination, wanted, micros, burst, namespace))
         .map(rows -> rows.size() == 0 ? 0 : rows.iterator().next().getInteger("n"));
   }
 
@@ -198,7 +203,7 @@ public final class BreakerStore {
    * @return whether the stored reason changed
    */
   public Uni<Boolean> hold(String destination, String reason) {
-    return pool.preparedQuery(HOLD).execute(Tuple.of(destination, reason))
+    return pool.preparedQuery(HOLD).execute(Tuple.of(destination, reason, namespace))
         .map(rows -> rows.iterator().next().getLong("changed") > 0);
   }
 

@@ -66,10 +66,12 @@ public final class EventStore {
    */
   private static final String CLAIM = """
       WITH locked AS (
-          SELECT d.id, d.size, d.next_attempt_at, d.state, d.attempts, d.lease_owner, d.leased_at, d.url
+          SELECT d.id, d.namespace, d.size, d.next_attempt_at, d.state, d.attempts, d.lease_owner, d.leased_at,
+              d.url
           FROM unnest($3::text[]) AS r(route)
           CROSS JOIN LATERAL (
-              SELECT id, octet_length(body) AS size, next_attempt_at, state, attempts, lease_owner, leased_at, url
+              SELECT id, namespace, octet_length(body) AS size, next_attempt_at, state, attempts, lease_owner,
+                  leased_at, url
               FROM rewind.events
               WHERE namespace = $2 AND route = r.route AND state IN ('pending', 'delivering', 'failed')
                 AND next_attempt_at <= now() - $7 * interval '1 millisecond'
@@ -98,9 +100,9 @@ public final class EventStore {
    */
   static String interrupted(String from) {
     return """
-        INSERT INTO rewind.attempts (event_id, number, trigger, worker, destination, started_at, duration_ms,
-            error_class, error, outcome)
-        SELECT l.id, l.attempts, CASE WHEN l.attempts = 1 THEN 'initial' ELSE 'retry' END,
+        INSERT INTO rewind.attempts (event_id, namespace, number, trigger, worker, destination, started_at,
+            duration_ms, error_class, error, outcome)
+        SELECT l.id, l.namespace, l.attempts, CASE WHEN l.attempts = 1 THEN 'initial' ELSE 'retry' END,
             coalesce(l.lease_owner, 'unknown'), l.url, coalesce(l.leased_at, l.next_attempt_at), 0,
             'interrupted', 'no outcome recorded: ' || coalesce(l.lease_owner, 'the worker') || ' stopped before'
                 || ' the attempt ended; the destination may or may not have received it (duration unknown)',
@@ -123,10 +125,12 @@ public final class EventStore {
               AS o(id, num, trig, rid, rname, worker, dest, started, dur, code, eclass, err, outcome, rh, rb,
                    tok, st, delay, claimed, unc)),
       a AS (
-          INSERT INTO rewind.attempts AS x (event_id, number, trigger, replay_id, replay_name, worker, destination,
-              started_at, duration_ms, status_code, error_class, error, outcome, response_headers, response_body)
-          SELECT id, num, trig, rid, rname, worker, dest, started, dur, code, eclass, err, outcome, rh::jsonb, rb
-          FROM o WHERE num IS NOT NULL
+          INSERT INTO rewind.attempts AS x (event_id, namespace, number, trigger, replay_id, replay_name, worker,
+              destination, started_at, duration_ms, status_code, error_class, error, outcome, response_headers,
+              response_body)
+          SELECT o.id, ev.namespace, o.num, o.trig, o.rid, o.rname, o.worker, o.dest, o.started, o.dur, o.code,
+              o.eclass, o.err, o.outcome, o.rh::jsonb, o.rb
+          FROM o JOIN rewind.events ev ON ev.id = o.id WHERE o.num IS NOT NULL
           ON CONFLICT (event_id, number) DO UPDATE SET started_at = EXCLUDED.started_at,
               duration_ms = EXCLUDED.duration_ms, status_code = EXCLUDED.status_code,
               error_class = EXCLUDED.error_class, error = EXCLUDED.error, outcome = EXCLUDED.outcome,
@@ -404,7 +408,7 @@ public final class EventStore {
       Instant publishedAt = route == null ? null : Rows.instant(route, "published_at");
       String url = route == null || route.getString("url") == null ? event.url() : route.getString("url");
       String destination = BreakerRow.destinationOf(url);
-      return breakers().read(List.of(destination)).map(read -> Optional.ofNullable(
+      return breakers(event.namespace()).read(List.of(destination)).map(read -> Optional.ofNullable(
           EventHold.of(paused, publishedAt, read.get(destination))));
     });
   }
@@ -451,7 +455,7 @@ public final class EventStore {
   }
 
   /** The circuit breakers of the destinations this store's events go to, and the claims that drain them. */
-  public BreakerStore breakers() {
-    return new BreakerStore(pool);
+  public BreakerStore breakers(String namespace) {
+    return new BreakerStore(pool, namespace);
   }
 }

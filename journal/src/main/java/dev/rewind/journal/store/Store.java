@@ -7,6 +7,7 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.PoolOptions;
+import io.vertx.sqlclient.SqlConnectOptions;
 import java.time.Duration;
 import java.util.Map;
 import org.jboss.logging.Logger;
@@ -42,13 +43,17 @@ public final class Store implements AutoCloseable {
         .setProperties(Map.of("synchronous_commit", "on", "application_name", "rewind",
             // Idempotent DDL (CREATE ... IF NOT EXISTS) would otherwise log a notice on every start.
             "client_min_messages", "warning"));
-    this.pool = PgBuilder.pool()
+    var builder = PgBuilder.pool()
         .with(new PoolOptions().setMaxSize(config.poolSize()).setName("rewind-journal")
             .setConnectionTimeout((int) Math.max(1, config.writeTimeout().toSeconds()))
-            .setMaxWaitQueueSize(10_000))
-        .connectingTo(connectOptions)
-        .using(vertx)
-        .build();
+            .setMaxWaitQueueSize(10_000));
+    if (config.credentialsDir() == null) {
+      builder.connectingTo(connectOptions);
+    } else {
+      // Per connection: a rotated password is used by the next connection (MountedCredentials).
+      builder.connectingTo(() -> Uni.createFrom().item(() -> (SqlConnectOptions) connectOptions()));
+    }
+    this.pool = builder.using(vertx).build();
   }
 
   public Pool pool() {
@@ -63,8 +68,13 @@ public final class Store implements AutoCloseable {
     return config;
   }
 
+  /** How to connect now: with credentials from a mounted Secret, as it reads at this moment. */
   public PgConnectOptions connectOptions() {
-    return connectOptions;
+    if (config.credentialsDir() == null) {
+      return connectOptions;
+    }
+    MountedCredentials.Credentials credentials = MountedCredentials.read(config.credentialsDir(), config.user());
+    return new PgConnectOptions(connectOptions).setUser(credentials.user()).setPassword(credentials.password());
   }
 
   /** Migrates (or, without the right to, checks) the schema; fails when this build cannot use the store. */

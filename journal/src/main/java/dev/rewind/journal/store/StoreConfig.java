@@ -2,6 +2,7 @@ package dev.rewind.journal.store;
 
 import java.net.URI;
 import java.net.URLDecoder;
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Objects;
@@ -12,10 +13,18 @@ import java.util.Objects;
  *
  * @param writeTimeout how long a capture waits for its journal write before answering 503: a store that does not
  *     answer must not hold up the application (fail closed, fast)
+ * @param credentialsDir a mounted Secret with {@code password} (and optionally {@code username}), read for every
+ *     new connection so a rotated password is used without a restart ({@link MountedCredentials}); null: the
+ *     user and password above
  */
 public record StoreConfig(
     String host, int port, String database, String user, String password, int poolSize, boolean migrate,
-    Duration writeTimeout) {
+    Duration writeTimeout, Path credentialsDir) {
+
+  public StoreConfig(String host, int port, String database, String user, String password, int poolSize,
+      boolean migrate, Duration writeTimeout) {
+    this(host, port, database, user, password, poolSize, migrate, writeTimeout, null);
+  }
 
   public StoreConfig {
     Objects.requireNonNull(host, "host");
@@ -51,12 +60,18 @@ public record StoreConfig(
         poolSize, migrate, writeTimeout);
   }
 
+  /** The same store, with credentials read from a mounted Secret directory (null: as configured). */
+  public StoreConfig withCredentialsDir(Path dir) {
+    return new StoreConfig(host, port, database, user, password, poolSize, migrate, writeTimeout, dir);
+  }
+
   private static String redact(String url) {
     return url.replaceAll("//([^:@/]+):[^@/]*@", "//$1:***@");
   }
 
   @Override
   public String toString() {
-    return "postgresql://" + user + "@" + host + ":" + port + "/" + database;
+    String who = credentialsDir == null ? user : "<" + credentialsDir.resolve(MountedCredentials.USERNAME) + ">";
+    return "postgresql://" + who + "@" + host + ":" + port + "/" + database;
   }
 }

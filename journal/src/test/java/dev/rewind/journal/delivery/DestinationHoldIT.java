@@ -39,7 +39,7 @@ class DestinationHoldIT {
             eventId: {header: Idempotency-Key}
           """.formatted(sink.url("/orders")));
       String destination = BreakerStateMachine.key(route.destination());
-      BreakerStore breakers = new BreakerStore(store.store.pool());
+      BreakerStore breakers = new BreakerStore(store.store.pool(), route.namespace());
       assertThat(breakers.hold(destination, "no ready endpoints for Service shop/service-b").await().atMost(WAIT))
           .as("hold written").isTrue();
       assertThat(breakers.hold(destination, "no ready endpoints for Service shop/service-b").await().atMost(WAIT))
@@ -75,7 +75,7 @@ class DestinationHoldIT {
   @Test
   void releasingADestinationNeverHeldWritesNothing() {
     try (TestStore store = TestStore.create()) {
-      BreakerStore breakers = new BreakerStore(store.store.pool());
+      BreakerStore breakers = new BreakerStore(store.store.pool(), "default");
       assertThat(breakers.hold("http://nowhere:80", null).await().atMost(WAIT)).isFalse();
       assertThat(store.count("SELECT count(*) FROM rewind.breakers")).isZero();
     }

@@ -125,9 +125,9 @@ public final class JournalSeed {
           + " THEN now() - ($5::bigint * interval '1 millisecond') END"
           + " WHERE id = ANY($1) RETURNING id", array, state.wireName(), attempts, lastOutcome,
           completedAgo.toMillis());
-      store.column("INSERT INTO rewind.attempts (event_id, number, trigger, worker, destination, started_at,"
-          + " duration_ms, status_code, outcome)"
-          + " SELECT e.id, n, CASE WHEN n = 1 THEN 'initial' ELSE 'retry' END, 'seed', e.url, e.received_at, 1,"
+      store.column("INSERT INTO rewind.attempts (event_id, namespace, number, trigger, worker, destination,"
+          + " started_at, duration_ms, status_code, outcome)"
+          + " SELECT e.id, e.namespace, n, CASE WHEN n = 1 THEN 'initial' ELSE 'retry' END, 'seed', e.url, e.received_at, 1,"
           + " CASE WHEN n = $3::int THEN $4::int ELSE 503 END, CASE WHEN n = $3::int THEN $2::text ELSE '503' END"
           + " FROM rewind.events e, generate_series(1, $3::int) AS n WHERE e.id = ANY($1) RETURNING event_id",
           array, lastOutcome == null ? "connect-failure" : lastOutcome, attempts, code);

@@ -24,7 +24,7 @@ class BreakerTokensIT {
   @BeforeAll
   static void start() {
     store = TestStore.create();
-    breakers = store.events.breakers();
+    breakers = store.events.breakers("default");
   }
 
   @AfterAll
@@ -33,8 +33,8 @@ class BreakerTokensIT {
   }
 
   private static void draining(String destination, String drainNext) {
-    store.column("INSERT INTO rewind.breakers (destination, state, drain_next) VALUES ($1, 'draining', "
-        + drainNext + ") ON CONFLICT (destination) DO UPDATE SET state = 'draining', drain_next = EXCLUDED.drain_next"
+    store.column("INSERT INTO rewind.breakers (namespace, destination, state, drain_next) VALUES ('default', $1,"
+        + " 'draining', " + drainNext + ") ON CONFLICT (namespace, destination) DO UPDATE SET state = 'draining', drain_next = EXCLUDED.drain_next"
         + " RETURNING destination", destination);
   }
 
@@ -70,7 +70,8 @@ class BreakerTokensIT {
     String d = "http://early:80";
     draining(d, "now() + interval '1 hour'");
     assertThat(tokens(d, 5, 10, 1)).isZero();
-    store.column("INSERT INTO rewind.breakers (destination, state) VALUES ('http://open:80', 'open')"
+    store.column("INSERT INTO rewind.breakers (namespace, destination, state) VALUES ('default', 'http://open:80',"
+        + " 'open')"
         + " RETURNING destination");
     assertThat(tokens("http://open:80", 5, 10, 1)).isZero();
     assertThat(tokens("http://no-row:80", 5, 10, 1)).isZero();

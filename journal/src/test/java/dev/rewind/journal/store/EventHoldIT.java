@@ -60,8 +60,8 @@ class EventHoldIT {
     assertThat(p.describe()).startsWith("route paused since ").endsWith("goes out once the route is unpaused");
     assertThat(hold(waiting)).as("nothing holds it yet: its breaker is closed").isNull();
 
-    store.column("INSERT INTO rewind.breakers (destination, state, opened_at, last_failure) VALUES"
-        + " ('https://partner.example.com:443', 'open', '2026-12-06T10:00:00Z', '503') RETURNING state");
+    store.column("INSERT INTO rewind.breakers (namespace, destination, state, opened_at, last_failure) VALUES"
+        + " ('holds', 'https://partner.example.com:443', 'open', '2026-12-06T10:00:00Z', '503') RETURNING state");
     EventHold open = hold(waiting);
     assertThat(open.kind()).isEqualTo("open");
     assertThat(open.describe()).isEqualTo("circuit breaker of https://partner.example.com:443 open since"

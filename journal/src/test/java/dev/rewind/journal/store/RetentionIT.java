@@ -36,8 +36,8 @@ class RetentionIT {
     store.column("INSERT INTO rewind.replay_items (replay_id, event_id, state) SELECT r.id, e.id, 'pending'"
         + " FROM rewind.replays r, rewind.events e WHERE r.name = 'running' AND e.event_id = 'held-dead'"
         + " RETURNING event_id");
-    store.column("INSERT INTO rewind.attempts (event_id, number, trigger, worker, destination, started_at,"
-        + " duration_ms, outcome) SELECT id, 1, 'initial', 'w', 'http://x/', now(), 1, '503' FROM rewind.events"
+    store.column("INSERT INTO rewind.attempts (event_id, namespace, number, trigger, worker, destination,"
+        + " started_at, duration_ms, outcome) SELECT id, namespace, 1, 'initial', 'w', 'http://x/', now(), 1, '503' FROM rewind.events"
         + " WHERE event_id = 'old-dead' RETURNING number");
 
     long deleted = Retention.DEFAULT.apply(store.store.pool()).await().atMost(Duration.ofSeconds(30));

@@ -46,6 +46,36 @@ public final class EmbeddedPostgres {
     return server().getPort();
   }
 
+  private static boolean passwordsRequired;
+
+  /**
+   * Makes every role but the superuser log in with its password (SCRAM) over TCP: embedded PostgreSQL trusts
+   * every local connection, and a test of per-namespace credentials must see a wrong password refused. The
+   * superuser stays trusted, so the other tests of this JVM are unaffected.
+   */
+  public static synchronized void requirePasswords() {
+    if (passwordsRequired) {
+      return;
+    }
+    try (Connection c = server().getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+      java.sql.ResultSet rs = s.executeQuery("SHOW hba_file");
+      rs.next();
+      java.nio.file.Files.writeString(java.nio.file.Path.of(rs.getString(1)), String.join("\n",
+          "local all postgres trust",
+          "host all postgres 127.0.0.1/32 trust",
+          "host all postgres ::1/128 trust",
+          "local all all scram-sha-256",
+          "host all all 127.0.0.1/32 scram-sha-256",
+          "host all all ::1/128 scram-sha-256", ""));
+      s.execute("SELECT pg_reload_conf()");
+      passwordsRequired = true;
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot require passwords", e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** Creates an empty database and returns its name. */
   public static String newDatabase() {
     String name = "t_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12).toLowerCase(Locale.ROOT);

@@ -29,6 +29,8 @@ public interface OperatorConfig {
 
   Health health();
 
+  Tenants tenants();
+
   /** The journal store the resolved routes are published to. */
   interface Store {
 
@@ -234,5 +236,28 @@ public interface OperatorConfig {
      */
     @WithDefault("false")
     boolean endpointHolds();
+  }
+
+  /**
+   * Tenant isolation in the store ({@code rewind.tenants.*}, docs/tenant-isolation.md): each namespace with a Route
+   * or a captured pod gets a database role of its own, which row-level security limits to its namespace's rows,
+   * and its credentials in the Secret the injector mounts ({@code rewind.injector.store.password-secret}).
+   */
+  interface Tenants {
+
+    /**
+     * Manage namespace roles and their Secrets. Needs a store user with CREATEROLE. Off: the operator creates no
+     * roles and no Secrets; provide the Secret yourself (e.g. the chart's shared password), whose user then
+     * must pass the policies (the schema owner, or a member of rewind_operator or of a namespace role).
+     */
+    @WithDefault("true")
+    boolean enabled();
+
+    /**
+     * How often the leader looks for namespaces that gained or lost their last Rewind object, and for Secrets
+     * asking for a rotation ({@code rewind.dev/rotate}).
+     */
+    @WithDefault("10s")
+    Duration interval();
   }
 }

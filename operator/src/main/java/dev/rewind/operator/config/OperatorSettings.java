@@ -23,6 +23,7 @@ import java.util.Set;
  * @param retention how the leader deletes expired events from the journal, or null when it does not
  * @param takeover how the leader delivers the events no sidecar delivers, or null when it does not
  * @param health how the leader reads route health, or null when it does not
+ * @param tenants how the leader manages namespace roles and their Secrets, or null when it does not
  */
 public record OperatorSettings(
     Set<String> namespaces,
@@ -33,7 +34,35 @@ public record OperatorSettings(
     Replay replay,
     RetentionSchedule retention,
     Takeover takeover,
-    Health health) {
+    Health health,
+    Tenants tenants) {
+
+  /** Without tenant roles (tests of other parts). */
+  public OperatorSettings(Set<String> namespaces, List<String> extraBlockedCidrs, Duration resyncInterval,
+      Duration shutdownTimeout, LeaderElection leaderElection, Replay replay, RetentionSchedule retention,
+      Takeover takeover, Health health) {
+    this(namespaces, extraBlockedCidrs, resyncInterval, shutdownTimeout, leaderElection, replay, retention,
+        takeover, health, null);
+  }
+
+  /**
+   * @param interval how often the leader compares namespaces in use with the roles and Secrets there are
+   * @param secretName the Secret, in each namespace, with the role's {@code username} and {@code password}: the
+   *     one the injector mounts
+   */
+  public record Tenants(Duration interval, String secretName) {
+    public Tenants {
+      Replay.positive("rewind.tenants.interval", interval);
+      Objects.requireNonNull(secretName, "secretName");
+    }
+  }
+
+  /** The same settings, with the Secret name the injector mounts. */
+  public OperatorSettings withTenantSecret(String secretName) {
+    return tenants == null ? this : new OperatorSettings(namespaces, extraBlockedCidrs, resyncInterval,
+        shutdownTimeout, leaderElection, replay, retention, takeover, health,
+        new Tenants(tenants.interval(), secretName));
+  }
 
   /**
    * @param interval how often the leader reads every route's health
@@ -197,7 +226,8 @@ public record OperatorSettings(
             ? new Takeover(config.takeover().after(), config.takeover().concurrency()) : null,
         config.health().enabled()
             ? new Health(config.health().interval(), config.health().window(), config.health().backlogAge(),
-                config.health().flowInterval(), config.health().endpointHolds()) : null);
+                config.health().flowInterval(), config.health().endpointHolds()) : null,
+        config.tenants().enabled() ? new Tenants(config.tenants().interval(), "rewind-store") : null);
   }
 
   private static RetentionSchedule retention(OperatorConfig.Retention r) {

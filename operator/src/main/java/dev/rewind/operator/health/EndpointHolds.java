@@ -1,7 +1,7 @@
 package dev.rewind.operator.health;
 
 import dev.rewind.journal.delivery.BreakerStateMachine;
-import dev.rewind.journal.store.BreakerStore;
+import dev.rewind.journal.store.DestinationHolds;
 import dev.rewind.operator.model.ServiceHost;
 import dev.rewind.operator.reconciler.RouteDestinations;
 import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
@@ -32,7 +32,7 @@ import org.jboss.logging.Logger;
  * carries a {@code hold_reason}, which holds its events in every sidecar (and the operator's takeover) without
  * spending an attempt; a ready endpoint clears it, and the events flow again.
  *
- * <p>Every store write is one conditional statement ({@link BreakerStore#hold}), made only when the wanted reason
+ * <p>Every store write is one conditional statement ({@link DestinationHolds#hold}), made only when the wanted reason
  * differs from the one last written; all work runs on one thread, so the writes of one destination never cross.
  * The periodic {@link #refresh} (the leader's task) writes every hold anew, repairing drift and failed writes, and
  * releases the holds of destinations no Route names any more.
@@ -44,20 +44,28 @@ public final class EndpointHolds implements RouteDestinations {
 
   private record Target(ServiceHost service, String destination) {}
 
+  /** A destination as held for one namespace's Routes: breakers, and so holds, are per namespace. */
+  private record Held(String namespace, String destination) {
+    @Override
+    public String toString() {
+      return destination + " (namespace " + namespace + ")";
+    }
+  }
+
   private final KubernetesClient client;
-  private final BreakerStore store;
+  private final DestinationHolds store;
   private final Duration timeout;
   /** namespace/route → what it delivers to, for Routes naming a Service. */
   private final Map<String, Target> routes = new HashMap<>();
   /** Touched on the worker thread only. */
   private final Map<ServiceHost, SharedIndexInformer<EndpointSlice>> informers = new HashMap<>();
-  /** Destination → the reason last written ("" for released); on the worker thread only. */
-  private final Map<String, String> written = new HashMap<>();
+  /** Held destination → the reason last written ("" for released); on the worker thread only. */
+  private final Map<Held, String> written = new HashMap<>();
   private ScheduledExecutorService worker;
   private boolean firstRun;
 
   /** @param timeout longest one store write may take */
-  public EndpointHolds(KubernetesClient client, BreakerStore store, Duration timeout) {
+  public EndpointHolds(KubernetesClient client, DestinationHolds store, Duration timeout) {
     this.client = client;
     this.store = store;
     this.timeout = timeout;
@@ -168,9 +176,10 @@ public final class EndpointHolds implements RouteDestinations {
 
   /** On the worker thread: watches exactly the named Services, and writes the holds that changed. */
   private void sync(boolean releaseStale) {
-    Map<String, ServiceHost> destinations = new HashMap<>();
+    Map<Held, ServiceHost> destinations = new HashMap<>();
     synchronized (this) {
-      routes.values().forEach(t -> destinations.put(t.destination(), t.service()));
+      routes.forEach((route, t) -> destinations.put(
+          new Held(route.substring(0, route.indexOf('/')), t.destination()), t.service()));
     }
     Set<ServiceHost> services = new HashSet<>(destinations.values());
     informers.keySet().removeIf(s -> {
@@ -193,7 +202,7 @@ public final class EndpointHolds implements RouteDestinations {
         }
       }
     }
-    Map<String, String> wanted = new HashMap<>();
+    Map<Held, String> wanted = new HashMap<>();
     destinations.forEach((d, s) -> {
       SharedIndexInformer<EndpointSlice> informer = informers.get(s);
       if (informer != null) {
@@ -206,7 +215,7 @@ public final class EndpointHolds implements RouteDestinations {
     if (releaseStale) {
       failed |= !releaseStale(destinations.keySet(), wanted);
     }
-    for (Map.Entry<String, String> e : wanted.entrySet()) {
+    for (Map.Entry<Held, String> e : wanted.entrySet()) {
       failed |= !write(e.getKey(), e.getValue());
     }
     written.keySet().removeIf(d -> !destinations.containsKey(d) && "".equals(written.get(d)));
@@ -216,12 +225,13 @@ public final class EndpointHolds implements RouteDestinations {
   }
 
   /** Holds this operator set earlier (another leader, another run) on destinations no Route names now. */
-  private boolean releaseStale(Set<String> named, Map<String, String> wanted) {
+  private boolean releaseStale(Set<Held> named, Map<Held, String> wanted) {
     try {
-      store.all().await().atMost(timeout).stream()
-          .filter(row -> row.holdReason() != null && row.holdReason().startsWith(ServiceHost.HOLD_PREFIX))
-          .filter(row -> !named.contains(row.destination()))
-          .forEach(row -> wanted.put(row.destination(), ""));
+      store.held().await().atMost(timeout).stream()
+          .filter(row -> row.reason().startsWith(ServiceHost.HOLD_PREFIX))
+          .map(row -> new Held(row.namespace(), row.destination()))
+          .filter(held -> !named.contains(held))
+          .forEach(held -> wanted.put(held, ""));
       return true;
     } catch (RuntimeException e) {
       LOG.warnf("Could not read the breakers to release stale holds: %s", e.getMessage());
@@ -229,12 +239,13 @@ public final class EndpointHolds implements RouteDestinations {
     }
   }
 
-  private boolean write(String destination, String reason) {
+  private boolean write(Held destination, String reason) {
     if (reason.equals(written.get(destination))) {
       return true;
     }
     try {
-      boolean changed = store.hold(destination, reason.isEmpty() ? null : reason).await().atMost(timeout);
+      boolean changed = store.hold(destination.namespace(), destination.destination(),
+          reason.isEmpty() ? null : reason).await().atMost(timeout);
       written.put(destination, reason);
       if (changed) {
         if (reason.isEmpty()) {

@@ -6,6 +6,7 @@ import dev.rewind.operator.config.EnvironmentKeys;
 import dev.rewind.operator.config.OperatorConfig;
 import dev.rewind.operator.config.OperatorSettings;
 import dev.rewind.operator.config.StoreSettings;
+import dev.rewind.operator.webhook.InjectorConfig;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetricsV2;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -30,12 +31,15 @@ public class OperatorLifecycle {
   private final KubernetesClient client;
   private final Vertx vertx;
   private final OperatorConfig config;
+  private final InjectorConfig injector;
   private final MeterRegistry meters;
   private Store store;
   private RewindOperator operator;
 
-  public OperatorLifecycle(KubernetesClient client, Vertx vertx, OperatorConfig config, MeterRegistry meters) {
+  public OperatorLifecycle(KubernetesClient client, Vertx vertx, OperatorConfig config, InjectorConfig injector,
+      MeterRegistry meters) {
     this.client = client;
+    this.injector = injector;
     this.vertx = vertx;
     this.config = config;
     this.meters = meters;
@@ -43,7 +47,8 @@ public class OperatorLifecycle {
 
   void start(@Observes StartupEvent event) {
     EnvironmentKeys.check(System.getenv());
-    OperatorSettings settings = OperatorSettings.from(config);
+    // Namespace credentials go into the Secret the injector mounts into every sidecar.
+    OperatorSettings settings = OperatorSettings.from(config).withTenantSecret(injector.store().passwordSecret());
     StoreConfig storeConfig = StoreSettings.from(config.store(), System.getenv());
     LOG.infof("Publishing routes to, and replaying from, the journal store %s", storeConfig);
     store = new Store(vertx, storeConfig);

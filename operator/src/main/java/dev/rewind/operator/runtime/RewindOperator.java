@@ -6,8 +6,9 @@ import dev.rewind.journal.delivery.HttpDeliverer;
 import dev.rewind.journal.flow.FlowQuery;
 import dev.rewind.journal.health.RouteHealthQuery;
 import dev.rewind.journal.route.RouteResolver;
-import dev.rewind.journal.store.BreakerStore;
+import dev.rewind.journal.store.DestinationHolds;
 import dev.rewind.journal.store.Store;
+import dev.rewind.journal.tenant.TenantRoles;
 import dev.rewind.operator.config.OperatorSettings;
 import dev.rewind.operator.health.EndpointHolds;
 import dev.rewind.operator.health.FlowMetrics;
@@ -24,6 +25,7 @@ import dev.rewind.operator.replay.ApiSecretSource;
 import dev.rewind.operator.replay.ReplayRuntime;
 import dev.rewind.operator.store.RouteStore;
 import dev.rewind.operator.takeover.Takeover;
+import dev.rewind.operator.tenant.TenantCredentials;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
@@ -122,12 +124,18 @@ public final class RewindOperator {
         : new RouteHealthBoard(settings.health().backlogAge());
     this.operator = new Operator(o -> configure(o, client, metrics));
     EndpointHolds holds = journal == null || settings.health() == null || !settings.health().endpointHolds() ? null
-        : new EndpointHolds(client, new BreakerStore(journal.pool()), journal.writeTimeout());
+        : new EndpointHolds(client, new DestinationHolds(journal.pool()), journal.writeTimeout());
     RouteReconciler routeReconciler = new RouteReconciler(new RouteResolver(settings.addressPolicy()), routes,
         clock, health, settings.replay().workerId(), holds == null ? RouteDestinations.NONE : holds);
     if (holds != null) {
       // Each run writes every hold anew (drift, failed writes); changes of EndpointSlices are written at once.
       leaderTasks.add(new LeaderTask("endpoint-holds", holds::refresh, settings.resyncInterval(), holds::stop));
+    }
+    if (journal != null && settings.tenants() != null) {
+      OperatorSettings.Tenants t = settings.tenants();
+      TenantCredentials tenants = new TenantCredentials(client, new TenantRoles(journal.pool()),
+          settings.namespaces(), t.secretName(), journal.writeTimeout());
+      leaderTasks.add(new LeaderTask("tenant-credentials", tenants::refresh, t.interval()));
     }
     reconcilers(routeReconciler, journal).forEach(this::register);
     if (health != null) {

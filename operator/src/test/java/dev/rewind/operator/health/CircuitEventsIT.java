@@ -75,8 +75,8 @@ class CircuitEventsIT {
         assertThat(event(admin, ns, "paused-orders", HealthVerdict.PAUSED).getType()).isEqualTo("Normal");
 
         // The partner's breaker opens (as a sidecar's worker opens it): CircuitOpen, a Warning.
-        journal.column("INSERT INTO rewind.breakers (destination, state, opened_at, open_for_ms, last_failure)"
-            + " VALUES ($1, 'open', now(), 30000, '503')", partner);
+        journal.column("INSERT INTO rewind.breakers (namespace, destination, state, opened_at, open_for_ms,"
+            + " last_failure) VALUES ($2, $1, 'open', now(), 30000, '503')", partner, ns);
         await().atMost(WAIT).until(() -> reason(routes.withName("partner-orders").get())
             .equals(Optional.of(HealthVerdict.CIRCUIT_OPEN)));
         assertThat(routes.withName("partner-orders").get().getStatus().getDelivery().getHeld()).isEqualTo(4);

@@ -350,9 +350,9 @@ class QueryApiIT {
 
   @Test
   void anEventThatWaitsSaysWhatHoldsIt() throws IOException {
-    journal.column("INSERT INTO rewind.breakers (destination, state, hold_reason) VALUES"
-        + " ('http://billing.billing.svc:8080', 'closed', 'no ready endpoints for Service billing/billing')"
-        + " RETURNING destination");
+    journal.column("INSERT INTO rewind.breakers (namespace, destination, state, hold_reason) VALUES"
+        + " ($1, 'http://billing.billing.svc:8080', 'closed', 'no ready endpoints for Service billing/billing')"
+        + " RETURNING destination", shop);
     try {
       JsonNode hold = JSON.readTree(kubectl(viewer, "get", EVENTS, pending.toString(), "-n", shop, "-o", "json")
           .assertSuccess().stdout()).path("status").path("hold");
@@ -414,11 +414,12 @@ class QueryApiIT {
   }
 
   private static void attempt(UUID event, int number, String trigger, int code, String outcome, String answer) {
-    journal.column("INSERT INTO rewind.attempts (event_id, number, trigger, worker, destination, started_at,"
-        + " duration_ms, status_code, error_class, error, outcome, response_headers, response_body)"
-        + " VALUES ($1, $2, $3, 'erp-7d9f4-x2x8q', 'http://billing.billing.svc:8080/orders', now(), 12.5, $4,"
+    journal.column("INSERT INTO rewind.attempts (event_id, namespace, number, trigger, worker, destination,"
+        + " started_at, duration_ms, status_code, error_class, error, outcome, response_headers, response_body)"
+        + " SELECT $1, (SELECT namespace FROM rewind.events WHERE id = $1), $2, $3, 'erp-7d9f4-x2x8q',"
+        + " 'http://billing.billing.svc:8080/orders', now(), 12.5, $4,"
         + " CASE WHEN $4 >= 400 THEN 'http' END, CASE WHEN $4 >= 400 THEN 'HTTP ' || $4 END, $5,"
-        + " '[[\"Content-Type\",\"text/plain\"]]', convert_to($6, 'UTF8')) RETURNING number",
+        + " '[[\"Content-Type\",\"text/plain\"]]', convert_to($6, 'UTF8') RETURNING number",
         event, number, trigger, code, outcome, answer);
   }
 

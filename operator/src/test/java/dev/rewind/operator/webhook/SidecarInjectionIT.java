@@ -96,8 +96,9 @@ class SidecarInjectionIT {
     assertThat(env(sidecar(stored), "REWIND_WORKLOAD")).isEqualTo("orders");
     assertThat(env(sidecar(stored), "REWIND_ROUTES")).isEqualTo("orders-to-service-b");
     assertThat(env(sidecar(stored), "REWIND_MODE")).isEqualTo("cluster");
-    assertThat(sidecar(stored).getEnv()).filteredOn(e -> e.getName().equals("REWIND_STORE_PASSWORD")).singleElement()
-        .satisfies(e -> assertThat(e.getValueFrom().getSecretKeyRef().getName()).isEqualTo("rewind-store"));
+    assertThat(env(sidecar(stored), "REWIND_STORE_CREDENTIALS_DIR")).isEqualTo("/var/run/rewind/store");
+    assertThat(stored.getSpec().getVolumes()).filteredOn(v -> v.getName().equals("rewind-store-credentials"))
+        .singleElement().satisfies(v -> assertThat(v.getSecret().getSecretName()).isEqualTo("rewind-store"));
     assertThat(env(container(stored, "orders"), "HTTP_PROXY")).isEqualTo("http://127.0.0.1:4471");
     assertThat(env(container(stored, "orders"), "REWIND_URL")).isEqualTo("http://127.0.0.1:4470");
     assertThat(env(container(stored, "orders"), "LOG_LEVEL")).as("the user's env stays").isEqualTo("info");

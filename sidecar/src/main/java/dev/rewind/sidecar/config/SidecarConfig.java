@@ -81,6 +81,13 @@ public interface SidecarConfig {
     /** The store password; set it from a Secret through the environment (REWIND_STORE_PASSWORD). */
     Optional<String> password();
 
+    /**
+     * A mounted Secret directory with the keys {@code password} and, optionally, {@code username} (else the URL's
+     * user). Read for every new store connection, so a rotated password takes effect without a restart; set by
+     * the injector to the namespace's {@code rewind-store} Secret. Takes precedence over {@code password}.
+     */
+    Optional<String> credentialsDir();
+
     @WithDefault("8")
     int poolSize();
 

@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
@@ -24,7 +25,8 @@ public final class StoreRouteSource implements RouteSource {
 
   private final RouteCatalog catalog;
   private final Vertx vertx;
-  private final PgConnectOptions connectOptions;
+  /** Read anew for every (re)connection: credentials from a mounted Secret may have been rotated since. */
+  private final Supplier<PgConnectOptions> connectOptions;
   private final String namespace;
   private final String workload;
   private final RouteTable table;
@@ -32,10 +34,13 @@ public final class StoreRouteSource implements RouteSource {
   private final AtomicBoolean reloading = new AtomicBoolean();
   private final AtomicBoolean again = new AtomicBoolean();
   private PgSubscriber subscriber;
+  private int failedConnects;
+  private volatile boolean closed;
   private long timer = -1;
   private volatile boolean healthy;
 
-  public StoreRouteSource(RouteCatalog catalog, Vertx vertx, PgConnectOptions connectOptions, String namespace,
+  public StoreRouteSource(RouteCatalog catalog, Vertx vertx, Supplier<PgConnectOptions> connectOptions,
+      String namespace,
       String workload, RouteTable table, java.util.function.Predicate<String> served) {
     this.selected = served;
     this.catalog = catalog;
@@ -49,10 +54,39 @@ public final class StoreRouteSource implements RouteSource {
   @Override
   public void start() {
     apply(catalog.load(namespace).await().atMost(Duration.ofSeconds(30)));
-    subscriber = RouteCatalog.listen(vertx, connectOptions, namespace, this::reload);
-    RouteCatalog.connect(subscriber, e -> LOG.warnf("Route notifications unavailable (%s); reloading every 30 s",
-        e.getMessage()));
+    subscribe();
     timer = vertx.setPeriodic(30_000, id -> reload());
+  }
+
+  /**
+   * A listening session with the credentials of the moment. It does not reconnect by itself, since it would log in
+   * again with the password it was made with, which a rotation may have changed: when it ends, a new one is made,
+   * after 1 s, then backing off to 30 s while logins fail (each a failed login in the store's log).
+   */
+  private synchronized void subscribe() {
+    if (closed) {
+      return;
+    }
+    AtomicBoolean ended = new AtomicBoolean();
+    Runnable again = () -> {
+      if (ended.compareAndSet(false, true) && !closed) {
+        long delay = Math.min(30_000L, 1000L << Math.min(failedConnects, 5));
+        vertx.setTimer(delay, id -> subscribe());
+      }
+    };
+    PgSubscriber next = RouteCatalog.listen(vertx, connectOptions.get(), namespace, this::reload);
+    next.reconnectPolicy(retries -> -1L);
+    next.closeHandler(() -> {
+      LOG.debug("Route notifications disconnected; connecting again");
+      again.run();
+    });
+    subscriber = next;
+    next.connect().subscribe().with(v -> failedConnects = 0, e -> {
+      if (failedConnects++ == 0) {
+        LOG.warnf("Route notifications unavailable (%s); reloading every 30 s until they are back", e.getMessage());
+      }
+      again.run();
+    });
   }
 
   /** Coalesces bursts of notifications into at most one reload in flight plus one queued. */
@@ -105,8 +139,13 @@ public final class StoreRouteSource implements RouteSource {
     if (timer != -1) {
       vertx.cancelTimer(timer);
     }
-    if (subscriber != null) {
-      subscriber.close().await().atMost(Duration.ofSeconds(5));
+    PgSubscriber last;
+    synchronized (this) {
+      closed = true;
+      last = subscriber;
+    }
+    if (last != null) {
+      last.close().await().atMost(Duration.ofSeconds(5));
     }
   }
 }

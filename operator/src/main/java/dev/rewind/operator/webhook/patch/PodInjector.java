@@ -81,7 +81,8 @@ public final class PodInjector {
     notes.addAll(resources.problems());
 
     Set<String> volumeNames = names(spec.getVolumes());
-    SidecarVolumes.Plan volumes = SidecarVolumes.plan(annotations.signingSecrets(), volumeNames);
+    SidecarVolumes.Plan volumes = SidecarVolumes.plan(template.storePasswordSecret(), template.storePasswordKey(),
+        annotations.signingSecrets(), volumeNames);
     notes.addAll(volumes.notes());
     List<Volume> allVolumes = new ArrayList<>(spec.getVolumes() == null ? List.of() : spec.getVolumes());
     allVolumes.addAll(volumes.volumesToAdd());

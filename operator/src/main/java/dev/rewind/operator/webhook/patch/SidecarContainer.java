@@ -28,6 +28,7 @@ final class SidecarContainer {
   static final String HEALTH_PORT_NAME = "rewind-health";
   static final String SECRETS_DIR = "/var/run/rewind/secrets";
   static final String PODINFO_DIR = "/var/run/rewind/podinfo";
+  static final String STORE_DIR = "/var/run/rewind/store";
 
   private SidecarContainer() {}
 
@@ -77,9 +78,9 @@ final class SidecarContainer {
       env.add(value("REWIND_ROUTES", String.join(",", pod.routes())));
     }
     env.add(value("REWIND_STORE_URL", template.storeUrl()));
-    env.add(new EnvVarBuilder().withName("REWIND_STORE_PASSWORD").withNewValueFrom().withNewSecretKeyRef()
-        .withName(template.storePasswordSecret()).withKey(template.storePasswordKey()).endSecretKeyRef()
-        .endValueFrom().build());
+    // The namespace's user and password, from its Secret mounted as files (SidecarVolumes): read for every new
+    // connection, so a rotated password reaches the sidecar without a restart.
+    env.add(value("REWIND_STORE_CREDENTIALS_DIR", STORE_DIR));
     // The operator migrates the journal schema; sidecars only check its version (and need no DDL rights).
     env.add(value("REWIND_STORE_MIGRATE", "false"));
     SidecarTemplate.Ports ports = template.ports();

@@ -13,7 +13,7 @@ import java.util.Set;
 
 /**
  * The volumes the sidecar mounts: {@code /tmp} (its root filesystem is read-only), the pod's labels through the
- * downward API, and one Secret volume per signing secret at {@code /var/run/rewind/secrets/<name>}, the layout the
+ * downward API, the namespace's store credentials, and one Secret volume per signing secret at {@code /var/run/rewind/secrets/<name>}, the layout the
  * sidecar reads ({@code <dir>/<secret>/<key>}).
  *
  * <p>Signing Secrets are {@code optional}: a Secret created after the pod, or never, must not keep the pod from
@@ -28,6 +28,7 @@ final class SidecarVolumes {
   static final String TMP = "rewind-tmp";
   static final String PODINFO = "rewind-podinfo";
   static final String SECRET_PREFIX = "rewind-secret-";
+  static final String STORE = "rewind-store-credentials";
 
   private SidecarVolumes() {}
 
@@ -36,7 +37,8 @@ final class SidecarVolumes {
   /** What to add to the pod (only volumes it lacks) and what to mount in the sidecar. */
   record Plan(List<Volume> volumesToAdd, List<Mount> mounts, List<String> notes) {}
 
-  static Plan plan(List<String> signingSecrets, Set<String> existingVolumeNames) {
+  static Plan plan(String storeSecret, String storeKey, List<String> signingSecrets,
+      Set<String> existingVolumeNames) {
     List<Volume> wanted = new ArrayList<>();
     List<Mount> mounts = new ArrayList<>();
     wanted.add(new VolumeBuilder().withName(TMP).withNewEmptyDir().withSizeLimit(new Quantity("64Mi")).endEmptyDir()
@@ -46,6 +48,8 @@ final class SidecarVolumes {
         .addNewItem().withPath("labels").withNewFieldRef().withFieldPath("metadata.labels").endFieldRef().endItem()
         .endDownwardAPI().build());
     mounts.add(new Mount(PODINFO, SidecarContainer.PODINFO_DIR, true));
+    wanted.add(storeCredentials(storeSecret, storeKey));
+    mounts.add(new Mount(STORE, SidecarContainer.STORE_DIR, true));
     for (String secret : signingSecrets) {
       String volume = secretVolumeName(secret, wanted.stream().map(Volume::getName).toList());
       wanted.add(new VolumeBuilder().withName(volume).withNewSecret().withSecretName(secret).withOptional(true)
@@ -62,6 +66,23 @@ final class SidecarVolumes {
       }
     }
     return new Plan(toAdd, mounts, notes);
+  }
+
+  /**
+   * The namespace's store credentials as files, not environment variables: the kubelet rewrites a mounted Secret
+   * when the operator rotates the password, and the sidecar reads the files for every new connection. Not
+   * optional: without credentials the sidecar cannot journal, so the pod waits for the Secret (the operator creates
+   * it for the namespace's first Route or captured pod). The whole Secret ({@code username} and {@code password})
+   * under the default key; only the password, as {@code password}, under another key (a Secret the
+   * platform team made, with one shared user).
+   */
+  private static Volume storeCredentials(String secret, String key) {
+    VolumeBuilder volume = new VolumeBuilder().withName(STORE);
+    if ("password".equals(key)) {
+      return volume.withNewSecret().withSecretName(secret).endSecret().build();
+    }
+    return volume.withNewSecret().withSecretName(secret)
+        .addNewItem().withKey(key).withPath("password").endItem().endSecret().build();
   }
 
   /**

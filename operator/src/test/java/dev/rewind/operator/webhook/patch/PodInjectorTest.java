@@ -138,12 +138,21 @@ class PodInjectorTest {
               assertThat(r.app().getSecurityContext()).as("the app container is not touched")
                   .isEqualTo(PodFixtures.restrictedApp("app").getSecurityContext());
             }),
-        new Case("the store password comes from a Secret of the pod's namespace, never inline",
+        new Case("the store credentials come from a Secret of the pod's namespace, mounted so rotation reaches it",
             capturedPod("orders").build(), Injection.Outcome.INJECTED, r -> {
-              EnvVar password = envVar(r.sidecar(), "REWIND_STORE_PASSWORD").orElseThrow();
-              assertThat(password.getValue()).isNull();
-              assertThat(password.getValueFrom().getSecretKeyRef().getName()).isEqualTo("rewind-store");
-              assertThat(password.getValueFrom().getSecretKeyRef().getKey()).isEqualTo("password");
+              assertThat(envVar(r.sidecar(), "REWIND_STORE_PASSWORD")).as("never an environment variable").isEmpty();
+              assertThat(envVar(r.sidecar(), "REWIND_STORE_CREDENTIALS_DIR").orElseThrow().getValue())
+                  .isEqualTo("/var/run/rewind/store");
+              assertThat(volume(r.pod(), "rewind-store-credentials").getSecret().getSecretName())
+                  .isEqualTo("rewind-store");
+              assertThat(volume(r.pod(), "rewind-store-credentials").getSecret().getItems())
+                  .as("the whole Secret: username and password").isEmpty();
+              assertThat(volume(r.pod(), "rewind-store-credentials").getSecret().getOptional()).isNull();
+              assertThat(r.sidecar().getVolumeMounts()).anySatisfy(m -> {
+                assertThat(m.getName()).isEqualTo("rewind-store-credentials");
+                assertThat(m.getMountPath()).isEqualTo("/var/run/rewind/store");
+                assertThat(m.getReadOnly()).isTrue();
+              });
             }),
         new Case("every application container is wired",
             capturedPod("orders").editSpec().addToContainers(PodFixtures.restrictedApp("worker")).endSpec().build(),
