@@ -45,13 +45,13 @@ public final class KafkaFailures {
         || e instanceof RecordBatchTooLargeException) {
       return new Classified(ErrorClass.CONFIG, "kafka refused the record for topic " + topic + ": " + text);
     }
-    // Reported only when the producer gives up on metadata; a topic that does not exist (auto-create off) is
-    // decided below as the timeout the producer turns it into. Listed before RetriableException, which it is.
+    // The cluster answered that the topic does not exist (auto-create off; KafkaProducers asks after a metadata
+    // timeout): the Route names a topic nobody created. Listed before RetriableException, which it is.
     if (e instanceof UnknownTopicOrPartitionException) {
       return new Classified(ErrorClass.CONFIG, "kafka has no topic " + topic + ": " + text);
     }
-    // No acknowledgement within delivery.timeout.ms or no metadata within max.block.ms: the broker may be down,
-    // partitioned away, or (auto-create off) the topic may not exist; the message says which the producer saw.
+    // No acknowledgement within delivery.timeout.ms, or no metadata within max.block.ms and no answer to the
+    // topic check either: the broker is down or partitioned away.
     if (e instanceof TimeoutException) {
       return new Classified(ErrorClass.TIMEOUT, "kafka: " + text);
     }

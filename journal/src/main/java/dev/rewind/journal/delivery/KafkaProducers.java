@@ -8,10 +8,14 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.jboss.logging.Logger;
 
 /**
@@ -28,14 +32,27 @@ final class KafkaProducers implements AutoCloseable {
 
   private static final Logger LOG = Logger.getLogger(KafkaProducers.class);
   static final Duration DEFAULT_IDLE = Duration.ofMinutes(5);
+  /** How long the topic check after a metadata timeout may take: within an attempt's hard deadline's margin. */
+  static final Duration ADMIN_WAIT = Duration.ofSeconds(3);
 
   private static final class Entry {
     final Producer<byte[], byte[]> producer;
+    final Map<String, Object> config;
+    /** Asked only when a send found no metadata for its topic; created then, closed with the producer. */
+    Admin admin;
     int inFlight;
     long lastUsedNanos;
 
-    Entry(Producer<byte[], byte[]> producer) {
-      this.producer = producer;
+    Entry(Map<String, Object> config) {
+      this.config = config;
+      this.producer = new KafkaProducer<>(new HashMap<>(config));
+    }
+
+    void close(Duration wait) {
+      producer.close(wait);
+      if (admin != null) {
+        admin.close(wait);
+      }
     }
   }
 
@@ -71,8 +88,60 @@ final class KafkaProducers implements AutoCloseable {
         }
         return null;
       }, false).onFailure(acked::tryFail);
-      return acked.future().onComplete(done -> release(entry));
+      return acked.future().recover(error -> isMissingMetadata(error)
+              ? topicMissing(entry, record.topic()).transform(missing -> Future.failedFuture(
+                  missing.succeeded() && missing.result() ? new UnknownTopicOrPartitionException("topic "
+                      + record.topic() + " does not exist (and the cluster does not create topics on first write)")
+                      : error))
+              : Future.failedFuture(error))
+          .onComplete(done -> release(entry));
     });
+  }
+
+  /**
+   * A producer that gets no metadata for a topic says only "not present in metadata" when max.block.ms runs out,
+   * whether the cluster is unreachable or answered that the topic does not exist. The two mean opposite things
+   * (retry, or fix the Route), so the cluster is asked once, bounded: "no such topic" is an answer; anything else
+   * (no answer in time) leaves the timeout as it is.
+   */
+  private static boolean isMissingMetadata(Throwable error) {
+    return error instanceof org.apache.kafka.common.errors.TimeoutException
+        && String.valueOf(error.getMessage()).contains("not present in metadata");
+  }
+
+  private Future<Boolean> topicMissing(Entry entry, String topic) {
+    return vertx.executeBlocking(() -> {
+      Admin admin;
+      synchronized (this) {
+        if (entry.admin == null) {
+          entry.admin = Admin.create(adminConfig(entry.config));
+        }
+        admin = entry.admin;
+      }
+      try {
+        admin.describeTopics(List.of(topic)).allTopicNames().get(ADMIN_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        return false;
+      } catch (ExecutionException e) {
+        return e.getCause() instanceof UnknownTopicOrPartitionException;
+      } catch (java.util.concurrent.TimeoutException e) {
+        return false;
+      }
+    }, false);
+  }
+
+  /** The connection settings of a producer configuration, for an Admin client of the same cluster. */
+  static Map<String, Object> adminConfig(Map<String, Object> producer) {
+    Map<String, Object> admin = new HashMap<>();
+    producer.forEach((key, value) -> {
+      if (key.equals("bootstrap.servers") || key.equals("security.protocol") || key.startsWith("ssl.")
+          || key.startsWith("sasl.")) {
+        admin.put(key, value);
+      }
+    });
+    admin.put("client.id", "rewind-topic-check");
+    admin.put("request.timeout.ms", Long.toString(ADMIN_WAIT.toMillis()));
+    admin.put("default.api.timeout.ms", Long.toString(ADMIN_WAIT.toMillis()));
+    return admin;
   }
 
   /** The producer for {@code config}, created if needed (on a worker thread: construction resolves names). */
@@ -81,7 +150,7 @@ final class KafkaProducers implements AutoCloseable {
       if (closed) {
         throw new IllegalStateException("the Kafka producers are closed");
       }
-      Entry entry = producers.computeIfAbsent(config, c -> new Entry(new KafkaProducer<>(new HashMap<>(c))));
+      Entry entry = producers.computeIfAbsent(config, Entry::new);
       entry.inFlight++;
       entry.lastUsedNanos = System.nanoTime();
       return entry;
@@ -94,20 +163,20 @@ final class KafkaProducers implements AutoCloseable {
   }
 
   private void closeIdle() {
-    List<Producer<byte[], byte[]>> idle = new ArrayList<>();
+    List<Entry> idle = new ArrayList<>();
     synchronized (this) {
       long now = System.nanoTime();
       producers.values().removeIf(e -> {
         boolean unused = e.inFlight == 0 && now - e.lastUsedNanos > idleNanos;
         if (unused) {
-          idle.add(e.producer);
+          idle.add(e);
         }
         return unused;
       });
     }
     if (!idle.isEmpty()) {
       vertx.executeBlocking(() -> {
-        idle.forEach(p -> p.close(Duration.ofSeconds(5)));
+        idle.forEach(e -> e.close(Duration.ofSeconds(5)));
         return null;
       }, false);
     }
@@ -120,18 +189,18 @@ final class KafkaProducers implements AutoCloseable {
   /** Closes every producer, waiting up to 5 s each for records still in flight to be acknowledged. */
   @Override
   public void close() {
-    List<Producer<byte[], byte[]>> all;
+    List<Entry> all;
     synchronized (this) {
       closed = true;
       vertx.cancelTimer(sweepTimer);
-      all = producers.values().stream().map(e -> e.producer).toList();
+      all = List.copyOf(producers.values());
       producers.clear();
     }
-    for (Producer<byte[], byte[]> p : all) {
+    for (Entry e : all) {
       try {
-        p.close(Duration.ofSeconds(5));
-      } catch (RuntimeException e) {
-        LOG.warnf("Closing a Kafka producer failed: %s", e.getMessage());
+        e.close(Duration.ofSeconds(5));
+      } catch (RuntimeException failure) {
+        LOG.warnf("Closing a Kafka producer failed: %s", failure.getMessage());
       }
     }
   }

@@ -237,6 +237,22 @@ class KafkaDeliveryIT {
   }
 
   @Test
+  void aTopicThatDoesNotExistIsNotRetriedAndTheTraceSaysSo() {
+    // The broker creates no topic on first write (KafkaBroker), and nobody created this one.
+    ResolvedRoute route = route("nowhere", "never-created", PATIENT, "");
+    worker = new Worker(store, "w-nowhere", route);
+
+    List<Appended> appended = captureOrders(route, 1, 2, "");
+    awaitState(ids(appended), "dead");
+
+    List<AttemptRecord> attempts = trace(appended.get(0).id()).attempts();
+    assertThat(attempts).hasSize(1);
+    assertThat(attempts.get(0).outcome()).isEqualTo("config-error");
+    assertThat(attempts.get(0).error()).startsWith("kafka has no topic never-created: ")
+        .contains("does not exist");
+  }
+
+  @Test
   void aMissingSecretIsReportedOnTheAttemptAndTheEventIsKeptForReplay() {
     kafka.createTopic("secured", Map.of());
     ResolvedRoute route = route("secured", "secured", PATIENT, """
