@@ -126,42 +126,38 @@ public final class KafkaDeliverer implements AutoCloseable {
 
   private record Read(KafkaClientConfig.Credentials credentials, String problem) {}
 
+  /** One Secret reference of the settings, with the field that names it. */
+  private record Ref(String field, SecretKeySelector selector) {}
+
   /** Reads the Secrets the TLS and SASL settings name; a missing one is a configuration error naming it. */
   private Future<Read> credentials(String namespace, KafkaDestination settings) {
     if (settings == null || settings.getTls() == null && settings.getSasl() == null) {
       return Future.succeededFuture(new Read(KafkaClientConfig.Credentials.NONE, null));
     }
-    List<String> fields = new ArrayList<>();
-    List<SecretKeySelector> refs = new ArrayList<>();
-    if (settings.getTls() != null) {
-      fields.addAll(List.of("tls.caSecretRef", "tls.certificateSecretRef", "tls.keySecretRef"));
-      refs.add(settings.getTls().getCaSecretRef());
-      refs.add(settings.getTls().getCertificateSecretRef());
-      refs.add(settings.getTls().getKeySecretRef());
-    } else {
-      fields.addAll(List.of("-", "-", "-"));
-      refs.add(null);
-      refs.add(null);
-      refs.add(null);
-    }
-    if (settings.getSasl() != null) {
-      fields.addAll(List.of("sasl.usernameSecretRef", "sasl.passwordSecretRef"));
-      refs.add(settings.getSasl().getUsernameSecretRef());
-      refs.add(settings.getSasl().getPasswordSecretRef());
-    }
+    // In the order of Credentials' components: CA, certificate, key, user name, password.
+    List<Ref> refs = new ArrayList<>();
+    refs.add(new Ref("tls.caSecretRef", settings.getTls() == null ? null : settings.getTls().getCaSecretRef()));
+    refs.add(new Ref("tls.certificateSecretRef", settings.getTls() == null ? null
+        : settings.getTls().getCertificateSecretRef()));
+    refs.add(new Ref("tls.keySecretRef", settings.getTls() == null ? null : settings.getTls().getKeySecretRef()));
+    refs.add(new Ref("sasl.usernameSecretRef", settings.getSasl() == null ? null
+        : settings.getSasl().getUsernameSecretRef()));
+    refs.add(new Ref("sasl.passwordSecretRef", settings.getSasl() == null ? null
+        : settings.getSasl().getPasswordSecretRef()));
     List<Future<String>> values = new ArrayList<>();
-    for (SecretKeySelector ref : refs) {
-      values.add(ref == null ? Future.succeededFuture(null) : Future.fromCompletionStage(
-          secrets.lookup(namespace, ref.getName(), key(ref)).subscribeAsCompletionStage()));
+    for (Ref ref : refs) {
+      values.add(ref.selector() == null ? Future.succeededFuture(null) : Future.fromCompletionStage(
+          secrets.lookup(namespace, ref.selector().getName(), key(ref.selector())).subscribeAsCompletionStage()));
     }
     return Future.join(values).transform(done -> {
-      String[] read = new String[5];
+      String[] read = new String[refs.size()];
       for (int i = 0; i < refs.size(); i++) {
-        SecretKeySelector ref = refs.get(i);
-        if (ref == null) {
+        SecretKeySelector selector = refs.get(i).selector();
+        if (selector == null) {
           continue;
         }
-        String name = "destination.kafka." + fields.get(i) + " (secret " + ref.getName() + "/" + key(ref) + ")";
+        String name = "destination.kafka." + refs.get(i).field() + " (secret " + selector.getName() + "/"
+            + key(selector) + ")";
         if (values.get(i).failed()) {
           return Future.succeededFuture(new Read(null, name + " could not be read: "
               + values.get(i).cause().getMessage()));

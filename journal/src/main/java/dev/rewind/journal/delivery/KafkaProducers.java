@@ -71,31 +71,31 @@ final class KafkaProducers implements AutoCloseable {
 
   /** Sends the record with the producer for {@code config}; the future fails with what the producer reported. */
   Future<RecordMetadata> send(Map<String, Object> config, ProducerRecord<byte[], byte[]> record) {
-    return vertx.<Entry>executeBlocking(() -> take(config), false).compose(entry -> {
-      Promise<RecordMetadata> acked = Promise.promise();
-      vertx.executeBlocking(() -> {
-        try {
-          entry.producer.send(record, (metadata, error) -> {
-            if (error != null) {
-              acked.tryFail(error);
-            } else {
-              acked.tryComplete(metadata);
-            }
-          });
-        } catch (RuntimeException e) {
-          // send() throws what it cannot hand to the callback (a closed producer, a serializer failure).
-          acked.tryFail(e);
+    Promise<RecordMetadata> acked = Promise.promise();
+    Entry[] used = new Entry[1];
+    vertx.executeBlocking(() -> {
+      used[0] = take(config);
+      used[0].producer.send(record, (metadata, error) -> {
+        if (error != null) {
+          acked.tryFail(error);
+        } else {
+          acked.tryComplete(metadata);
         }
-        return null;
-      }, false).onFailure(acked::tryFail);
-      return acked.future().recover(error -> isMissingMetadata(error)
-              ? topicMissing(entry, record.topic()).transform(missing -> Future.failedFuture(
-                  missing.succeeded() && missing.result() ? new UnknownTopicOrPartitionException("topic "
-                      + record.topic() + " does not exist (and the cluster does not create topics on first write)")
-                      : error))
-              : Future.failedFuture(error))
-          .onComplete(done -> release(entry));
-    });
+      });
+      return null;
+    }, false).onFailure(acked::tryFail); // what send() throws rather than hands to the callback (a closed producer)
+    return acked.future()
+        .recover(error -> used[0] != null && isMissingMetadata(error)
+            ? topicMissing(used[0], record.topic()).transform(missing -> Future.failedFuture(
+                missing.succeeded() && missing.result() ? new UnknownTopicOrPartitionException("topic "
+                    + record.topic() + " does not exist (and the cluster does not create topics on first write)")
+                    : error))
+            : Future.failedFuture(error))
+        .onComplete(done -> {
+          if (used[0] != null) {
+            release(used[0]);
+          }
+        });
   }
 
   /**
