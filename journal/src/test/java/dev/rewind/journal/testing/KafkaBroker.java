@@ -22,18 +22,53 @@ import org.apache.kafka.common.test.TestKitNodes;
  */
 public final class KafkaBroker implements AutoCloseable {
 
+  /** The test kit's SASL users: the admin is a super user, user1 has no ACL at all. */
+  public static final String ADMIN = "plain-admin";
+  public static final String ADMIN_PASSWORD = "plain-admin-secret";
+  public static final String USER1 = "plain-user1";
+  public static final String USER1_PASSWORD = "plain-user1-secret";
+
   private final KafkaClusterTestKit cluster;
   private final String bootstrap;
+  /** How this class's own admin and consumer connect: plaintext, or SASL PLAIN as the admin. */
+  private final Map<String, Object> clientConfig;
 
-  private KafkaBroker(KafkaClusterTestKit cluster) {
+  private KafkaBroker(KafkaClusterTestKit cluster, boolean sasl) {
     this.cluster = cluster;
     this.bootstrap = cluster.bootstrapServers();
+    Map<String, Object> config = new java.util.HashMap<>(Map.of("bootstrap.servers", bootstrap));
+    if (sasl) {
+      config.put("security.protocol", "SASL_PLAINTEXT");
+      config.put("sasl.mechanism", "PLAIN");
+      config.put("sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required username=\""
+          + ADMIN + "\" password=\"" + ADMIN_PASSWORD + "\";");
+    }
+    this.clientConfig = Map.copyOf(config);
   }
 
   public static KafkaBroker launch(Map<String, String> extraConfig) {
+    return launch(extraConfig, false);
+  }
+
+  /**
+   * A broker whose listener takes SASL PLAIN only, with the StandardAuthorizer on: {@link #ADMIN} may do anything,
+   * {@link #USER1} nothing (no ACLs are created).
+   */
+  public static KafkaBroker launchSasl() {
+    return launch(Map.of(), true);
+  }
+
+  private static KafkaBroker launch(Map<String, String> extraConfig, boolean sasl) {
     try {
-      KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
-          .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
+      TestKitNodes.Builder nodes = new TestKitNodes.Builder()
+          .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1);
+      if (sasl) {
+        // The controller listener too: with the authorizer on, the broker's own requests to the controller must
+        // come from the super user, not an anonymous plaintext principal.
+        nodes.setBrokerSecurityProtocol(org.apache.kafka.common.security.auth.SecurityProtocol.SASL_PLAINTEXT)
+            .setControllerSecurityProtocol(org.apache.kafka.common.security.auth.SecurityProtocol.SASL_PLAINTEXT);
+      }
+      KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(nodes.build())
           .setConfigProp("auto.create.topics.enable", "false")
           .setConfigProp("offsets.topic.replication.factor", "1")
           .setConfigProp("transaction.state.log.replication.factor", "1")
@@ -46,7 +81,7 @@ public final class KafkaBroker implements AutoCloseable {
       cluster.format();
       cluster.startup();
       cluster.waitForReadyBrokers();
-      return new KafkaBroker(cluster);
+      return new KafkaBroker(cluster, sasl);
     } catch (Exception e) {
       throw new IllegalStateException("the test Kafka broker did not start", e);
     }
@@ -62,7 +97,7 @@ public final class KafkaBroker implements AutoCloseable {
   }
 
   public void createTopic(String name, Map<String, String> config) {
-    try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+    try (Admin admin = Admin.create(clientConfig)) {
       admin.createTopics(List.of(new NewTopic(name, 1, (short) 1).configs(config))).all().get();
     } catch (Exception e) {
       throw new IllegalStateException("creating topic " + name + " failed", e);
@@ -90,7 +125,7 @@ public final class KafkaBroker implements AutoCloseable {
   /** Every record of the topic's one partition, from the start, read until {@code count} are in or 30 s pass. */
   public List<ConsumerRecord<byte[], byte[]>> read(String topic, int count) {
     Properties props = new Properties();
-    props.put("bootstrap.servers", bootstrap);
+    props.putAll(clientConfig);
     props.put("key.deserializer", ByteArrayDeserializer.class.getName());
     props.put("value.deserializer", ByteArrayDeserializer.class.getName());
     // assign() without a group: nothing to commit, and no __consumer_offsets topic needed.
