@@ -253,6 +253,26 @@ class KafkaDeliveryIT {
   }
 
   @Test
+  void oneProducerServesEqualSettingsAndIsClosedOnceNothingUsesIt() {
+    kafka.createTopic("shared", Map.of());
+    ResolvedRoute route = route("shared", "shared", PATIENT, "");
+    KafkaTarget target = KafkaTarget.parse(route.destination());
+    try (KafkaDeliverer deliverer = new KafkaDeliverer(store.vertx.getDelegate(), AddressPolicy.standalone(),
+        SecretSource.NONE, Duration.ofSeconds(1))) {
+      for (int i = 1; i <= 3; i++) {
+        DeliveryItem item = DeliveryItem.of(Events.of(route, "{\"n\":" + i + "}"), 1, 0);
+        AttemptResult result = deliverer.send(item, route.spec(), target, route.kafka(), Duration.ofSeconds(5), null)
+            .await().atMost(WAIT);
+        assertThat(result.outcome().delivered()).isTrue();
+        assertThat(deliverer.openProducers()).isEqualTo(1);
+      }
+      // Unused for longer than idleAfter: closed (and opened again by the next send).
+      await().atMost(WAIT).until(() -> deliverer.openProducers() == 0);
+    }
+    assertThat(kafka.read("shared", 3)).hasSize(3);
+  }
+
+  @Test
   void aMissingSecretIsReportedOnTheAttemptAndTheEventIsKeptForReplay() {
     kafka.createTopic("secured", Map.of());
     ResolvedRoute route = route("secured", "secured", PATIENT, """

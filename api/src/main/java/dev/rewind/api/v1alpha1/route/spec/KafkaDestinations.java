@@ -97,8 +97,4 @@ public final class KafkaDestinations {
     String host = server.substring(0, server.lastIndexOf(':'));
     return host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
   }
-
-  public static int port(String server) {
-    return Integer.parseInt(server.substring(server.lastIndexOf(':') + 1));
-  }
 }
