@@ -273,6 +273,23 @@ class KafkaDeliveryIT {
   }
 
   @Test
+  void theAddressPolicyAppliesToBootstrapServersBeforeAnyConnection() {
+    kafka.createTopic("guarded", Map.of());
+    ResolvedRoute route = route("guarded", "guarded", PATIENT, "");
+    // A cluster's policy refuses loopback; the test broker listens on localhost.
+    try (KafkaDeliverer deliverer = new KafkaDeliverer(store.vertx.getDelegate(), AddressPolicy.cluster(),
+        SecretSource.NONE)) {
+      AttemptResult result = deliverer.send(DeliveryItem.of(Events.of(route, "{}"), 1, 0), route.spec(),
+          KafkaTarget.parse(route.destination()), route.kafka(), Duration.ofSeconds(5), null).await().atMost(WAIT);
+
+      assertThat(result.outcome().token()).isEqualTo("blocked-destination");
+      assertThat(result.error()).startsWith("bootstrap server " + kafka.bootstrap() + ": ").contains("loopback");
+      assertThat(deliverer.openProducers()).isZero();
+    }
+    assertThat(kafka.read("guarded", 0)).isEmpty();
+  }
+
+  @Test
   void aMissingSecretIsReportedOnTheAttemptAndTheEventIsKeptForReplay() {
     kafka.createTopic("secured", Map.of());
     ResolvedRoute route = route("secured", "secured", PATIENT, """
