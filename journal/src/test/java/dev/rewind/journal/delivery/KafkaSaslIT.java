@@ -34,16 +34,15 @@ class KafkaSaslIT {
   private static KafkaBroker kafka;
   private Worker worker;
 
-  /** The Secrets of namespace default: one per user, keys username and password. */
-  private static final SecretSource SECRETS = (namespace, name, key) -> switch (name + "/" + key) {
-    case "admin/username" -> KafkaBroker.ADMIN;
-    case "admin/password" -> KafkaBroker.ADMIN_PASSWORD;
-    case "user1/username" -> KafkaBroker.USER1;
-    case "user1/password" -> KafkaBroker.USER1_PASSWORD;
-    case "wrong/username" -> KafkaBroker.ADMIN;
-    case "wrong/password" -> "not-the-password";
-    default -> null;
-  };
+  /** The Secrets of namespace default, name/key to value: one per user, keys username and password. */
+  private static final Map<String, String> VALUES = new java.util.concurrent.ConcurrentHashMap<>(Map.of(
+      "admin/username", KafkaBroker.ADMIN,
+      "admin/password", KafkaBroker.ADMIN_PASSWORD,
+      "user1/username", KafkaBroker.USER1,
+      "user1/password", KafkaBroker.USER1_PASSWORD,
+      "wrong/username", KafkaBroker.ADMIN,
+      "wrong/password", "not-the-password"));
+  private static final SecretSource SECRETS = (namespace, name, key) -> VALUES.get(name + "/" + key);
 
   @BeforeAll
   static void start() {
@@ -117,6 +116,32 @@ class KafkaSaslIT {
     List<ConsumerRecord<byte[], byte[]>> records = kafka.read("payments", 1);
     assertThat(records).extracting(r -> new String(r.headers().lastHeader(AttemptRunner.EVENT_ID_HEADER).value(),
         StandardCharsets.UTF_8)).contains(appended.id().toString());
+  }
+
+  @Test
+  void anEventWhoseSecretIsMissingIsKeptAndAReplayDeliversItOnceTheSecretExists() {
+    ResolvedRoute route = route("later", "later");
+    Appended appended = capture(route, "p-4");
+
+    assertThat(stateWhenSettled(appended)).isEqualTo("dead");
+    assertThat(attempts(appended).get(0).error())
+        .isEqualTo("destination.kafka.sasl.usernameSecretRef (secret later/username) is not available");
+
+    VALUES.put("later/username", KafkaBroker.ADMIN);
+    VALUES.put("later/password", KafkaBroker.ADMIN_PASSWORD);
+    dev.rewind.journal.replay.ReplayRequest request = dev.rewind.journal.replay.Replays.request("""
+        apiVersion: rewind.dev/v1alpha1
+        kind: Replay
+        metadata: {name: after-the-secret}
+        spec: {routeRef: {name: later}, states: [dead], rateLimit: 0}
+        """, route);
+    try (dev.rewind.journal.replay.Replays.Engine engine = new dev.rewind.journal.replay.Replays.Engine(store,
+        "w-replay", SECRETS, Duration.ofSeconds(60))) {
+      assertThat(engine.run(request).delivered()).isEqualTo(1);
+    }
+    assertThat(kafka.read("payments", 1)).extracting(r -> new String(
+        r.headers().lastHeader(AttemptRunner.EVENT_ID_HEADER).value(), StandardCharsets.UTF_8))
+        .contains(appended.id().toString());
   }
 
   @Test
