@@ -5,6 +5,7 @@ import dev.rewind.journal.delivery.AddressPolicy;
 import dev.rewind.journal.delivery.AttemptRunner;
 import dev.rewind.journal.delivery.DirectorySecretSource;
 import dev.rewind.journal.delivery.HttpDeliverer;
+import dev.rewind.journal.delivery.KafkaDeliverer;
 import dev.rewind.journal.delivery.SecretSource;
 import dev.rewind.journal.replay.ReplayEngine;
 import dev.rewind.journal.replay.ReplayOptions;
@@ -93,8 +94,9 @@ final class ReplayCommand implements Callable<Integer> {
       // Connections per destination up to the most concurrency a Replay may ask for, so its own setting rules.
       HttpDeliverer deliverer = new HttpDeliverer(session.store().vertx().getDelegate(), addresses, 256);
       SecretSource secrets = secretsDir == null ? SecretSource.NONE : new DirectorySecretSource(secretsDir);
+      KafkaDeliverer kafka = new KafkaDeliverer(session.store().vertx().getDelegate(), addresses, secrets);
       ReplayEngine engine = new ReplayEngine(session.store(),
-          new AttemptRunner(deliverer, secrets, Clock.systemUTC(), 4096), ReplayOptions.defaults(worker()),
+          new AttemptRunner(deliverer, kafka, secrets, Clock.systemUTC(), 4096), ReplayOptions.defaults(worker()),
           Clock.systemUTC());
       try {
         UUID id = identify(engine, input, out);
@@ -110,6 +112,7 @@ final class ReplayCommand implements Callable<Integer> {
         return exitCode(view);
       } finally {
         engine.close();
+        kafka.close();
         deliverer.close();
       }
     }

@@ -106,9 +106,12 @@ final class ReplayFiles {
     }
 
     if (override != null && override.getDestination() != null) {
-      String refusal = refusal(override.getDestination().getUrl(), addresses);
+      boolean kafka = override.getDestination().getKafka() != null;
+      String refusal = kafka ? kafkaRefusal(override.getDestination().getKafka().getBootstrapServers(), addresses)
+          : refusal(override.getDestination().getUrl(), addresses);
       if (refusal != null) {
-        problems.add(new Problem(source, 0, label, new Violation("spec.override.destination.url",
+        problems.add(new Problem(source, 0, label, new Violation(kafka
+            ? "spec.override.destination.kafka.bootstrapServers" : "spec.override.destination.url",
             refusal + " (settings " + DeliverySettings.ALLOW_LOOPBACK + ", " + DeliverySettings.BLOCKED_CIDRS
                 + ")")));
       }
@@ -183,6 +186,18 @@ final class ReplayFiles {
     Map<String, Route> routes = new HashMap<>();
     config.routes().forEach(r -> routes.put(r.getMetadata().getNamespace() + "/" + r.getMetadata().getName(), r));
     return FlowRoutes.resolve(flow, routes);
+  }
+
+  /** Why the address policy refuses a bootstrap server's host as written, or null. */
+  private static String kafkaRefusal(java.util.List<String> servers, AddressPolicy addresses) {
+    for (String server : servers) {
+      String refusal = addresses.refusalForHost(
+          dev.rewind.api.v1alpha1.route.spec.KafkaDestinations.host(server));
+      if (refusal != null) {
+        return "bootstrap server " + server + " is refused by the address policy (" + refusal + ")";
+      }
+    }
+    return null;
   }
 
   /** Why the address policy refuses the URL's host as written, or null. */

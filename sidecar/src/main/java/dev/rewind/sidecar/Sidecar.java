@@ -9,6 +9,7 @@ import dev.rewind.journal.delivery.DeliveryMetrics;
 import dev.rewind.journal.delivery.DeliveryOptions;
 import dev.rewind.journal.delivery.DirectorySecretSource;
 import dev.rewind.journal.delivery.HttpDeliverer;
+import dev.rewind.journal.delivery.KafkaDeliverer;
 import dev.rewind.journal.delivery.SecretSource;
 import dev.rewind.journal.route.RouteCatalog;
 import dev.rewind.journal.route.RouteResolver;
@@ -72,6 +73,7 @@ public class Sidecar {
   private RouteSource routeSource;
   private DeliveryEngine engine;
   private HttpDeliverer deliverer;
+  private KafkaDeliverer kafkaDeliverer;
   private CaptureServer captureServer;
   private ProxyServer proxyServer;
   private final RouteTable routes = new RouteTable();
@@ -148,7 +150,8 @@ public class Sidecar {
     SecretSource secrets = config.secretsDir().<SecretSource>map(d -> new DirectorySecretSource(Path.of(d)))
         .orElse(SecretSource.NONE);
     deliverer = new HttpDeliverer(vertx.getDelegate(), addresses, config.delivery().concurrency());
-    AttemptRunner runner = new AttemptRunner(deliverer, secrets, Clock.systemUTC(),
+    kafkaDeliverer = new KafkaDeliverer(vertx.getDelegate(), addresses, secrets);
+    AttemptRunner runner = new AttemptRunner(deliverer, kafkaDeliverer, secrets, Clock.systemUTC(),
         config.delivery().responseBodyLimit());
     engine = new DeliveryEngine(vertx.getDelegate(), config.namespace(), events, runner, routes,
         new DeliveryOptions(worker, config.delivery().concurrency(), config.delivery().lease(),
@@ -247,6 +250,9 @@ public class Sidecar {
     }
     if (routeSource != null) {
       routeSource.close();
+    }
+    if (kafkaDeliverer != null) {
+      kafkaDeliverer.close();
     }
     if (deliverer != null) {
       deliverer.close();

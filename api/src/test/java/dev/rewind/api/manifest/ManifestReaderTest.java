@@ -27,6 +27,22 @@ class ManifestReaderTest {
   private final ManifestReader reader = new ManifestReader("default");
 
   @Test
+  void readsTheKafkaExampleAndDefaultsItsKey() {
+    Manifests manifests = reader.read(Path.of("..", "examples", "kafka"));
+
+    Route route = manifests.routes().get(0);
+    assertThat(route.getSpec().getDestination().getUrl()).isNull();
+    assertThat(route.getSpec().getDestination().getKafka().getTopic()).isEqualTo("orders");
+    assertThat(route.getSpec().getDestination().getKafka().getSasl().getPasswordSecretRef().getKey())
+        .isEqualTo("password");
+    assertThat(manifests.replays().get(0).getSpec().getOverride().getDestination().getKafka().getTopic())
+        .isEqualTo("orders-rescued");
+    // Not written in the Replay's override: filled from the CRD default.
+    assertThat(manifests.replays().get(0).getSpec().getOverride().getDestination().getKafka().getKey())
+        .isEqualTo("eventId");
+  }
+
+  @Test
   void readsTheStandaloneExamplesAndAppliesCrdDefaults() {
     Manifests manifests = reader.read(Path.of("..", "examples", "standalone"));
 

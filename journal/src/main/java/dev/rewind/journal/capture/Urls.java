@@ -7,6 +7,7 @@ import java.net.URI;
  * request path after the route's prefix ({@code /v1/routes/{route}} for explicit capture, {@code match.pathPrefix}
  * for proxy capture), with the request's query string appended. The same rule for both ways in, like a gateway's
  * strip-prefix: destination {@code http://b/orders} + suffix {@code 42/lines} = {@code http://b/orders/42/lines}.
+ * A Kafka destination ({@code kafka://servers/topic}) is returned as it is.
  */
 public final class Urls {
 
@@ -14,6 +15,10 @@ public final class Urls {
 
   /** @throws IllegalArgumentException when the suffix climbs out of the destination path with ".." */
   public static String join(String destination, String suffix, String query) {
+    if (destination.startsWith("kafka://")) {
+      // A Kafka destination is a topic, not a path: nothing is appended (the suffix stays on the event).
+      return destination;
+    }
     URI d = URI.create(destination);
     String base = d.getRawPath() == null ? "" : d.getRawPath();
     String s = suffix == null ? "" : suffix;

@@ -1,5 +1,6 @@
 package dev.rewind.journal.delivery;
 
+import dev.rewind.api.v1alpha1.route.spec.KafkaDestination;
 import dev.rewind.api.v1alpha1.route.spec.SecretKeySelector;
 import dev.rewind.journal.retry.ErrorClass;
 import dev.rewind.journal.retry.Outcome;
@@ -18,6 +19,9 @@ import java.util.UUID;
  * Makes one attempt of one event: the captured request, byte-exact, plus the headers that identify it
  * ({@code Rewind-Event-Id}, {@code Rewind-Attempt}) and, when the route signs, a fresh Standard Webhooks signature.
  * Shared by live delivery and replays, so both send exactly the same thing.
+ *
+ * <p>The destination's kind chooses the deliverer: a {@code kafka://servers/topic} destination ({@link KafkaTarget})
+ * is written as one record by the {@link KafkaDeliverer}, anything else is an HTTP request.
  */
 public final class AttemptRunner {
 
@@ -26,15 +30,29 @@ public final class AttemptRunner {
   public static final String REPLAY_HEADER = "Rewind-Replay";
 
   private final HttpDeliverer deliverer;
+  private final KafkaDeliverer kafka;
   private final SecretSource secrets;
   private final Clock clock;
   private final int responseBodyLimit;
 
+  /** A runner for HTTP destinations only: an attempt to a Kafka destination is a configuration error. */
   public AttemptRunner(HttpDeliverer deliverer, SecretSource secrets, Clock clock, int responseBodyLimit) {
+    this(deliverer, null, secrets, clock, responseBodyLimit);
+  }
+
+  public AttemptRunner(HttpDeliverer deliverer, KafkaDeliverer kafka, SecretSource secrets, Clock clock,
+      int responseBodyLimit) {
     this.deliverer = deliverer;
+    this.kafka = kafka;
     this.secrets = secrets;
     this.clock = clock;
     this.responseBodyLimit = responseBodyLimit;
+  }
+
+  /** Makes the attempt with the Kafka settings (key, TLS, SASL) of the event's route, for a Kafka destination. */
+  public Uni<AttemptResult> attempt(DeliveryItem item, ResolvedRoute route, String destination, Duration timeout,
+      String replayName, int bodyLimit) {
+    return attempt(item, route, destination, route.kafka(), timeout, replayName, bodyLimit);
   }
 
   /**
@@ -43,11 +61,16 @@ public final class AttemptRunner {
    * {@link AttemptResult} with an error class and message, because every attempt must be journaled.
    *
    * @param destination where to send it (the event's captured URL, or a replay's override)
+   * @param kafkaSettings for a kafka:// destination, its key, TLS and SASL settings (the route's, or a replay
+   *     override's); the cluster and topic are the destination's own
    * @param replayName the replay making the attempt, or null for live delivery
    * @param bodyLimit how much of the answer to keep (passthrough keeps it all, to return it)
    */
-  public Uni<AttemptResult> attempt(DeliveryItem item, ResolvedRoute route, String destination, Duration timeout,
-      String replayName, int bodyLimit) {
+  public Uni<AttemptResult> attempt(DeliveryItem item, ResolvedRoute route, String destination,
+      KafkaDestination kafkaSettings, Duration timeout, String replayName, int bodyLimit) {
+    if (KafkaTarget.isKafka(destination)) {
+      return toKafka(item, route, destination, kafkaSettings, timeout, replayName);
+    }
     return Uni.createFrom().deferred(() -> {
           SecretKeySelector signing = route.spec().getSigning() == null ? null
               : route.spec().getSigning().getSecretRef();
@@ -78,6 +101,25 @@ public final class AttemptRunner {
                     WebhookSigner.signAll(keys, item.eventId(), timestamp, item.body())));
                 return send(item, destination, timeout, bodyLimit, headers);
               });
+        })
+        .onFailure().recoverWithItem(e -> new AttemptResult(clock.instant(), 0,
+            Outcome.failure(ErrorClass.INTERNAL), "internal error: " + describe(e), null, null));
+  }
+
+  private Uni<AttemptResult> toKafka(DeliveryItem item, ResolvedRoute route, String destination,
+      KafkaDestination settings, Duration timeout, String replayName) {
+    return Uni.createFrom().deferred(() -> {
+          if (kafka == null) {
+            return Uni.createFrom().item(configError("this worker does not deliver to Kafka destinations ("
+                + destination + ")"));
+          }
+          KafkaTarget target;
+          try {
+            target = KafkaTarget.parse(destination);
+          } catch (IllegalArgumentException e) {
+            return Uni.createFrom().item(configError(e.getMessage()));
+          }
+          return kafka.send(item, route.spec(), target, settings, timeout, replayName);
         })
         .onFailure().recoverWithItem(e -> new AttemptResult(clock.instant(), 0,
             Outcome.failure(ErrorClass.INTERNAL), "internal error: " + describe(e), null, null));

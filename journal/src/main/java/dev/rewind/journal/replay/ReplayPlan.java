@@ -4,7 +4,9 @@ import dev.rewind.api.v1alpha1.replay.ReplaySpec;
 import dev.rewind.api.v1alpha1.retrypolicy.RetryPolicySpec;
 import dev.rewind.api.v1alpha1.route.RouteSpec;
 import dev.rewind.api.v1alpha1.route.spec.Destination;
+import dev.rewind.api.v1alpha1.route.spec.KafkaDestination;
 import dev.rewind.journal.capture.Urls;
+import dev.rewind.journal.delivery.KafkaTarget;
 import dev.rewind.journal.retry.ResolvedPolicy;
 import dev.rewind.journal.route.ResolvedRoute;
 import java.net.URI;
@@ -21,7 +23,8 @@ import java.util.Map;
  *   <li>Policy: {@code override.retryPolicyRef}'s (fixed when the replay started), else the policy the event's
  *       Route has now, else one attempt ({@link ResolvedPolicy#NO_RETRIES}: a Route without a policy, or one
  *       deleted since the replay started — a replay naming a Route that does not exist is refused before).
- *   <li>Destination: {@code override.destination.url} as written (the capture suffix is not re-applied), else
+ *   <li>Destination: {@code override.destination.url} as written (the capture suffix is not re-applied), or
+ *       {@code override.destination.kafka} (its cluster, topic, key and credentials), else
  *       the Route's current destination with the event's capture suffix and query re-applied, so a Route whose
  *       URL was corrected since is honoured; an event whose Route is gone goes to the URL it was captured for.
  *   <li>Signing: the event's Route's current signing settings, if it still exists.
@@ -80,7 +83,24 @@ public final class ReplayPlan {
   /** The override destination every attempt goes to, or null when each event goes to its route's. */
   public String overrideDestination() {
     return spec.getOverride() != null && spec.getOverride().getDestination() != null
-        ? spec.getOverride().getDestination().getUrl() : null;
+        ? target(spec.getOverride().getDestination()) : null;
+  }
+
+  /** A destination as one string: its URL, or a Kafka destination's kafka://servers/topic. */
+  private static String target(Destination destination) {
+    return destination.getKafka() != null ? KafkaTarget.of(destination.getKafka()).uri() : destination.getUrl();
+  }
+
+  /**
+   * The Kafka settings (key, TLS, SASL) an event's attempt uses: the override's when it redirects (none when it
+   * redirects to a URL), else its route's.
+   */
+  public KafkaDestination kafka(String routeName) {
+    if (spec.getOverride() != null && spec.getOverride().getDestination() != null) {
+      return spec.getOverride().getDestination().getKafka();
+    }
+    ResolvedRoute route = routes.get(routeName);
+    return route == null ? null : route.kafka();
   }
 
   /**
@@ -91,7 +111,7 @@ public final class ReplayPlan {
    */
   public String destination(String routeName, String capturedUrl, String pathSuffix) {
     if (spec.getOverride() != null && spec.getOverride().getDestination() != null) {
-      return spec.getOverride().getDestination().getUrl();
+      return target(spec.getOverride().getDestination());
     }
     ResolvedRoute route = routes.get(routeName);
     if (route == null) {

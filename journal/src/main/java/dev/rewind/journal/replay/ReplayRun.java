@@ -286,7 +286,7 @@ final class ReplayRun {
     @Override
     public Uni<AttemptResult> attempt(ClaimedItem claimed) {
       DeliveryItem item = claimed.delivery();
-      return attempts.attempt(item, plan.route(item.route()), destination(item),
+      return attempts.attempt(item, plan.route(item.route()), destination(item), plan.kafka(item.route()),
           plan.policy(item.route()).timeout(), name, options.responseBodyLimit());
     }
 

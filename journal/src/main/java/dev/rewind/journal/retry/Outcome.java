@@ -3,7 +3,7 @@ package dev.rewind.journal.retry;
 import java.time.Duration;
 
 /**
- * How one attempt ended: a status code, or a failure before any answer.
+ * How one attempt ended: a status code, a broker's acknowledgement, or a failure before any answer.
  *
  * @param retryAfter what a Retry-After header asked for, when the answer carried one
  */
@@ -19,13 +19,21 @@ public record Outcome(Integer statusCode, ErrorClass errorClass, Duration retryA
     return new Outcome(code, code >= 200 && code < 300 ? null : ErrorClass.HTTP, retryAfter);
   }
 
+  /** A destination without status codes (a Kafka broker) acknowledged the event. */
+  public static Outcome acknowledged() {
+    return new Outcome(null, null, null);
+  }
+
   public static Outcome failure(ErrorClass errorClass) {
     return new Outcome(null, errorClass, null);
   }
 
-  /** Only 2xx is success: redirects are not followed, so a 3xx means the event did not arrive. */
+  /**
+   * Only 2xx is success: redirects are not followed, so a 3xx means the event did not arrive. An outcome with
+   * neither status code nor error class is a broker's acknowledgement ({@link #acknowledged}).
+   */
   public boolean delivered() {
-    return statusCode != null && statusCode >= 200 && statusCode < 300;
+    return statusCode != null ? statusCode >= 200 && statusCode < 300 : errorClass == null;
   }
 
   /**

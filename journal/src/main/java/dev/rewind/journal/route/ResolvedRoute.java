@@ -2,8 +2,10 @@ package dev.rewind.journal.route;
 
 import dev.rewind.api.v1alpha1.retrypolicy.RetryPolicySpec;
 import dev.rewind.api.v1alpha1.route.RouteSpec;
+import dev.rewind.api.v1alpha1.route.spec.KafkaDestination;
 import dev.rewind.api.v1alpha1.route.spec.Mode;
 import dev.rewind.api.v1alpha1.route.spec.OnStoreUnavailable;
+import dev.rewind.journal.delivery.KafkaTarget;
 import dev.rewind.journal.retry.ResolvedPolicy;
 import java.util.List;
 
@@ -38,8 +40,15 @@ public record ResolvedRoute(
     return spec.getOnStoreUnavailable() == null ? OnStoreUnavailable.REJECT : spec.getOnStoreUnavailable();
   }
 
+  /** The destination URL, or for a Kafka route its {@code kafka://servers/topic} form ({@link KafkaTarget}). */
   public String destination() {
-    return spec.getDestination().getUrl();
+    KafkaDestination kafka = kafka();
+    return kafka != null ? KafkaTarget.of(kafka).uri() : spec.getDestination().getUrl();
+  }
+
+  /** The Kafka settings of a Kafka route, or null for an HTTP route. */
+  public KafkaDestination kafka() {
+    return spec.getDestination() == null ? null : spec.getDestination().getKafka();
   }
 
   /** Whether a sidecar of {@code workload} serves this route (no workloads listed: every sidecar does). */

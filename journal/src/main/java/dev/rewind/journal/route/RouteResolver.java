@@ -3,7 +3,9 @@ package dev.rewind.journal.route;
 import dev.rewind.api.v1alpha1.retrypolicy.RetryPolicy;
 import dev.rewind.api.v1alpha1.retrypolicy.RetryPolicyChecks;
 import dev.rewind.api.v1alpha1.route.Route;
+import dev.rewind.api.v1alpha1.route.spec.Destination;
 import dev.rewind.api.v1alpha1.route.spec.DestinationUrls;
+import dev.rewind.api.v1alpha1.route.spec.KafkaDestinations;
 import dev.rewind.journal.delivery.AddressPolicy;
 import dev.rewind.journal.retry.OutcomeSelector;
 import dev.rewind.journal.retry.ResolvedPolicy;
@@ -39,7 +41,12 @@ public final class RouteResolver {
   /** @param policies the RetryPolicies of the Route's namespace, by name */
   public Result resolve(Route route, Map<String, RetryPolicy> policies) {
     String namespace = route.getMetadata().getNamespace();
-    String url = route.getSpec().getDestination() == null ? null : route.getSpec().getDestination().getUrl();
+    Destination destination = route.getSpec().getDestination();
+    if (destination != null && destination.getKafka() != null) {
+      Result refused = kafkaRefusal(destination);
+      return refused != null ? refused : withPolicy(route, policies);
+    }
+    String url = destination == null ? null : destination.getUrl();
     // The CRD's own grammar first: it guarantees URI below finds a host and a port in range, which URI alone does
     // not (a_b or port 99999 parse, with a null host or an unusable port).
     String malformed = DestinationUrls.problem(url);
@@ -60,6 +67,34 @@ public final class RouteResolver {
     if (refusal != null) {
       return new Result(null, Reason.DestinationBlocked, "destination.url " + url + " is refused: " + refusal);
     }
+    return withPolicy(route, policies);
+  }
+
+  /**
+   * Why a Kafka destination cannot be served, or null: the CRD's grammar again, exactly one kind, and every
+   * bootstrap host through the address policy (a bootstrap server is where the producer connects first, so it is
+   * as much an SSRF target as a URL host).
+   */
+  private Result kafkaRefusal(Destination destination) {
+    if (destination.getUrl() != null) {
+      return new Result(null, Reason.InvalidDestination, Destination.ONE_KIND_MESSAGE);
+    }
+    String malformed = KafkaDestinations.problem(destination.getKafka());
+    if (malformed != null) {
+      return new Result(null, Reason.InvalidDestination, malformed);
+    }
+    for (String server : destination.getKafka().getBootstrapServers()) {
+      String refusal = addresses.refusalForHost(KafkaDestinations.host(server));
+      if (refusal != null) {
+        return new Result(null, Reason.DestinationBlocked, "destination.kafka.bootstrapServers " + server
+            + " is refused: " + refusal);
+      }
+    }
+    return null;
+  }
+
+  private Result withPolicy(Route route, Map<String, RetryPolicy> policies) {
+    String namespace = route.getMetadata().getNamespace();
     long generation = route.getMetadata().getGeneration() == null ? 0 : route.getMetadata().getGeneration();
     if (route.getSpec().getRetryPolicyRef() == null) {
       return new Result(new ResolvedRoute(namespace, route.getMetadata().getName(), generation, route.getSpec(),

@@ -9,6 +9,7 @@ import dev.rewind.journal.delivery.AddressPolicy;
 import dev.rewind.journal.delivery.AttemptRunner;
 import dev.rewind.journal.delivery.DeliveryMetrics;
 import dev.rewind.journal.delivery.HttpDeliverer;
+import dev.rewind.journal.delivery.KafkaDeliverer;
 import dev.rewind.journal.delivery.SecretSource;
 import dev.rewind.journal.flow.FlowRoutes;
 import dev.rewind.journal.route.ResolvedRoute;
@@ -50,6 +51,7 @@ public final class Replays {
   /** An engine delivering from this test JVM, as the operator or the CLI would run one. */
   public static final class Engine implements AutoCloseable {
     public final HttpDeliverer deliverer;
+    public final KafkaDeliverer kafka;
     public final ReplayEngine engine;
     /** What the engine's attempts were counted and timed in. */
     public final SimpleMeterRegistry meters = new SimpleMeterRegistry();
@@ -61,7 +63,8 @@ public final class Replays {
     /** With these signing secrets, and claims leased for {@code lease} (or the attempt's floor, if longer). */
     public Engine(TestStore store, String worker, SecretSource secrets, Duration lease) {
       deliverer = new HttpDeliverer(store.vertx.getDelegate(), AddressPolicy.standalone(), 64);
-      AttemptRunner runner = new AttemptRunner(deliverer, secrets, Clock.systemUTC(), 4096);
+      kafka = new KafkaDeliverer(store.vertx.getDelegate(), AddressPolicy.standalone(), secrets);
+      AttemptRunner runner = new AttemptRunner(deliverer, kafka, secrets, Clock.systemUTC(), 4096);
       engine = new ReplayEngine(store.store, runner, new DeliveryMetrics(meters),
           new ReplayOptions(worker, lease, Duration.ofMillis(100), 256, 4096), Clock.systemUTC());
     }
@@ -79,6 +82,7 @@ public final class Replays {
     @Override
     public void close() {
       engine.close();
+      kafka.close();
       deliverer.close();
     }
   }

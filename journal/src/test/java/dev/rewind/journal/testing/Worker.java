@@ -8,6 +8,7 @@ import dev.rewind.journal.delivery.DeliveryEngine;
 import dev.rewind.journal.delivery.DeliveryMetrics;
 import dev.rewind.journal.delivery.DeliveryOptions;
 import dev.rewind.journal.delivery.HttpDeliverer;
+import dev.rewind.journal.delivery.KafkaDeliverer;
 import dev.rewind.journal.delivery.SecretSource;
 import dev.rewind.journal.route.ResolvedRoute;
 import dev.rewind.journal.route.RouteTable;
@@ -22,6 +23,7 @@ public final class Worker implements AutoCloseable {
   public final RouteTable routes = new RouteTable();
   public final SimpleMeterRegistry meters = new SimpleMeterRegistry();
   public final HttpDeliverer deliverer;
+  public final KafkaDeliverer kafka;
   public final DeliveryEngine engine;
   public final CapturePipeline pipeline;
 
@@ -50,7 +52,8 @@ public final class Worker implements AutoCloseable {
     }
     routes.replace(table);
     deliverer = new HttpDeliverer(store.vertx.getDelegate(), addresses, 32);
-    AttemptRunner runner = new AttemptRunner(deliverer, secrets, Clock.systemUTC(), 4096);
+    kafka = new KafkaDeliverer(store.vertx.getDelegate(), addresses, secrets);
+    AttemptRunner runner = new AttemptRunner(deliverer, kafka, secrets, Clock.systemUTC(), 4096);
     engine = new DeliveryEngine(store.vertx.getDelegate(), "default", store.events, runner, routes,
         new DeliveryOptions(worker, 16, Duration.ofSeconds(10), Duration.ofMillis(100), 4096, memoryBudget,
             overdueBy),
@@ -72,6 +75,7 @@ public final class Worker implements AutoCloseable {
   @Override
   public void close() {
     engine.stop(Duration.ofSeconds(5)).await().atMost(Duration.ofSeconds(10));
+    kafka.close();
     deliverer.close();
   }
 }

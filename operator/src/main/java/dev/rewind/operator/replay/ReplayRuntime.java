@@ -9,6 +9,7 @@ import dev.rewind.journal.delivery.AddressPolicy;
 import dev.rewind.journal.delivery.AttemptRunner;
 import dev.rewind.journal.delivery.DeliveryMetrics;
 import dev.rewind.journal.delivery.HttpDeliverer;
+import dev.rewind.journal.delivery.KafkaDeliverer;
 import dev.rewind.journal.delivery.SecretSource;
 import dev.rewind.journal.flow.FlowRoutes;
 import dev.rewind.journal.replay.ReplayEngine;
@@ -52,6 +53,7 @@ public final class ReplayRuntime implements AutoCloseable {
 
   private final Store store;
   private final HttpDeliverer deliverer;
+  private final KafkaDeliverer kafka;
   private final SecretSource secrets;
   private final ReplayEngine engine;
   private final RouteCatalog catalog;
@@ -61,10 +63,12 @@ public final class ReplayRuntime implements AutoCloseable {
   private final EngineCalls<Boolean> deletes = new EngineCalls<>();
   private final AtomicReference<Uni<Integer>> schema = new AtomicReference<>();
 
-  private ReplayRuntime(Store store, HttpDeliverer deliverer, SecretSource secrets, ReplayEngine engine,
+  private ReplayRuntime(Store store, HttpDeliverer deliverer, KafkaDeliverer kafka, SecretSource secrets,
+      ReplayEngine engine,
       int maxConcurrency) {
     this.store = store;
     this.deliverer = deliverer;
+    this.kafka = kafka;
     this.secrets = secrets;
     this.engine = engine;
     this.catalog = new RouteCatalog(store.pool());
@@ -80,9 +84,10 @@ public final class ReplayRuntime implements AutoCloseable {
   public static ReplayRuntime create(Store store, OperatorSettings.Replay settings, AddressPolicy addresses,
       SecretSource secrets, DeliveryMetrics metrics, Clock clock) {
     HttpDeliverer deliverer = new HttpDeliverer(store.vertx().getDelegate(), addresses, MOST_CONNECTIONS_PER_HOST);
-    AttemptRunner attempts = new AttemptRunner(deliverer, secrets, clock, settings.responseBodyLimit());
+    KafkaDeliverer kafka = new KafkaDeliverer(store.vertx().getDelegate(), addresses, secrets);
+    AttemptRunner attempts = new AttemptRunner(deliverer, kafka, secrets, clock, settings.responseBodyLimit());
     ReplayEngine engine = new ReplayEngine(store, attempts, metrics, settings.options(), clock);
-    return new ReplayRuntime(store, deliverer, secrets, engine, settings.maxConcurrency());
+    return new ReplayRuntime(store, deliverer, kafka, secrets, engine, settings.maxConcurrency());
   }
 
   /** Start calls under way or answered, by replay id. */
@@ -170,6 +175,7 @@ public final class ReplayRuntime implements AutoCloseable {
 
   @Override
   public void close() {
+    kafka.close();
     deliverer.close();
   }
 

@@ -3,6 +3,7 @@ package dev.rewind.operator.runtime;
 import dev.rewind.journal.delivery.AttemptRunner;
 import dev.rewind.journal.delivery.DeliveryMetrics;
 import dev.rewind.journal.delivery.HttpDeliverer;
+import dev.rewind.journal.delivery.KafkaDeliverer;
 import dev.rewind.journal.flow.FlowQuery;
 import dev.rewind.journal.health.RouteHealthQuery;
 import dev.rewind.journal.route.RouteResolver;
@@ -64,6 +65,7 @@ public final class RewindOperator {
 
   private final List<LeaderTask> leaderTasks = new ArrayList<>();
   private HttpDeliverer takeoverDeliverer;
+  private KafkaDeliverer takeoverKafka;
   private final ApiSecretSource secrets;
   private final ReplayRuntime replays;
   private final Operator operator;
@@ -166,7 +168,9 @@ public final class RewindOperator {
     OperatorSettings.Takeover t = settings.takeover();
     this.takeoverDeliverer = new HttpDeliverer(journal.vertx().getDelegate(), settings.addressPolicy(),
         t.concurrency());
-    AttemptRunner runner = new AttemptRunner(takeoverDeliverer, secrets, clock, settings.replay().responseBodyLimit());
+    this.takeoverKafka = new KafkaDeliverer(journal.vertx().getDelegate(), settings.addressPolicy(), secrets);
+    AttemptRunner runner = new AttemptRunner(takeoverDeliverer, takeoverKafka, secrets, clock,
+        settings.replay().responseBodyLimit());
     Takeover takeover = new Takeover(journal, runner, metrics, settings.namespaces(), settings.replay().workerId(),
         t.after(), t.concurrency(), settings.replay().responseBodyLimit(), clock);
     // A namespace's first route is noticed within the time an event must wait anyway, or TAKEOVER_REFRESH.
@@ -278,6 +282,9 @@ public final class RewindOperator {
     stopping = true;
     leaderTasks.forEach(LeaderTask::stop);
     operator.stop();
+    if (takeoverKafka != null) {
+      takeoverKafka.close();
+    }
     if (takeoverDeliverer != null) {
       takeoverDeliverer.close();
     }

@@ -14,15 +14,29 @@ import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
 import java.util.List;
 import java.util.Objects;
 
 /** The desired behaviour of a Route. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(value = RouteSpec.KAFKA_NOT_PASSTHROUGH_RULE, message = RouteSpec.KAFKA_NOT_PASSTHROUGH_MESSAGE,
+    fieldPath = ".mode")
+@ValidationRule(value = RouteSpec.KAFKA_NOT_SIGNED_RULE, message = RouteSpec.KAFKA_NOT_SIGNED_MESSAGE,
+    fieldPath = ".signing")
 public class RouteSpec {
 
+  public static final String KAFKA_NOT_PASSTHROUGH_RULE = "!has(self.destination) || !has(self.destination.kafka)"
+      + " || !has(self.mode) || self.mode != 'passthrough'";
+  public static final String KAFKA_NOT_PASSTHROUGH_MESSAGE = "mode passthrough needs destination.url: a Kafka"
+      + " topic has no answer to pass back to the sender";
+  public static final String KAFKA_NOT_SIGNED_RULE = "!has(self.destination) || !has(self.destination.kafka)"
+      + " || !has(self.signing)";
+  public static final String KAFKA_NOT_SIGNED_MESSAGE = "signing applies to destination.url only: Kafka records"
+      + " carry the Rewind-Event-Id header, not a webhook signature";
+
   @Required
-  @JsonPropertyDescription("Where captured events are delivered.")
+  @JsonPropertyDescription("Where captured events are delivered: an HTTP URL or a Kafka topic.")
   private Destination destination;
 
   @JsonPropertyDescription(

@@ -32,7 +32,8 @@ public final class DestinationUrls {
       + "|((" + H16 + ":){0,5}" + H16 + ")?::" + H16
       + "|((" + H16 + ":){0,6}" + H16 + ")?::"
       + ")";
-  private static final String HOST = "(" + IPV4 + "|" + HOST_NAME + "|\\[" + IPV6 + "\\])";
+  /** A host: a DNS name, an IPv4 address or a bracketed IPv6 literal (shared with Kafka bootstrap servers). */
+  public static final String HOST = "(" + IPV4 + "|" + HOST_NAME + "|\\[" + IPV6 + "\\])";
   /** 1 to 65535, without leading zeros. */
   public static final String PORT =
       "(6553[0-5]|655[0-2][0-9]|65[0-4][0-9][0-9]|6[0-4][0-9][0-9][0-9]|[1-5][0-9][0-9][0-9][0-9]"
