@@ -116,4 +116,11 @@ class BreakerStateMachineTest {
     assertThat(BreakerStateMachine.key("https://api.example.com/a")).isEqualTo("https://api.example.com:443");
     assertThat(BreakerStateMachine.key("http://api.example.com/b")).isEqualTo("http://api.example.com:80");
   }
+
+  @Test
+  void aKafkaDestinationIsItsBootstrapList() {
+    assertThat(BreakerStateMachine.key("kafka://Broker-1:9092,broker-2:9092/orders"))
+        .isEqualTo("kafka://broker-1:9092,broker-2:9092");
+    assertThat(BreakerStateMachine.key("kafka://broker-1:9092/refunds")).isEqualTo("kafka://broker-1:9092");
+  }
 }
