@@ -176,7 +176,8 @@ class ChartRenderIT {
     String notes = install.stdout().substring(install.stdout().indexOf("NOTES:"));
     assertThat(notes)
         .contains("kubectl -n " + ns + " rollout status deployment/rewind-operator")
-        .contains("create secret generic rewind-store")
+        .contains("The operator creates it, with a store role of that namespace's own")
+        .contains("annotate secret rewind-store rewind.dev/rotate=")
         .contains("rewind.dev/capture")
         .contains("get routes.rewind.dev,retrypolicies")
         .contains("get replay -w")
