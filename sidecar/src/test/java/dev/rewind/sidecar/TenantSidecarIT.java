@@ -10,13 +10,10 @@ import dev.rewind.journal.tenant.TenantPassword;
 import dev.rewind.journal.tenant.TenantRoles;
 import dev.rewind.journal.testing.EmbeddedPostgres;
 import dev.rewind.journal.testing.HttpSink;
+import dev.rewind.journal.testing.ResendingProducer;
 import dev.rewind.journal.testing.Routes;
 import dev.rewind.journal.testing.SidecarProcess;
 import dev.rewind.journal.testing.TestStore;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,7 +23,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -81,31 +77,8 @@ class TenantSidecarIT {
 
         Map<String, String> acked = new ConcurrentHashMap<>();
         AtomicBoolean sending = new AtomicBoolean(true);
-        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        CompletableFuture<Void> producer = CompletableFuture.runAsync(() -> {
-          for (int n = 0; sending.get() || n < 40; n++) {
-            String key = "order-" + n;
-            while (!acked.containsKey(key)) {
-              try {
-                HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create(
-                        "http://127.0.0.1:" + sidecar.capturePort + "/v1/routes/orders"))
-                    .header("Idempotency-Key", key).timeout(Duration.ofSeconds(5))
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"n\":" + n + "}")).build(),
-                    HttpResponse.BodyHandlers.ofString());
-                if (response.statusCode() == 202) {
-                  acked.put(key, response.headers().firstValue("Rewind-Event-Id").orElseThrow());
-                  break;
-                }
-              } catch (java.io.IOException e) {
-                // Not acknowledged: the sender sends it again, as any sender does.
-              } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-              }
-              LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
-            }
-          }
-        });
+        CompletableFuture<Void> producer = CompletableFuture.runAsync(
+            () -> ResendingProducer.run(sidecar, "orders", acked, sending, 40));
         await().atMost(WAIT).until(() -> acked.size() >= 20);
 
         // Rotation, in the safe order: new password in the store, then in the Secret (here, its mounted files),

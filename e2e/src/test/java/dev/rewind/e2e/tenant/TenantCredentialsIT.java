@@ -10,6 +10,7 @@ import dev.rewind.journal.store.Store;
 import dev.rewind.journal.store.StoreConfig;
 import dev.rewind.journal.testing.EmbeddedPostgres;
 import dev.rewind.journal.testing.HttpSink;
+import dev.rewind.journal.testing.ResendingProducer;
 import dev.rewind.journal.testing.SidecarProcess;
 import dev.rewind.journal.testing.TestStore;
 import dev.rewind.testbed.KubeApiTest;
@@ -36,7 +37,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
@@ -121,7 +121,7 @@ class TenantCredentialsIT {
 
         Map<String, String> acked = new ConcurrentHashMap<>();
         AtomicBoolean sending = new AtomicBoolean(true);
-        CompletableFuture<Void> producer = CompletableFuture.runAsync(() -> produce(sidecar, acked, sending));
+        CompletableFuture<Void> producer = CompletableFuture.runAsync(() -> ResendingProducer.run(sidecar, "orders", acked, sending, 0));
         await().atMost(WAIT).until(() -> acked.size() >= 20);
 
         // Rotation on request: annotate the Secret; the operator sets a new password in the store, then the Secret.
@@ -173,30 +173,7 @@ class TenantCredentialsIT {
         .endContainer().endSpec().build();
   }
 
-  private static void produce(SidecarProcess sidecar, Map<String, String> acked, AtomicBoolean sending) {
-    for (int n = 0; sending.get(); n++) {
-      String key = "order-" + n;
-      while (!acked.containsKey(key)) {
-        try {
-          HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(
-                  "http://127.0.0.1:" + sidecar.capturePort + "/v1/routes/orders"))
-              .header("Idempotency-Key", key).timeout(Duration.ofSeconds(5))
-              .POST(HttpRequest.BodyPublishers.ofString("{\"n\":" + n + "}")).build(),
-              HttpResponse.BodyHandlers.ofString());
-          if (response.statusCode() == 202) {
-            acked.put(key, response.headers().firstValue("Rewind-Event-Id").orElseThrow());
-            break;
-          }
-        } catch (java.io.IOException e) {
-          // Not acknowledged: sent again, as any sender does.
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return;
-        }
-        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
-      }
-    }
-  }
+
 
   /** What the kubelet does for a Secret volume: one file per key. */
   private static void mount(Secret secret, Path dir) throws Exception {
