@@ -145,8 +145,10 @@ class GrammarAdmissionIT {
 
   @Test
   void durationsInEveryBoundedFieldGetTheSameVerdictAndAdmittedOnesAreReady() {
+    // Within the duration fields' 32 bytes: the schema's length bound refuses longer ones before any grammar is
+    // read (a fraction padded with zeros can be longer), and RetryPolicyChecks judges the grammar alone.
     List<String> texts = Stream.concat(DURATION_EDGES.stream(), texts(GrammarSamples.durations(), 150).stream())
-        .distinct().toList();
+        .filter(text -> text.length() <= 32).distinct().toList();
     assertThat(texts).hasSizeGreaterThan(100);
     List<String> disagreements = new ArrayList<>();
     disagreements.addAll(disagreements(texts, text -> {
@@ -208,6 +210,8 @@ class GrammarAdmissionIT {
     texts.addAll(DURATION_EDGES);
     texts.addAll(texts(GrammarSamples.timestamps(), 120));
     texts.addAll(texts(GrammarSamples.durations(), 60));
+    // Within since's and until's 40 bytes, for the same reason as the durations above.
+    texts.removeIf(text -> text.length() > 40);
     List<String> disagreements = new ArrayList<>();
     disagreements.addAll(disagreements(texts, text -> replay(text, null),
         text -> TimeWindow.problem(text, null, NOW) == null, null));
