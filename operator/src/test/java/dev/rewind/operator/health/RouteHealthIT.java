@@ -98,9 +98,9 @@ class RouteHealthIT {
         assertThat(StatusConditions.find(sick.getStatus().getConditions(), RouteStatus.READY).orElseThrow()
             .getStatus()).isEqualTo("True");
         // One Warning per kind, however many events: EventsDead aggregates, DestinationFailing on the change.
-        await().atMost(WAIT).until(() -> reasons(admin, ns, "orders").containsAll(
+        await().atMost(WAIT).until(() -> RouteEvents.reasons(admin, ns, "orders").containsAll(
             List.of(HealthVerdict.EVENTS_DEAD, HealthVerdict.DESTINATION_FAILING)));
-        List<Event> warnings = events(admin, ns, "orders");
+        List<Event> warnings = RouteEvents.of(admin, ns, "orders");
         assertThat(warnings).filteredOn(e -> e.getReason().equals(HealthVerdict.EVENTS_DEAD)).singleElement()
             .satisfies(e -> {
               assertThat(e.getType()).isEqualTo("Warning");
@@ -133,13 +133,13 @@ class RouteHealthIT {
         assertThat(well.getStatus().getDelivery().getDead()).isZero();
         assertThat(well.getStatus().getDelivery().getDeliveredRecently()).isEqualTo(6);
         assertThat(well.getStatus().getDelivery().getDestinationFailing()).isFalse();
-        await().atMost(WAIT).until(() -> reasons(admin, ns, "orders").containsAll(
+        await().atMost(WAIT).until(() -> RouteEvents.reasons(admin, ns, "orders").containsAll(
             List.of(RouteStatus.HEALTHY, "DestinationRecovered")));
         assertThat(sink.received()).filteredOn(r -> r.path().equals("/orders"))
             .extracting(r -> r.header("Rewind-Event-Id")).filteredOn(id -> orders.contains(UUID.fromString(id)))
             .hasSize(12);
         // The other Route never had anything to say.
-        assertThat(events(admin, ns, "quiet")).isEmpty();
+        assertThat(RouteEvents.of(admin, ns, "quiet")).isEmpty();
 
         Path out = Path.of("target", "it-output");
         Files.createDirectories(out);
@@ -153,14 +153,6 @@ class RouteHealthIT {
   private static Optional<Condition> healthy(Route route) {
     return route == null || route.getStatus() == null ? Optional.empty()
         : StatusConditions.find(route.getStatus().getConditions(), RouteStatus.HEALTHY);
-  }
-
-  private static List<Event> events(KubernetesClient admin, String ns, String route) {
-    return RouteEvents.of(admin, ns, route);
-  }
-
-  private static List<String> reasons(KubernetesClient admin, String ns, String route) {
-    return RouteEvents.reasons(admin, ns, route);
   }
 
   private static String kubectlGetRoutes(KubeTestBed kube, String ns) {
