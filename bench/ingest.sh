@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Ingest benchmark: storeAndForward ack latency at fixed rates, ingest throughput and sidecar RSS, next to what the
-# same PostgreSQL does alone (pgbench: single-row durable commit latency, batched insert rate) and a direct call
-# to the destination. Prints the ratios; BENCHMARKS.md records the figures.
+# same PostgreSQL does alone (pgbench: single-row durable commit latency, batched insert rate), a direct call
+# to the destination, and a plain reverse proxy (nginx from Debian) carrying the same requests: CPU time per
+# 1,000 events for the sidecar next to the proxy's. Prints the ratios; BENCHMARKS.md records the figures.
 #
 #   bench/ingest.sh                       # rates 100,500,1000,2000 for 15 s each
 #   RATES=100,1000 SECONDS_PER_RATE=10 bench/ingest.sh
@@ -21,6 +22,13 @@ PGBENCH_SECONDS=${PGBENCH_SECONDS:-15}
 CONNECTIONS=${CONNECTIONS:-64}
 THROUGHPUT_SECONDS=${THROUGHPUT_SECONDS:-20}
 RLS=${RLS:-0}
+# With STATEMENTS=1 PostgreSQL tracks its statements (pg_stat_statements) and the run ends with where the store's
+# time went: the statements by total execution time.
+STATEMENTS=${STATEMENTS:-0}
+# With BASELINE_REF=<git ref> the same load first runs against the sidecar built from that ref (the "before"),
+# then against this checkout's (the "after"), each on an empty journal, and a table sets them side by side.
+#   BASELINE_REF=HEAD~1 RATES=100,500,1000 bench/ingest.sh
+BASELINE_REF=${BASELINE_REF:-}
 # The sidecar's JVM settings: the same as its container image (sidecar/src/main/docker/Dockerfile.jvm).
 SIDECAR_JAVA_OPTS=${SIDECAR_JAVA_OPTS:-$(sed -n 's/^ENV JAVA_OPTS_APPEND="\(.*\)"$/\1/p' sidecar/src/main/docker/Dockerfile.jvm)}
 SIDECAR_MALLOC_ARENA_MAX=${SIDECAR_MALLOC_ARENA_MAX:-$(sed -n 's/^ENV MALLOC_ARENA_MAX="\(.*\)"$/\1/p' sidecar/src/main/docker/Dockerfile.jvm)}
@@ -34,16 +42,31 @@ if [ -z "$pgbin" ] || [ ! -x "$pgbin/pgbench" ]; then
   pgbin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
 fi
 
+if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then
+  say "installing nginx (the reverse-proxy baseline) from Debian"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null
+fi
+nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
+
 say "building the sidecar and the load generator"
 ./mvnw -q -B -DskipTests -pl sidecar,bench -am package
+sidecar_jar="$root/sidecar/target/quarkus-app/quarkus-run.jar"
 
 work=$(mktemp -d /tmp/rewind-bench.XXXXXX)
 chmod 755 "$work"
+baseline_jar=
+if [ -n "$BASELINE_REF" ]; then
+  say "building the sidecar of $BASELINE_REF (the run's before)"
+  git worktree add -q --detach "$work/baseline" "$BASELINE_REF"
+  (cd "$work/baseline" && ./mvnw -q -B -DskipTests -pl sidecar -am package)
+  baseline_jar="$work/baseline/sidecar/target/quarkus-app/quarkus-run.jar"
+fi
 pgdata="$work/pgdata"
 pgport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 sinkport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 capport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 mgmtport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+proxyport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 runas=()
 if [ "$(id -u)" = 0 ]; then
   # PostgreSQL refuses to run as root.
@@ -51,17 +74,22 @@ if [ "$(id -u)" = 0 ]; then
   runas=(runuser -u postgres --)
 fi
 sidecar_pid=
+nginx_pid=
 cleanup() {
   [ -n "$sidecar_pid" ] && kill "$sidecar_pid" 2>/dev/null && wait "$sidecar_pid" 2>/dev/null || true
+  [ -n "$nginx_pid" ] && kill "$nginx_pid" 2>/dev/null && wait "$nginx_pid" 2>/dev/null || true
   "${runas[@]}" "$pgbin/pg_ctl" -D "$pgdata" -m fast stop >/dev/null 2>&1 || true
+  [ -n "$baseline_jar" ] && git -C "$root" worktree remove --force "$work/baseline" 2>/dev/null
   rm -rf "$work"
 }
 trap cleanup EXIT
 
 say "starting PostgreSQL $("$pgbin/postgres" --version | awk '{print $3}') on port $pgport (fsync on, synchronous_commit on)"
 "${runas[@]}" "$pgbin/initdb" -D "$pgdata" -U postgres --auth=trust >/dev/null
+statements_opts=
+[ "$STATEMENTS" = 1 ] && statements_opts="-c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track=all -c pg_stat_statements.track_planning=on"
 "${runas[@]}" "$pgbin/pg_ctl" -D "$pgdata" -l "$work/postgres.log" -w -o \
-  "-p $pgport -k $work -c listen_addresses=127.0.0.1 -c fsync=on -c synchronous_commit=on -c max_connections=200" start >/dev/null
+  "-p $pgport -k $work -c listen_addresses=127.0.0.1 -c fsync=on -c synchronous_commit=on -c max_connections=200 $statements_opts" start >/dev/null
 psql() { "$pgbin/psql" -h 127.0.0.1 -p "$pgport" -U postgres -v ON_ERROR_STOP=1 -q "$@"; }
 psql -c "CREATE DATABASE bench" -c "CREATE DATABASE rewind"
 psql -d bench -c "CREATE TABLE commit_probe (id uuid PRIMARY KEY, kind text, body bytea, at timestamptz)"
@@ -85,14 +113,38 @@ tps=$("$pgbin/pgbench" -h 127.0.0.1 -p "$pgport" -U postgres -n -c 4 -j 2 -T "$P
 batch_rows=$(awk -v t="$tps" 'BEGIN {printf "%.0f", t * 1000}')
 echo "batched insert rate ${batch_rows} rows/s"
 
-# Starts the sidecar as injected in a pod (cluster mode: routes from the store), with extra -D options, and waits
-# until it is ready.
+# The baseline for CPU per event: a plain reverse proxy carrying the same requests to the same destination, with
+# as many worker processes as the sidecar has event loops, keep-alive to the destination and no access log (the
+# sidecar writes none either).
+mkdir -p "$work/nginx"
+cat > "$work/nginx/nginx.conf" <<NGINX
+worker_processes 2;
+pid $work/nginx/nginx.pid;
+error_log $work/nginx/error.log;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  client_body_temp_path $work/nginx/body;
+  proxy_temp_path $work/nginx/proxy;
+  upstream destination { server 127.0.0.1:$sinkport; keepalive 64; }
+  server {
+    listen 127.0.0.1:$proxyport;
+    location / { proxy_pass http://destination; proxy_http_version 1.1; proxy_set_header Connection ""; }
+  }
+}
+NGINX
+chmod -R a+rwx "$work/nginx"
+"$nginx_bin" -p "$work/nginx" -c "$work/nginx/nginx.conf" -g 'daemon off;' &
+nginx_pid=$!
+
+# Starts the sidecar ($sidecar_jar) as injected in a pod (cluster mode: routes from the store), with extra -D
+# options, and waits until it is ready.
 start_sidecar() {
   # shellcheck disable=SC2086
   MALLOC_ARENA_MAX=$SIDECAR_MALLOC_ARENA_MAX java $SIDECAR_JAVA_OPTS -Drewind.mode=cluster -Drewind.namespace=bench -Drewind.workload=bench \
     -Drewind.delivery.allow-loopback=true \
     -Drewind.capture.port="$capport" -Drewind.proxy.enabled=false -Dquarkus.http.port=0 \
-    -Dquarkus.management.port="$mgmtport" "$@" -jar sidecar/target/quarkus-app/quarkus-run.jar > "$work/sidecar.log" 2>&1 &
+    -Dquarkus.management.port="$mgmtport" "$@" -jar "$sidecar_jar" > "$work/sidecar.log" 2>&1 &
   sidecar_pid=$!
   for _ in $(seq 1 120); do
     curl -sf "http://127.0.0.1:${mgmtport}/q/health/ready" >/dev/null 2>&1 && break
@@ -111,26 +163,75 @@ wait_for_route() {
 load() {
   java -cp "bench/target/classes:$(cat bench/target/classpath.txt)" dev.rewind.bench.ingest.IngestBench \
     capture="http://127.0.0.1:${capport}/v1/routes/bench" sinkPort="$sinkport" sidecarPid="$sidecar_pid" \
+    metrics="http://127.0.0.1:${mgmtport}/q/metrics" postgresPort="$pgport" \
+    proxy="http://127.0.0.1:${proxyport}/via-proxy" proxyPid="$nginx_pid" \
     rates="$RATES" seconds="$SECONDS_PER_RATE" connections="$CONNECTIONS" throughputSeconds="$THROUGHPUT_SECONDS" \
     commitP50Ms="$commit_p50" commitP99Ms="$commit_p99" batchRowsPerSecond="$batch_rows" out="$1"
 }
 
+stop_sidecar() {
+  kill "$sidecar_pid" && wait "$sidecar_pid" 2>/dev/null || true
+  sidecar_pid=
+  # The next run starts from an empty journal, as this one did.
+  psql -d rewind -c "TRUNCATE rewind.events, rewind.attempts, rewind.replay_items, rewind.senders, rewind.breakers"
+}
+
+# Two reports side by side (labels $1 and $3, files $2 and $4): ack latency, throughput and CPU per event, with
+# the second's ratio to the first.
+compare() {
+  awk -v a="$1" -v b="$3" '
+    FNR == 1 { run++ }
+    /^sidecar storeAndForward/ { k = $3; rate[k] = 1; p50[run, k] = $4; p99[run, k] = $5; p999[run, k] = $6 }
+    /^rate\/s +proxy/ { cpu = 1; next }
+    cpu && /^[0-9]+ / { side[run, $1] = $3; pg[run, $1] = $5 }
+    cpu && !/^[0-9]+ / { cpu = 0 }
+    /^Ingest throughput/ { for (i = 1; i <= NF; i++) if ($i == "events/s") tput[run] = $(i - 1) }
+    END {
+      printf "%-7s %-11s %9s %9s %9s %17s %20s\n", "rate/s", "", "p50 ms", "p99 ms", "p99.9 ms", "sidecar CPU ms/1k", "PostgreSQL CPU ms/1k"
+      for (k in rate) {
+        printf "%-7s %-11s %9.3f %9.3f %9.3f %17.1f %20.1f\n", k, a, p50[1, k], p99[1, k], p999[1, k], side[1, k], pg[1, k]
+        printf "%-7s %-11s %9.3f %9.3f %9.3f %17.1f %20.1f\n", k, b, p50[2, k], p99[2, k], p999[2, k], side[2, k], pg[2, k]
+        printf "%-7s %-11s %9.2f %9.2f %9.2f %17.2f %20.2f\n", k, "ratio", p50[2, k] / p50[1, k], p99[2, k] / p99[1, k], p999[2, k] / p999[1, k], side[2, k] / side[1, k], pg[2, k] / pg[1, k]
+      }
+      printf "ingest  %s %s events/s, %s %s: ratio %.2f\n", a, tput[1], b, tput[2], tput[2] / tput[1]
+    }' "$2" "$4"
+}
+
+# What the operator would publish for a Route "bench" (see RouteCatalog): the sidecar picks it up at once. After
+# the first sidecar start, which creates the schema; kept across runs.
+publish_route() {
+  psql -d rewind -c "INSERT INTO rewind.routes (namespace, name, generation, spec) VALUES ('bench', 'bench', 1,
+    '{\"route\":{\"destination\":{\"url\":\"http://127.0.0.1:${sinkport}/orders\"},\"mode\":\"storeAndForward\",
+    \"eventId\":{\"header\":\"Idempotency-Key\"},\"onStoreUnavailable\":\"reject\"}}') ON CONFLICT DO NOTHING"
+  wait_for_route
+}
+
+if [ -n "$baseline_jar" ]; then
+  say "before: the sidecar of $BASELINE_REF, rates ${RATES}/s for ${SECONDS_PER_RATE}s each, then ${CONNECTIONS} connections flat out"
+  current_jar=$sidecar_jar
+  sidecar_jar=$baseline_jar
+  start_sidecar -Drewind.store.url="postgresql://postgres@127.0.0.1:${pgport}/rewind"
+  publish_route
+  load "$root/bench/target/ingest-report-before.txt"
+  stop_sidecar
+  sidecar_jar=$current_jar
+fi
+
 say "starting the sidecar as injected in a pod (cluster mode: routes from the store) with $SIDECAR_JAVA_OPTS"
 start_sidecar -Drewind.store.url="postgresql://postgres@127.0.0.1:${pgport}/rewind"
-# What the operator would publish for a Route "bench" (see RouteCatalog): the sidecar picks it up at once.
-psql -d rewind -c "INSERT INTO rewind.routes (namespace, name, generation, spec) VALUES ('bench', 'bench', 1,
-  '{\"route\":{\"destination\":{\"url\":\"http://127.0.0.1:${sinkport}/orders\"},\"mode\":\"storeAndForward\",
-  \"eventId\":{\"header\":\"Idempotency-Key\"},\"onStoreUnavailable\":\"reject\"}}')"
-wait_for_route
+publish_route
 
 say "load: rates ${RATES}/s for ${SECONDS_PER_RATE}s each, then ${CONNECTIONS} connections flat out"
 load "$root/bench/target/ingest-report.txt"
 
+if [ -n "$baseline_jar" ]; then
+  say "before ($BASELINE_REF) and after (this checkout), same run"
+  compare before "$root/bench/target/ingest-report-before.txt" after "$root/bench/target/ingest-report.txt" \
+    | tee "$root/bench/target/ingest-before-after.txt"
+fi
+
 if [ "$RLS" = 1 ]; then
-  kill "$sidecar_pid" && wait "$sidecar_pid" 2>/dev/null || true
-  sidecar_pid=
-  # The same start for both runs: an empty journal.
-  psql -d rewind -c "TRUNCATE rewind.events, rewind.attempts, rewind.replay_items, rewind.senders, rewind.breakers"
+  stop_sidecar
   # The namespace's role, as the operator makes it: ensure_tenant with a SCRAM verifier (computed here as
   # ScramVerifier does), the sidecar reading its user and password from a directory as from the mounted Secret.
   password=$(python3 -c 'import secrets; print(secrets.token_urlsafe(32))')
@@ -157,22 +258,13 @@ PY
   load "$root/bench/target/ingest-report-rls.txt"
 
   say "without row-level security (superuser) vs with it (namespace role), same run"
-  awk '
-    FNR == 1 { run++ }
-    /^sidecar storeAndForward/ { k = $3; rate[k] = 1; p50[run, k] = $4; p99[run, k] = $5 }
-    /^Ingest throughput/ { for (i = 1; i <= NF; i++) if ($i == "events/s") tput[run] = $(i - 1) }
-    END {
-      printf "%-8s %12s %12s %7s %12s %12s %7s\n", "rate/s", "p50 ms off", "p50 ms on", "ratio", "p99 ms off", "p99 ms on", "ratio"
-      for (k in rate) printf "%-8s %12.3f %12.3f %7.2f %12.3f %12.3f %7.2f\n", k, p50[1, k], p50[2, k], p50[2, k] / p50[1, k], p99[1, k], p99[2, k], p99[2, k] / p99[1, k]
-      printf "ingest   %12s events/s off, %s on: ratio %.2f\n", tput[1], tput[2], tput[2] / tput[1]
-    }' "$root/bench/target/ingest-report.txt" "$root/bench/target/ingest-report-rls.txt" \
+  compare "RLS off" "$root/bench/target/ingest-report.txt" "RLS on" "$root/bench/target/ingest-report-rls.txt" \
     | tee "$root/bench/target/ingest-rls-comparison.txt"
 
   # The statement alone, without the sidecar's HTTP and batching around it: the journal insert (100 events a
   # statement, as group commit writes them) as the superuser and as the namespace role, alternated twice so that
   # drift on a shared machine hits both alike.
-  kill "$sidecar_pid" && wait "$sidecar_pid" 2>/dev/null || true
-  sidecar_pid=
+  stop_sidecar
   cat > "$work/events.sql" <<'SQL'
 INSERT INTO rewind.events (id, namespace, route, event_id, method, url, headers, body, received_at, state)
 SELECT gen_random_uuid(), 'bench', 'pgbench', gen_random_uuid()::text, 'POST', 'http://x/', '[]', '\x7b7d', now(),
@@ -187,6 +279,15 @@ SQL
       echo "pass $pass $label $(awk -v t="$tps" 'BEGIN {printf "%.0f", t * 100}') events/s"
     done
   done | tee -a "$root/bench/target/ingest-rls-comparison.txt"
+fi
+if [ "$STATEMENTS" = 1 ]; then
+  say "the store's time by statement (pg_stat_statements, whole run)"
+  psql -d rewind -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" >/dev/null
+  psql -d rewind -P pager=off -c "SELECT calls, round(total_exec_time::numeric, 0) AS exec_ms,
+      round(mean_exec_time::numeric, 3) AS exec_mean_ms, plans, round(total_plan_time::numeric, 0) AS plan_ms, rows,
+      left(regexp_replace(query, '\s+', ' ', 'g'), 90) AS statement
+    FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = 'rewind')
+    ORDER BY total_exec_time + total_plan_time DESC LIMIT 12"
 fi
 echo
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB; report also in bench/target/ingest-report.txt"

@@ -1,11 +1,13 @@
 package dev.rewind.bench.ingest;
 
+import dev.rewind.bench.proc.ProcessCpu;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.PoolOptions;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,10 +25,19 @@ import org.HdrHistogram.Histogram;
  * RSS while it takes 1,000 events/s, and a closed-loop throughput ceiling. pgbench figures come in as arguments,
  * so one report puts Rewind next to what the same PostgreSQL does on its own.
  *
- * <p>Arguments: key=value pairs: capture (URL of the route), sinkPort, sidecarPid, rates (comma list), seconds,
- * connections, throughputSeconds, commitP50Ms, commitP99Ms, batchRowsPerSecond, out (report file).
+ * <p>With a plain reverse proxy in front of the same destination (nginx: its URL and master pid), each rate is also
+ * sent through it, and the report sets the CPU time the sidecar spends per 1,000 events acknowledged and delivered
+ * next to what the proxy spends per 1,000 requests carried. The sidecar's own metrics split its acknowledgement
+ * into the journal write and the rest, and count its GC pauses, per rate.
+ *
+ * <p>Arguments: key=value pairs: capture (URL of the route), sinkPort, sidecarPid, metrics (the sidecar's
+ * Prometheus endpoint), postgresPort, proxy and proxyPid (optional), rates (comma list), seconds, connections,
+ * throughputSeconds, commitP50Ms, commitP99Ms, batchRowsPerSecond, out (report file).
  */
 public final class IngestBench {
+
+  /** Where the sidecar delivers (the route's destination path), told apart from direct and proxied calls. */
+  static final String SIDECAR_PATH = "/orders";
 
   private IngestBench() {}
 
@@ -50,10 +61,22 @@ public final class IngestBench {
       rates.add(Integer.parseInt(r.trim()));
     }
 
+    String proxy = a.get("proxy");
+    ProcessCpu proxyCpu = proxy == null ? null : ProcessCpu.of(Long.parseLong(a.get("proxyPid")));
+    ProcessCpu sidecarCpu = ProcessCpu.of(sidecarPid);
+    ProcessCpu postgresCpu = ProcessCpu.find(cmdline -> cmdline.contains("bin/postgres\0")
+        && cmdline.contains("\0-p\0" + a.get("postgresPort") + "\0")).orElseThrow(
+            () -> new IllegalStateException("no PostgreSQL on port " + a.get("postgresPort") + " in /proc"));
+    SidecarMetrics metrics = new SidecarMetrics(URI.create(a.get("metrics")));
+
     Vertx vertx = Vertx.vertx();
     AtomicLong delivered = new AtomicLong();
+    AtomicLong deliveredBySidecar = new AtomicLong();
     HttpServer sink = vertx.createHttpServer().requestHandler(req -> req.body().onComplete(b -> {
       delivered.incrementAndGet();
+      if (req.path().equals(SIDECAR_PATH)) {
+        deliveredBySidecar.incrementAndGet();
+      }
       req.response().setStatusCode(200).end();
     }));
     sink.listen(sinkPort, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
@@ -70,22 +93,57 @@ public final class IngestBench {
     // Warm both paths up so JIT compilation is not measured as latency.
     OpenLoop.run(client, capture, 200, 5, "warmup");
     OpenLoop.run(client, direct, 200, 3, "warmup-direct");
+    if (proxy != null) {
+      OpenLoop.run(client, proxy, 200, 3, "warmup-proxy");
+    }
 
     Map<Integer, OpenLoop.Result> sidecarResults = new LinkedHashMap<>();
+    StringBuilder cpu = new StringBuilder(String.format(Locale.ROOT, "%-8s %16s %16s %8s %18s%n", "rate/s",
+        "proxy ms/1k", "sidecar ms/1k", "ratio", "PostgreSQL ms/1k"));
+    StringBuilder split = new StringBuilder(String.format(Locale.ROOT, "%-8s %12s %12s %16s %16s %10s %12s%n",
+        "rate/s", "ack p50 ms", "ack p99 ms", "write p50 <= ms", "write p99 <= ms", "GC pauses", "GC ms"));
     long rssAt1000 = -1;
     for (int rate : rates) {
       OpenLoop.Result directResult = OpenLoop.run(client, direct, rate, seconds, "d" + rate);
       row(report, "direct call", directResult, -1);
+      double proxyPerThousand = Double.NaN;
+      if (proxy != null) {
+        long p0 = proxyCpu.nanos();
+        OpenLoop.Result proxied = OpenLoop.run(client, proxy, rate, seconds, "p" + rate);
+        proxyPerThousand = perThousand(proxyCpu.nanos() - p0, proxied.ok());
+        row(report, "nginx reverse proxy", proxied, -1);
+      }
       RssSampler sampler = new RssSampler(sidecarPid);
       sampler.start();
+      long deliveredBefore = deliveredBySidecar.get();
+      long s0 = sidecarCpu.nanos();
+      long pg0 = postgresCpu.nanos();
+      SidecarMetrics.Snapshot m0 = metrics.scrape();
       OpenLoop.Result result = OpenLoop.run(client, capture, rate, seconds, "s" + rate);
       long rss = sampler.stopAndMax();
+      // Acknowledged and delivered: the CPU window closes once the destination has every event of this rate.
+      awaitAtLeast(deliveredBySidecar, deliveredBefore + result.ok(), "s" + rate);
+      SidecarMetrics.Window window = metrics.scrape().since(m0);
+      double sidecarPerThousand = perThousand(sidecarCpu.nanos() - s0, result.ok());
+      double postgresPerThousand = perThousand(postgresCpu.nanos() - pg0, result.ok());
       sidecarResults.put(rate, result);
       if (rate == 1000) {
         rssAt1000 = rss;
       }
       row(report, "sidecar storeAndForward", result, rss);
+      cpu.append(String.format(Locale.ROOT, "%-8d %16.1f %16.1f %8.2f %18.1f%n", rate, proxyPerThousand,
+          sidecarPerThousand, sidecarPerThousand / proxyPerThousand, postgresPerThousand));
+      Histogram h = result.latencyMicros();
+      split.append(String.format(Locale.ROOT, "%-8d %12.3f %12.3f %16.3f %16.3f %10.0f %12.1f%n", rate,
+          h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(99) / 1000.0, window.writeMillisAt(50),
+          window.writeMillisAt(99), window.gcCount(), window.gcSeconds() * 1000));
     }
+    report.append(String.format(Locale.ROOT, "%nCPU time per 1,000 events (sidecar: acknowledged and delivered,"
+        + " its process alone; proxy: nginx carrying the same requests to the same destination; PostgreSQL: the"
+        + " store during the sidecar's run)%n")).append(cpu);
+    report.append(String.format(Locale.ROOT, "%nThe sidecar's acknowledgement split (journal write: capture to"
+        + " durable commit, from its histogram, so a bucket's upper bound; GC: pauses during the rate)%n"))
+        .append(split);
     double ingest = OpenLoop.closedLoop(client, capture, connections, throughputSeconds, "t");
     double directMax = OpenLoop.closedLoop(client, direct, connections, Math.min(10, throughputSeconds), "td");
 
@@ -107,6 +165,22 @@ public final class IngestBench {
       Files.writeString(Path.of(a.get("out")), report.toString());
     }
     vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  private static double perThousand(long cpuNanos, long events) {
+    return events == 0 ? Double.NaN : cpuNanos / 1e6 / (events / 1000.0);
+  }
+
+  /** Waits until the destination has received {@code expected} events from the sidecar, at most two minutes. */
+  private static void awaitAtLeast(AtomicLong count, long expected, String label) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+    while (count.get() < expected) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(label + ": the destination has " + count.get() + " of " + expected
+            + " events after two minutes");
+      }
+      Thread.sleep(20); // polling a counter another thread raises; the condition is checked each time
+    }
   }
 
   private static void row(StringBuilder report, String label, OpenLoop.Result r, long rssKib) {

@@ -79,6 +79,15 @@ public final class DeliveryEngine implements AutoCloseable {
   private long buffered;
 
   private boolean polling;
+  /**
+   * Whether the store may hold due events of served routes that no one has claimed: events journaled unclaimed
+   * because every slot was taken, events handed back, a poll that found some (there may be more). While it is
+   * false, a freed slot waits for the next regular poll instead of asking the store at once: at a steady live
+   * load every event is claimed at capture, and asking after each attempt cost one (empty) claim query per event,
+   * store CPU that competed with the captures' commits. Events that fall due meanwhile (retries, expired leases
+   * of other workers) wait at most one poll interval, as they always did.
+   */
+  private boolean mayHaveDue = true;
   private final WakeUp pollWakeUp;
   private volatile boolean running;
 
@@ -98,7 +107,7 @@ public final class DeliveryEngine implements AutoCloseable {
     this.breakers = new BreakerGate(vertx, namespace, options.worker(), store.breakers(namespace), routes,
         options.pollInterval(), metrics, System::nanoTime, this::enqueueClaimed, this::room, this::lease);
     metrics.stall(options.worker(), pipeline::stalledFor);
-    routes.onChange(r -> wake(Duration.ZERO));
+    routes.onChange(r -> wakeNow());
   }
 
   /** Takes back this worker's unfinished events from an earlier life, then starts polling. */
@@ -111,7 +120,7 @@ public final class DeliveryEngine implements AutoCloseable {
           }
           running = true;
           breakers.start();
-          wake(Duration.ZERO);
+          wakeNow();
         })
         .replaceWithVoid();
   }
@@ -148,6 +157,7 @@ public final class DeliveryEngine implements AutoCloseable {
       buffered += bodyBytes;
       return true;
     }
+    mayHaveDue = true; // journaled unclaimed: the poller takes it when there is room
     return false;
   }
 
@@ -270,7 +280,12 @@ public final class DeliveryEngine implements AutoCloseable {
         return recorded;
       }
       return recorded.chain(() -> store.release(back.stream().map(OutcomeWrite::eventId).toList(),
-          back.stream().map(OutcomeWrite::leaseToken).toList(), back.stream().map(OutcomeWrite::number).toList()));
+              back.stream().map(OutcomeWrite::leaseToken).toList(), back.stream().map(OutcomeWrite::number).toList()))
+          .invoke(() -> {
+            synchronized (DeliveryEngine.this) {
+              mayHaveDue = true; // held events, due again for whoever serves their route
+            }
+          });
     }
 
     @Override
@@ -281,7 +296,12 @@ public final class DeliveryEngine implements AutoCloseable {
       if (DRAIN.equals(work.kind())) {
         breakers.drainEnded(BreakerGate.destination(work.route()));
       }
-      wake(Duration.ZERO);
+      boolean now;
+      synchronized (DeliveryEngine.this) {
+        now = mayHaveDue;
+      }
+      // Keeps the regular poll armed either way: a poll that found no room arms none.
+      wake(now ? Duration.ZERO : options.pollInterval());
     }
 
     @Override
@@ -351,6 +371,14 @@ public final class DeliveryEngine implements AutoCloseable {
     return work.size();
   }
 
+  /** Polls at once, assuming due work may be waiting (start, a route change, events handed back). */
+  private void wakeNow() {
+    synchronized (this) {
+      mayHaveDue = true;
+    }
+    wake(Duration.ZERO);
+  }
+
   /** Polls within {@code delay} (sooner if already scheduled sooner). */
   private void wake(Duration delay) {
     if (running) {
@@ -383,6 +411,7 @@ public final class DeliveryEngine implements AutoCloseable {
           List<DeliveryItem> unserved = new ArrayList<>();
           synchronized (this) {
             polling = false;
+            mayHaveDue = !claimed.isEmpty();
             for (ClaimedEvent c : claimed) {
               DeliveryItem item = DeliveryItem.of(c.event(), c.afterInterruption());
               ResolvedRoute route = routes.get(item.route());
@@ -394,6 +423,7 @@ public final class DeliveryEngine implements AutoCloseable {
               }
             }
           }
+          metrics.polled();
           giveBack(unserved);
           pipeline.enqueueAll(work);
           wake(claimed.size() == limit ? Duration.ZERO : options.pollInterval());
@@ -415,7 +445,7 @@ public final class DeliveryEngine implements AutoCloseable {
     Uni<Integer> released = store.release(items.stream().map(DeliveryItem::id).toList(),
         items.stream().map(DeliveryItem::leaseToken).toList(),
         items.stream().map(DeliveryItem::attempt).toList()).memoize().indefinitely();
-    released.subscribe().with(n -> {}, e -> LOG.warnf("Could not give back %d claimed events (%s); they are"
+    released.subscribe().with(n -> wakeNow(), e -> LOG.warnf("Could not give back %d claimed events (%s); they are"
         + " due again when their lease runs out", items.size(), e.getMessage()));
     return released;
   }

@@ -63,6 +63,13 @@ public final class DeliveryMetrics {
         .register(registry);
   }
 
+  /** A claim query of the poller answered: a few per poll interval when live events are claimed at capture. */
+  public void polled() {
+    counters.computeIfAbsent("rewind.delivery.polls", k -> Counter.builder(k)
+        .description("Queries for due events the delivery poller made to the store")
+        .register(registry)).increment();
+  }
+
   public void unrecorded() {
     counters.computeIfAbsent("rewind.outcomes.unrecorded", k -> Counter.builder(k)
         .description("Attempt outcomes dropped because the store stayed unreachable; the events are redelivered")

@@ -92,6 +92,48 @@ class DeliveryEngineIT {
     assertThat(appended.duplicate()).isFalse();
   }
 
+  private double polls() {
+    var counter = worker.meters.find("rewind.delivery.polls").counter();
+    return counter == null ? 0 : counter.count();
+  }
+
+  @Test
+  void aSteadyLiveLoadDoesNotAskTheStoreForDueWorkAfterEachAttempt() {
+    ResolvedRoute route = Routes.to("steady", sink.url("/orders"), FAST_RETRIES);
+    // An hour between regular polls: any poll during the load is one the engine chose to send at once.
+    worker = Worker.polling(store, "w-steady", Duration.ofHours(1), DeliveryOptions.DEFAULT_MEMORY_BUDGET, route);
+    await().atMost(WAIT).until(() -> polls() >= 1); // the poll at start, which finds nothing
+    double atStart = polls();
+
+    for (int i = 0; i < 40; i++) {
+      assertThat(capture(route, Events.of(route, "{\"n\":" + i + "}")).claimed()).isTrue();
+    }
+
+    await().atMost(WAIT).until(() -> sink.count() == 40);
+    // Every event was claimed at capture: there was never anything due in the store to ask for. Before, each
+    // ended attempt sent a claim query (40 here).
+    assertThat(polls() - atStart).isZero();
+  }
+
+  @Test
+  void anEventJournaledUnclaimedIsTakenAsSoonAsASlotFreesNotAtTheNextPoll() {
+    ResolvedRoute route = Routes.to("budget", sink.url("/orders"), FAST_RETRIES);
+    // A budget smaller than one body: while the first event is in flight the second cannot be reserved, so it is
+    // journaled unclaimed, and the regular poll is an hour away.
+    worker = Worker.polling(store, "w-budget", Duration.ofHours(1), 8, route);
+    await().atMost(WAIT).until(() -> polls() >= 1); // the poll at start has found nothing
+    sink.answer(r -> r.bodyText().contains("\"first\"") ? HttpSink.Answer.hang(Duration.ofMillis(500))
+        : HttpSink.Answer.status(200));
+
+    Appended first = capture(route, Events.of(route, "{\"first\":true}"));
+    Appended second = capture(route, Events.of(route, "{\"second\":true}"));
+
+    assertThat(first.claimed()).isTrue();
+    assertThat(second.claimed()).isFalse();
+    await().atMost(WAIT).until(() -> store.count("SELECT count(*) FROM rewind.events WHERE id = ANY($1)"
+        + " AND state = 'delivered'", (Object) new UUID[] {first.id(), second.id()}) == 2);
+  }
+
   @Test
   void aTakeoverWorkerClaimsOnlyEventsOverdueByLongerThanItWaits() {
     ResolvedRoute route = Routes.to("stranded", sink.url("/orders"), FAST_RETRIES);

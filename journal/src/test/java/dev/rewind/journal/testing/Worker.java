@@ -46,6 +46,18 @@ public final class Worker implements AutoCloseable {
 
   public Worker(TestStore store, String worker, AddressPolicy addresses, SecretSource secrets, long memoryBudget,
       Duration overdueBy, ResolvedRoute... served) {
+    this(store, worker, addresses, secrets, memoryBudget, overdueBy, Duration.ofMillis(100), served);
+  }
+
+  /** A worker that polls the store for due events every {@code pollInterval}, its memory budget as given. */
+  public static Worker polling(TestStore store, String worker, Duration pollInterval, long memoryBudget,
+      ResolvedRoute... served) {
+    return new Worker(store, worker, AddressPolicy.standalone(), SecretSource.NONE, memoryBudget, Duration.ZERO,
+        pollInterval, served);
+  }
+
+  private Worker(TestStore store, String worker, AddressPolicy addresses, SecretSource secrets, long memoryBudget,
+      Duration overdueBy, Duration pollInterval, ResolvedRoute... served) {
     java.util.Map<String, ResolvedRoute> table = new java.util.HashMap<>();
     for (ResolvedRoute r : served) {
       table.put(r.name(), r);
@@ -55,7 +67,7 @@ public final class Worker implements AutoCloseable {
     kafka = new KafkaDeliverer(store.vertx.getDelegate(), addresses, secrets);
     AttemptRunner runner = new AttemptRunner(deliverer, kafka, secrets, Clock.systemUTC(), 4096);
     engine = new DeliveryEngine(store.vertx.getDelegate(), "default", store.events, runner, routes,
-        new DeliveryOptions(worker, 16, Duration.ofSeconds(10), Duration.ofMillis(100), 4096, memoryBudget,
+        new DeliveryOptions(worker, 16, Duration.ofSeconds(10), pollInterval, 4096, memoryBudget,
             overdueBy),
         new DeliveryMetrics(meters), Clock.systemUTC());
     pipeline = new CapturePipeline(store.events, engine, new CaptureMetrics(meters), Duration.ofSeconds(2));
