@@ -60,7 +60,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *       from pg_stat_statements when the server loads it.
  * </ol>
  *
- * <p>Arguments, key=value: store (postgresql:// URL), capture (the route's capture URL), sinkPort (where the
+ * <p>Arguments, key=value: store (postgresql:// URL of a role other than the sidecar's, so that retention's
+ * statements can be told from the sidecar's in pg_stat_statements), capture (the route's capture URL), sinkPort (where the
  * route delivers), sizes (comma list, cumulative), days, backlog, rate, seconds, claims, traces, replays, dataDir
  * (the server's data directory, for the disk check), out (report file).
  */
@@ -153,13 +154,16 @@ public final class ScaleBench {
       long t1 = System.nanoTime();
       exec("VACUUM ANALYZE rewind.events");
       exec("VACUUM ANALYZE rewind.attempts");
+      // The load leaves GBs of dirty buffers: flushed now, not by a checkpoint in the middle of the measures.
+      exec("CHECKPOINT");
       double vacuumS = (System.nanoTime() - t1) / 1e9;
       long rows = count("SELECT count(*) FROM rewind.events");
-      say(String.format(Locale.ROOT, "%,d events added in %.0f s (%.0f events/s), VACUUM ANALYZE %.0f s;"
+      say(String.format(Locale.ROOT, "%,d events added in %.0f s (%.0f events/s), VACUUM ANALYZE and CHECKPOINT %.0f s;"
           + " the journal holds %,d events, %,d attempts", added, loadS, added / Math.max(loadS, 1e-3), vacuumS,
           rows, count("SELECT count(*) FROM rewind.attempts")));
-      f.values.put("load s", loadS);
-      f.values.put("vacuum analyze s", vacuumS);
+      f.values.put("events", (double) rows);
+      f.values.put("load s (this step)", loadS);
+      f.values.put("vacuum+checkpoint s", vacuumS);
       sizes(f);
 
       ack(f, client, i);
@@ -340,9 +344,13 @@ public final class ScaleBench {
     f.values.put("retention rows removed", (double) removed);
     String store = "store time not available (pg_stat_statements not loaded)";
     if (statements) {
+      // Every statement this bench's role ran since the reset, whatever retention runs (batched DELETEs today,
+      // partition DDL or a function call on a partitioned journal); the sidecar logs in as another role, so its
+      // polling meanwhile is not counted.
       Row row = pool.query("SELECT coalesce(sum(total_exec_time), 0) AS ms, coalesce(sum(calls), 0) AS calls"
-          + " FROM pg_stat_statements WHERE query ~* '^\\s*DELETE\\s+FROM\\s+rewind\\.'").execute().await()
-          .atMost(LONG).iterator().next();
+          + " FROM pg_stat_statements WHERE userid = (SELECT oid FROM pg_roles WHERE rolname = current_user)"
+          + " AND dbid = (SELECT oid FROM pg_database WHERE datname = current_database())"
+          + " AND query NOT LIKE '%pg_stat_statements%'").execute().await().atMost(LONG).iterator().next();
       double storeMs = row.getDouble("ms");
       f.values.put("retention of a day store", storeMs);
       store = String.format(Locale.ROOT, "store execution time %.1f ms in %d statements", storeMs,
@@ -354,10 +362,12 @@ public final class ScaleBench {
   }
 
   private void sizes(Figures f) {
-    // Summed over the partition tree: a partitioned parent alone has no storage of its own.
+    // Summed over the partition tree: a partitioned parent alone has no storage of its own (and the tree of a
+    // table that is not partitioned is empty, so the table itself is added).
     for (String table : List.of("events", "attempts")) {
       Row row = pool.query("SELECT sum(pg_table_size(relid)) AS heap, sum(pg_indexes_size(relid)) AS idx"
-          + " FROM pg_partition_tree('rewind." + table + "')").execute().await().atMost(LONG).iterator().next();
+          + " FROM (SELECT relid FROM pg_partition_tree('rewind." + table + "')"
+          + " UNION SELECT 'rewind." + table + "'::regclass) t").execute().await().atMost(LONG).iterator().next();
       f.values.put(table + " table MiB", row.getLong("heap") / 1048576.0);
       f.values.put(table + " indexes MiB", row.getLong("idx") / 1048576.0);
     }
@@ -397,7 +407,8 @@ public final class ScaleBench {
     }
     t.append('\n');
     for (String key : results.get(0).values.keySet()) {
-      String label = key.endsWith(" s") || key.endsWith("MiB") || key.endsWith("removed") ? key : key + " ms";
+      String label = key.endsWith(" s") || key.endsWith(")") || key.endsWith("MiB") || key.endsWith("removed")
+          || key.equals("events") ? key : key + " ms";
       t.append(String.format(Locale.ROOT, "%-28s", label));
       double base = results.get(0).values.get(key);
       for (int i = 0; i < results.size(); i++) {
