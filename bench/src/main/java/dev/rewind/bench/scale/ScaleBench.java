@@ -63,7 +63,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Arguments, key=value: store (postgresql:// URL of a role other than the sidecar's, so that retention's
  * statements can be told from the sidecar's in pg_stat_statements), capture (the route's capture URL), sinkPort (where the
  * route delivers), sizes (comma list, cumulative), days, backlog, rate, seconds, claims, traces, replays, dataDir
- * (the server's data directory, for the disk check), out (report file).
+ * (the server's data directory, for the disk check), project (sizes to estimate disk and load time for from the
+ * first size), out (report file).
  */
 public final class ScaleBench {
 
@@ -124,6 +125,9 @@ public final class ScaleBench {
       sizes.add(Long.parseLong(s.trim()));
     }
     int days = Integer.parseInt(a.getOrDefault("days", "8"));
+    if (days < 2) {
+      throw new IllegalArgumentException("days must be at least 2: the oldest day goes, traces read the others");
+    }
     long backlog = Long.parseLong(a.getOrDefault("backlog", "4000"));
     Instant anchor = Instant.now();
     JournalLoader loader = new JournalLoader(pool, days, anchor);
@@ -161,6 +165,9 @@ public final class ScaleBench {
       say(String.format(Locale.ROOT, "%,d events added in %.0f s (%.0f events/s), VACUUM ANALYZE and CHECKPOINT %.0f s;"
           + " the journal holds %,d events, %,d attempts", added, loadS, added / Math.max(loadS, 1e-3), vacuumS,
           rows, count("SELECT count(*) FROM rewind.attempts")));
+      if (i == 0) {
+        project(rows, added / Math.max(loadS, 1e-3));
+      }
       f.values.put("events", (double) rows);
       f.values.put("load s (this step)", loadS);
       f.values.put("vacuum+checkpoint s", vacuumS);
@@ -375,6 +382,23 @@ public final class ScaleBench {
     say(String.format(Locale.ROOT, "sizes: events %.0f MiB + indexes %.0f MiB, attempts %.0f MiB + indexes"
         + " %.0f MiB, database %.0f MiB", f.values.get("events table MiB"), f.values.get("events indexes MiB"),
         f.values.get("attempts table MiB"), f.values.get("attempts indexes MiB"), f.values.get("database MiB")));
+  }
+
+  /**
+   * What the sizes of the full run would take, from the first size's bytes per event and load rate: a linear
+   * estimate (the load slows as indexes outgrow memory, so the time is a lower bound).
+   */
+  private void project(long rows, double eventsPerSecond) {
+    long db = count("SELECT pg_database_size(current_database())");
+    double perEvent = db / (double) rows;
+    StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "estimate from this size: %.0f bytes per"
+        + " event, %.0f events/s loaded;", perEvent, eventsPerSecond));
+    for (String s : a.getOrDefault("project", "10000000,50000000").split(",")) {
+      long n = Long.parseLong(s.trim());
+      line.append(String.format(Locale.ROOT, " %,d events: about %.0f GiB and at least %.0f min of loading;", n,
+          perEvent * n / 1073741824.0, n / eventsPerSecond / 60));
+    }
+    say(line.substring(0, line.length() - 1));
   }
 
   /** Whether loading to {@code size} fits the disk of the data directory, from the bytes per event so far. */
