@@ -22,7 +22,7 @@ import java.util.List;
  * are JSON of about 200 bytes. Ids are UUIDv7 of the capture millisecond, as {@code Uuids.v7} makes them, so
  * the journal's id ranges, and a partitioned journal's partitions, hold what they would in production. No event
  * is captured in the first half hour of a UTC day nor in its last two minutes, so a retention cut at the end of
- * the oldest day removes that day and nothing else, and with day partitions that day is exactly one partition.
+ * a day removes that day and nothing younger, and with day partitions that day is exactly one partition.
  *
  * <p>Open work: a fixed backlog (pending, due; and failed, retry scheduled) captured during the last hour on
  * every route but the live one, loaded once: the due backlog is what live delivery has not caught up with, which
@@ -172,17 +172,25 @@ final class JournalLoader {
     buckets.forEach(b -> orders.add(new ArrayList<>()));
   }
 
-  /** The moment retention must cut at to remove exactly the oldest day. */
-  Instant endOfOldestDay() {
-    return buckets.get(0).end();
+  /** Retention removes the two oldest days at every size (see ScaleBench#retention); the others stay. */
+  static final int RETAINED_AWAY = 2;
+
+  /** The end of day {@code b} of history (0: the oldest): where retention cuts to remove it. */
+  Instant endOfDay(int b) {
+    return buckets.get(b).end();
   }
 
   Instant startOfHistory() {
     return buckets.get(0).start();
   }
 
-  List<Bucket> buckets() {
-    return buckets;
+  /** Where history that no retention removes begins. */
+  Instant startOfKept() {
+    return buckets.get(RETAINED_AWAY).start();
+  }
+
+  Instant endOfHistory() {
+    return buckets.get(buckets.size() - 1).end();
   }
 
   long events() {
@@ -193,14 +201,14 @@ final class JournalLoader {
     return attempts;
   }
 
-  /** Events of history now in the oldest day (after retention, its dead ones). */
-  long oldestDay() {
-    return have[0];
+  /** Events of history now in day {@code b}. */
+  long inDay(int b) {
+    return have[b];
   }
 
-  /** Retention removed {@code removed} events of the oldest day. */
-  void removedFromOldestDay(long removed) {
-    have[0] -= removed;
+  /** Retention removed {@code removed} events of day {@code b}; the next load fills it up again. */
+  void removed(int b, long removed) {
+    have[b] -= removed;
     events -= removed;
   }
 
@@ -243,12 +251,12 @@ final class JournalLoader {
   }
 
   /**
-   * A random order of history outside the oldest day (which retention removes at every size), with its
-   * namespace: computed from its number as the load placed it, so choosing one reads nothing from the journal.
+   * A random order of history outside the days retention removes at every size, with its namespace: computed
+   * from its number as the load placed it, so choosing one reads nothing from the journal.
    */
   String[] randomOrder(java.util.Random random) {
     List<long[]> ranges = new ArrayList<>();
-    for (int b = 1; b < buckets.size(); b++) {
+    for (int b = RETAINED_AWAY; b < buckets.size(); b++) {
       ranges.addAll(orders.get(b));
     }
     long total = ranges.stream().mapToLong(r -> r[1] - r[0] + 1).sum();
@@ -261,7 +269,7 @@ final class JournalLoader {
       }
       pick -= n;
     }
-    throw new IllegalStateException("no history loaded outside the oldest day");
+    throw new IllegalStateException("no history loaded outside the days retention removes");
   }
 
   /** Loads the backlog of open work on every route but the live one. */
