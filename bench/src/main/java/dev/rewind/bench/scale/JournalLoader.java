@@ -34,13 +34,17 @@ import java.util.List;
  */
 final class JournalLoader {
 
-  /** The namespaces and the routes each of them has; events of {@link #LIVE_NAMESPACE}/{@link #LIVE_ROUTE} are
-   * the live capture's neighbours, so its inserts land in index ranges that hold history too. */
+  /**
+   * The namespaces and the routes each of them has. {@link #LIVE_NAMESPACE}/{@link #LIVE_ROUTE} is the route the
+   * live capture goes to: it has history too, so the capture's inserts land in index ranges that hold events.
+   */
   static final List<String> NAMESPACES = List.of("bench", "shop-1", "shop-2", "shop-3", "shop-4", "shop-5",
       "shop-6", "shop-7");
   static final List<String> ROUTES = List.of("bench", "orders", "payments", "shipping", "invoices");
   static final String LIVE_NAMESPACE = "bench";
   static final String LIVE_ROUTE = "bench";
+  /** Retention removes the two oldest days at every size (see ScaleBench#retention); the others stay. */
+  static final int RETAINED_AWAY = 2;
 
   /** Events per order on average: 1 + (order % 4). */
   private static final double EVENTS_PER_ORDER = 2.5;
@@ -152,10 +156,9 @@ final class JournalLoader {
   private final List<List<long[]>> orders = new ArrayList<>();
   private long nextOrder = 1;
   private long events;
-  private long attempts;
 
   /**
-   * @param days whole UTC days of history before today; the oldest is the one retention removes
+   * @param days whole UTC days of history before today; the two oldest are the ones retention removes
    * @param anchor the end of history (the bench's start): live captures come later
    */
   JournalLoader(Pool pool, int days, Instant anchor) {
@@ -171,9 +174,6 @@ final class JournalLoader {
     have = new long[buckets.size()];
     buckets.forEach(b -> orders.add(new ArrayList<>()));
   }
-
-  /** Retention removes the two oldest days at every size (see ScaleBench#retention); the others stay. */
-  static final int RETAINED_AWAY = 2;
 
   /** The end of day {@code b} of history (0: the oldest): where retention cuts to remove it. */
   Instant endOfDay(int b) {
@@ -191,14 +191,6 @@ final class JournalLoader {
 
   Instant endOfHistory() {
     return buckets.get(buckets.size() - 1).end();
-  }
-
-  long events() {
-    return events;
-  }
-
-  long attempts() {
-    return attempts;
   }
 
   /** Events of history now in day {@code b}. */
@@ -224,7 +216,7 @@ final class JournalLoader {
   }
 
   /** Loads history until it holds {@code total} events, each day its share by length; returns events added. */
-  long loadTo(long total, Runnable progress) {
+  long loadTo(long total, java.util.function.LongConsumer progress) {
     long before = events;
     long span = buckets.stream().mapToLong(b -> b.length().toMillis()).sum();
     for (int b = 0; b < buckets.size(); b++) {
@@ -243,8 +235,7 @@ final class JournalLoader {
         nextOrder += orders;
         have[b] += row.getLong("events");
         events += row.getLong("events");
-        attempts += row.getLong("attempts");
-        progress.run();
+        progress.accept(events);
       }
     }
     return events - before;
@@ -281,7 +272,6 @@ final class JournalLoader {
         .execute(Tuple.of(count, NAMESPACES.stream().filter(n -> !n.equals(LIVE_NAMESPACE)).toArray(String[]::new),
             ROUTES.toArray(String[]::new)))
         .await().atMost(LONG).iterator().next();
-    attempts += row.getLong("attempts");
     return row.getLong("events");
   }
 

@@ -61,10 +61,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * </ol>
  *
  * <p>Arguments, key=value: store (postgresql:// URL of a role other than the sidecar's, so that retention's
- * statements can be told from the sidecar's in pg_stat_statements), capture (the route's capture URL), sinkPort (where the
- * route delivers), sizes (comma list, cumulative), days, backlog, rate, seconds, claims, traces, replays, dataDir
- * (the server's data directory, for the disk check), project (sizes to estimate disk and load time for from the
- * first size), out (report file).
+ * statements can be told from the sidecar's in pg_stat_statements), capture (the route's capture URL), sinkPort
+ * (where the route delivers), sizes (comma list, cumulative), days, backlog, rate, seconds, claims, traces,
+ * replays, dataDir (the server's data directory, for the disk check), project (sizes to estimate disk and load
+ * time for from the first size), out (report file).
  */
 public final class ScaleBench {
 
@@ -72,10 +72,10 @@ public final class ScaleBench {
   private static final int CLAIM_LIMIT = 64;
   private static final int WARMUP = 20;
 
-  /** One measure at one size; ms unless said. */
-  private record Figures(Map<String, Double> values, Map<String, String> notes) {
+  /** Every measure at one size, in the order the table prints them; ms unless the name says otherwise. */
+  private record Figures(Map<String, Double> values) {
     Figures() {
-      this(new LinkedHashMap<>(), new LinkedHashMap<>());
+      this(new LinkedHashMap<>());
     }
   }
 
@@ -150,7 +150,14 @@ public final class ScaleBench {
       say(String.format(Locale.ROOT, "loading history up to %,d events", size));
       loader.ensurePartitions(Instant.now().plus(Duration.ofDays(2)));
       long t0 = System.nanoTime();
-      long added = loader.loadTo(size, () -> { });
+      long[] lastSaid = {System.nanoTime()};
+      // A large size loads for an hour or more: a line a minute says how far it got.
+      long added = loader.loadTo(size, loaded -> {
+        if (System.nanoTime() - lastSaid[0] > TimeUnit.MINUTES.toNanos(1)) {
+          lastSaid[0] = System.nanoTime();
+          say(String.format(Locale.ROOT, "  ... %,d events of history", loaded));
+        }
+      });
       if (i == 0) {
         loader.loadBacklog(backlog);
       }
@@ -162,8 +169,8 @@ public final class ScaleBench {
       exec("CHECKPOINT");
       double vacuumS = (System.nanoTime() - t1) / 1e9;
       long rows = count("SELECT count(*) FROM rewind.events");
-      say(String.format(Locale.ROOT, "%,d events added in %.0f s (%.0f events/s), VACUUM ANALYZE and CHECKPOINT %.0f s;"
-          + " the journal holds %,d events, %,d attempts", added, loadS, added / Math.max(loadS, 1e-3), vacuumS,
+      say(String.format(Locale.ROOT, "%,d events added in %.0f s (%.0f events/s), VACUUM ANALYZE and CHECKPOINT"
+          + " %.0f s; the journal holds %,d events, %,d attempts", added, loadS, added / Math.max(loadS, 1e-3), vacuumS,
           rows, count("SELECT count(*) FROM rewind.attempts")));
       if (i == 0) {
         project(rows, added / Math.max(loadS, 1e-3));
@@ -274,8 +281,9 @@ public final class ScaleBench {
   }
 
   /**
-   * A random event of history outside the days retention removes, and its namespace, found through the (namespace, route,
-   * state, id) index alone: an index-only scan leaves the heap pages the trace will read as cold as they were.
+   * A random event of history outside the days retention removes, and its namespace, found through the
+   * (namespace, route, state, id) index alone: an index-only scan leaves the heap pages the trace will read as cold
+   * as they were.
    */
   private Object[] randomEvent(JournalLoader loader) {
     Instant from = loader.startOfKept();
