@@ -3,12 +3,12 @@
 # size in turn, cumulatively; at each size: the sidecar's ack latency (open loop against the packaged sidecar, as
 # bench/ingest.sh runs it), the live claim, trace by id and by correlation id, a replay's selection (dry run) and
 # retention of one day, all through the journal's own classes. Prints a growth table with ratios to the first size
-# and the targets (see BENCHMARKS.md, "Scale").
+# and the scale targets (see BENCHMARKS.md, "Scale").
 #
-#   bench/scale.sh                                  # 1M, 10M, 50M events: hours, and about 45 GB of disk at 50M
+#   bench/scale.sh                                  # 1M, 10M, 50M events: hours, and about 50 GiB of disk at 50M
 #   SIZES=100000,300000 ACK_SECONDS=10 bench/scale.sh
 #
-# Settings: SIZES (comma list, cumulative), DAYS (whole days of history; the oldest is the one retention removes),
+# Settings: SIZES (comma list, cumulative), DAYS (whole days of history; retention removes the two oldest),
 # BACKLOG (open events, fixed at every size), RATE and ACK_SECONDS (the ack load), CLAIMS, TRACES, REPLAYS (samples per
 # measure), SHARED_BUFFERS, MAX_WAL_SIZE, and TMPDIR (where the data directory goes; removed at the end).
 set -euo pipefail
