@@ -13,15 +13,17 @@ import org.HdrHistogram.Histogram;
 /**
  * Sends POSTs at a fixed rate whatever the answers do (open loop), measuring each latency from the moment the
  * request was due, not from when it went out: a stalled server then shows as latency instead of quietly lowering
- * the rate (no coordinated omission).
+ * the rate (no coordinated omission). Shared by the ingest and the scale benchmarks, so both measure an
+ * acknowledgement the same way.
  */
-final class OpenLoop {
+public final class OpenLoop {
 
-  record Result(double rate, long sent, long ok, long failed, Histogram latencyMicros) {}
+  /** What one open-loop run saw; latencies in microseconds from when each request was due. */
+  public record Result(double rate, long sent, long ok, long failed, Histogram latencyMicros) {}
 
   private OpenLoop() {}
 
-  static Result run(HttpClient client, String url, int rate, int seconds, String label) {
+  public static Result run(HttpClient client, String url, int rate, int seconds, String label) {
     URI uri = URI.create(url);
     Histogram histogram = new Histogram(60_000_000L, 3);
     AtomicLong ok = new AtomicLong();
