@@ -222,7 +222,12 @@ start_sidecar -Drewind.store.url="postgresql://postgres@127.0.0.1:${pgport}/rewi
 publish_route
 
 say "load: rates ${RATES}/s for ${SECONDS_PER_RATE}s each, then ${CONNECTIONS} connections flat out"
+wal_start=$(psql -d rewind -At -c "SELECT pg_current_wal_lsn()")
 load "$root/bench/target/ingest-report.txt"
+# For sizing the store's disk bandwidth: write-ahead log per event journaled, delivered and recorded.
+psql -d rewind -At -c "SELECT 'write-ahead log: ' || round(pg_wal_lsn_diff(pg_current_wal_lsn(), '$wal_start')
+    / count(*)) || ' bytes per event (' || count(*) || ' events, each captured, delivered and recorded)'
+  FROM rewind.events" | tee -a "$root/bench/target/ingest-report.txt"
 
 if [ -n "$baseline_jar" ]; then
   say "before ($BASELINE_REF) and after (this checkout), same run"
