@@ -70,6 +70,8 @@ class ConsoleIT {
   private static final String SCRIPT = "<script>window.__x=1</script>";
   private static final String IMG = "\"><img src=x onerror=\"window.__y=1\">";
   private static final String HOSTILE_ID = "<script>window.__z=1</script>\"><img src=x onerror=window.__w=1>";
+  /** HTTP/1.1: an h2c upgrade offer would make kube-apiserver's proxy treat the request as a protocol upgrade. */
+  private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   private static final Path SCREENSHOTS = Path.of("target", "console-screenshots");
 
   private static KubeTestBed kube;
@@ -296,7 +298,9 @@ class ConsoleIT {
       assertNoBilling(there.body());
       // Asked through shop, billing's event and order are not found: the pages read shop only.
       HttpResponse<String> here = get(viewerProxy, PATH + "/namespaces/" + shop + "/console/" + p);
-      assertNoBilling(here.body());
+      assertThat(here.statusCode()).as(p).isEqualTo(p.startsWith("trace") ? 404 : 200);
+      // The flow page echoes the correlation id typed into its search field, and nothing of billing's.
+      assertNoBilling(here.body().replace("value=\"BILL-SECRET\"", ""));
     }
     assertThat(get(viewerProxy, PATH + "/namespaces/" + shop + "/console/trace?id=" + billed).statusCode())
         .isEqualTo(404);
@@ -329,7 +333,7 @@ class ConsoleIT {
     assertThat(ok.statusCode()).isEqualTo(200);
     assertThat(ok.headers().firstValue("Content-Security-Policy")).hasValue(ConsoleResponse.CONTENT_SECURITY_POLICY);
     assertThat(ok.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
-    HttpResponse<String> post = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+    HttpResponse<String> post = HTTP.send(HttpRequest.newBuilder(URI.create(
         adminProxy.url(PATH + "/namespaces/" + shop + "/console/routes")))
         .POST(HttpRequest.BodyPublishers.ofString("x")).build(), HttpResponse.BodyHandlers.ofString());
     assertThat(post.statusCode()).isEqualTo(405);
@@ -490,7 +494,7 @@ class ConsoleIT {
   }
 
   private static HttpResponse<String> get(KubectlProxy proxy, String path) throws Exception {
-    return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(proxy.url(path))).GET().build(),
+    return HTTP.send(HttpRequest.newBuilder(URI.create(proxy.url(path))).GET().build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
