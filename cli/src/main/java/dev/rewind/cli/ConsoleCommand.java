@@ -1,5 +1,6 @@
 package dev.rewind.cli;
 
+import dev.rewind.console.standalone.LoopbackServer;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -32,7 +33,7 @@ final class ConsoleCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
     try (StoreSession session = StoreSession.open(store, spec.commandLine().getErr());
-        ConsoleServer server = ConsoleServer.start(session.store().pool(), port, store.namespace)) {
+        LoopbackServer server = LoopbackServer.start(session.store().pool(), port, store.namespace)) {
       out.println("Rewind console (read-only) for namespace " + store.namespace + ": " + server.url(store.namespace));
       out.println("Press Ctrl-C to stop.");
       out.flush();

@@ -1,4 +1,4 @@
-package dev.rewind.cli;
+package dev.rewind.console.standalone;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -27,25 +27,26 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The console against a standalone store, for {@code rewind console}: the JDK's HTTP server on 127.0.0.1 only (no
+ * The console against a standalone store ({@code rewind console}, the console benchmark): the JDK's HTTP server on
+ * 127.0.0.1 only (no
  * login, so nothing but this machine may connect), the same pages under the same relative layout as in a cluster,
  * {@code /namespaces/NS/console/PAGE}. Its one user reads what the store holds (bodies included), as the other
  * {@code rewind} commands do.
  */
-final class ConsoleServer implements AutoCloseable {
+public final class LoopbackServer implements AutoCloseable {
 
   private static final Pattern PAGE = Pattern.compile("/namespaces/([a-z0-9]([-a-z0-9]*[a-z0-9])?)/console(?:/([^/]*))?");
 
   private final HttpServer server;
   private final ExecutorService workers;
 
-  private ConsoleServer(HttpServer server, ExecutorService workers) {
+  private LoopbackServer(HttpServer server, ExecutorService workers) {
     this.server = server;
     this.workers = workers;
   }
 
   /** Listens on 127.0.0.1:{@code port} (0: any free port) and serves {@code namespace} at {@code /}. */
-  static ConsoleServer start(Pool pool, int port, String namespace) {
+  public static LoopbackServer start(Pool pool, int port, String namespace) {
     Console console = new Console(new ConsoleReads(pool), Console.Flows.NONE, Duration.ofSeconds(30),
         Clock.systemUTC());
     try {
@@ -59,18 +60,18 @@ final class ConsoleServer implements AutoCloseable {
       server.setExecutor(workers);
       server.createContext("/", exchange -> serve(exchange, console, namespace));
       server.start();
-      return new ConsoleServer(server, workers);
+      return new LoopbackServer(server, workers);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot listen on 127.0.0.1:" + port + ": " + e.getMessage(), e);
     }
   }
 
-  int port() {
+  public int port() {
     return server.getAddress().getPort();
   }
 
   /** The address of a namespace's routes page. */
-  String url(String namespace) {
+  public String url(String namespace) {
     return "http://127.0.0.1:" + port() + "/namespaces/" + namespace + "/console/routes";
   }
 

@@ -1,4 +1,4 @@
-package dev.rewind.cli;
+package dev.rewind.console.standalone;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -22,14 +22,14 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 
 /**
- * {@code rewind console}'s server against a real standalone journal, in a real headless Chromium: the same pages
+ * The standalone console server ({@code rewind console}'s) against a real standalone journal, in a real headless Chromium: the same pages
  * as in a cluster, on 127.0.0.1 only, read-only.
  */
-class ConsoleServerIT {
+class LoopbackServerIT {
 
   private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   private static TestStore store;
-  private static ConsoleServer server;
+  private static LoopbackServer server;
   private static Browser browser;
   private static List<UUID> dead;
 
@@ -44,7 +44,7 @@ class ConsoleServerIT {
         .correlation(i -> "LOST-" + i).append(2);
     JournalSeed.in(store).namespace("billing").route("psp", "http://psp/").state(EventState.DEAD, "500", 1)
         .age(Duration.ofMinutes(5)).completedAgo(Duration.ofMinutes(4)).append(1);
-    server = ConsoleServer.start(store.store.pool(), 0, "shop");
+    server = LoopbackServer.start(store.store.pool(), 0, "shop");
     browser = Browser.start(Path.of("target", "console-screenshots"));
   }
 
