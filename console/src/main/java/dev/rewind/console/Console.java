@@ -69,7 +69,11 @@ public final class Console {
     if ("style.css".equals(request.page())) {
       return ConsoleResponse.of(200, "text/css; charset=utf-8", Layout.CSS);
     }
-    String page = request.page() == null || request.page().isEmpty() ? "routes" : request.page();
+    if (request.page() == null) {
+      // .../console without a slash: relative links would resolve beside it, so send the browser inside first.
+      return ConsoleResponse.redirect("console/routes");
+    }
+    String page = request.page().isEmpty() ? "routes" : request.page();
     if (!PAGES.contains(page)) {
       return ConsoleResponse.of(404, HTML, Layout.message(ns, "Not found", "There is no console page " + page
           + ".", now));

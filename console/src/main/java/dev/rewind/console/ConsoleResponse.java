@@ -28,6 +28,14 @@ public record ConsoleResponse(int status, Map<String, String> headers, byte[] bo
     return new ConsoleResponse(status, Map.copyOf(headers), body.getBytes(StandardCharsets.UTF_8));
   }
 
+  /** A 302 to a location relative to the request's. */
+  static ConsoleResponse redirect(String location) {
+    ConsoleResponse page = of(302, "text/plain; charset=utf-8", "");
+    Map<String, String> headers = new LinkedHashMap<>(page.headers());
+    headers.put("Location", location);
+    return new ConsoleResponse(302, Map.copyOf(headers), page.body());
+  }
+
   public String contentType() {
     return headers.get("Content-Type");
   }

@@ -1,5 +1,6 @@
 package dev.rewind.bench.console;
 
+import dev.rewind.console.read.MinuteCounts;
 import dev.rewind.console.standalone.LoopbackServer;
 import dev.rewind.console.testing.Browser;
 import dev.rewind.journal.testing.TestStore;
@@ -21,8 +22,8 @@ import java.util.Map;
  *
  * <p>The journal: one namespace, 5 routes, N events over the last 7 days with one attempt each (UUIDv7 ids of the
  * capture time, as Rewind writes them): 97.9% delivered, 1% dead, 0.6% failed (retry scheduled), 0.5% pending; an
- * outage in the last hour fails a thousand events and kills half of them; 20 replays. Each page loads 3 times to
- * warm up, then 7 times; the median is printed.
+ * 20 replays. Baseline in the same run: a console page drawn without reading the store, through the same server
+ * and browser. Each page loads 3 times to warm up, then 7 times; the median is printed.
  *
  * <p>Usage: {@code ConsolePageBench [events]} (default 1000000). Run it with bench/console.sh.
  */
@@ -48,7 +49,16 @@ public final class ConsolePageBench {
           + " ORDER BY completed_at DESC LIMIT 1").get(0);
       String order = store.column("SELECT correlation_id FROM rewind.events WHERE id = $1::uuid", dead).get(0);
 
+      System.out.println("Plans of the plot's statements (MinuteCounts), for a 3 h window:");
+      for (String sql : List.of(MinuteCounts.completedSql(), MinuteCounts.failedSql())) {
+        store.column("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF, TIMING OFF, SUMMARY ON) " + sql
+            .replace("$1", "'shop'").replace("$2", "(now() - interval '3 hours')").replace("$3", "now()"))
+            .forEach(l -> System.out.println("    " + l));
+      }
+
       Map<String, String> pages = new LinkedHashMap<>();
+      // Baseline, same server and browser: a page drawn without reading the store (the console's 404 page).
+      pages.put("baseline: page without store reads", "no-such-page");
       pages.put("routes (health + 3 h plot)", "routes");
       pages.put("events (first page)", "events");
       pages.put("events state=dead route=route-1", "events?route=route-1&state=dead");

@@ -1,7 +1,6 @@
 package dev.rewind.console.read;
 
 import dev.rewind.console.plot.MinuteSeries;
-import dev.rewind.journal.store.Uuids;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -15,19 +14,20 @@ import java.util.Map;
 
 /**
  * A namespace's delivered, failed and dead counts per minute over a window, for the routes page's plot. Two grouped
- * statements whose cost follows the window's traffic, not the journal's size:
+ * statements whose cost follows the window's traffic and the backlog, not the journal's size:
  *
  * <ul>
  *   <li>delivered and dead: events that completed in the window, through {@code events_completed} (completed_at);
- *   <li>failed: failed attempts started in the window, read through the attempts' primary key from the first event
- *       id of {@link #LOOKBACK} before the window (ids are UUIDv7, so that is a range of the key). A failed retry
- *       of an event captured longer ago than that is not counted; retry policies give up well within it.
+ *   <li>failed: failed attempts started in the window. Only an event attempted in the window can have one, and such
+ *       an event is either still waiting (the backlog, through the partial index {@code events_due}) or completed
+ *       in the window; of those, only the ones with a failure (attempted but waiting, dead, or delivered after more
+ *       than one attempt) are looked up in the attempts, by their primary key. A delivered event's first and only
+ *       attempt, nearly all of a window's traffic, is never read. Not counted: a replay's failed attempt on an
+ *       event that completed before the window (a failed replay attempt leaves the event's completion time as it
+ *       was); the replays page counts those.
  * </ul>
  */
 public final class MinuteCounts {
-
-  /** How far before the window the events whose failed attempts are counted may have been captured. */
-  public static final Duration LOOKBACK = Duration.ofHours(24);
 
   private static final String COMPLETED = """
       SELECT date_trunc('minute', completed_at) AS minute, state, count(*) AS n
@@ -35,10 +35,19 @@ public final class MinuteCounts {
        WHERE completed_at >= $2 AND completed_at < $3 AND namespace = $1 AND state IN ('delivered', 'dead')
        GROUP BY 1, 2
       """;
+  // The failed events' ids are gathered first (an InitPlan) and looked up by the attempts' primary key: joined
+  // instead, the planner may hash the whole attempts table, a cost that grows with the journal.
   private static final String FAILED = """
-      SELECT date_trunc('minute', started_at) AS minute, count(*) AS n
-        FROM rewind.attempts
-       WHERE event_id >= $4 AND started_at >= $2 AND started_at < $3 AND namespace = $1 AND outcome <> 'delivered'
+      SELECT date_trunc('minute', a.started_at) AS minute, count(*) AS n
+        FROM rewind.attempts a
+       WHERE a.event_id = ANY (ARRAY(
+               SELECT id FROM rewind.events
+                WHERE namespace = $1 AND state IN ('pending', 'delivering', 'failed') AND attempts > 0
+               UNION ALL
+               SELECT id FROM rewind.events
+                WHERE completed_at >= $2 AND namespace = $1
+                  AND (state = 'dead' OR (state = 'delivered' AND attempts > 1))))
+         AND a.started_at >= $2 AND a.started_at < $3 AND a.outcome <> 'delivered'
        GROUP BY 1
       """;
 
@@ -69,9 +78,7 @@ public final class MinuteCounts {
         Instant minute = r.getOffsetDateTime("minute").toInstant();
         ("dead".equals(r.getString("state")) ? dead : delivered).merge(minute, r.getLong("n"), Long::sum);
       }
-      Tuple failedWindow = Tuple.of(namespace, start.atOffset(ZoneOffset.UTC), end.atOffset(ZoneOffset.UTC),
-          Uuids.lowerBound(start.minus(LOOKBACK)));
-      return pool.preparedQuery(FAILED).execute(failedWindow).map(rows -> {
+      return pool.preparedQuery(FAILED).execute(window).map(rows -> {
         Map<Instant, Long> failed = new HashMap<>();
         for (Row r : rows) {
           failed.merge(r.getOffsetDateTime("minute").toInstant(), r.getLong("n"), Long::sum);

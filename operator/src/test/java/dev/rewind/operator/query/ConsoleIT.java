@@ -333,6 +333,9 @@ class ConsoleIT {
     assertThat(ok.statusCode()).isEqualTo(200);
     assertThat(ok.headers().firstValue("Content-Security-Policy")).hasValue(ConsoleResponse.CONTENT_SECURITY_POLICY);
     assertThat(ok.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+    HttpResponse<String> bare = get(viewerProxy, PATH + "/namespaces/" + shop + "/console");
+    assertThat(bare.statusCode()).isEqualTo(302);
+    assertThat(bare.headers().firstValue("Location")).hasValue("console/routes");
     HttpResponse<String> post = HTTP.send(HttpRequest.newBuilder(URI.create(
         adminProxy.url(PATH + "/namespaces/" + shop + "/console/routes")))
         .POST(HttpRequest.BodyPublishers.ofString("x")).build(), HttpResponse.BodyHandlers.ofString());
