@@ -71,7 +71,7 @@ public final class Console {
     }
     if (request.page() == null) {
       // .../console without a slash: relative links would resolve beside it, so send the browser inside first.
-      return ConsoleResponse.redirect("console/routes");
+      return ConsoleResponse.forward("console/routes");
     }
     String page = request.page().isEmpty() ? "routes" : request.page();
     if (!PAGES.contains(page)) {

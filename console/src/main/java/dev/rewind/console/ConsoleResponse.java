@@ -28,12 +28,15 @@ public record ConsoleResponse(int status, Map<String, String> headers, byte[] bo
     return new ConsoleResponse(status, Map.copyOf(headers), body.getBytes(StandardCharsets.UTF_8));
   }
 
-  /** A 302 to a location relative to the request's. */
-  static ConsoleResponse redirect(String location) {
-    ConsoleResponse page = of(302, "text/plain; charset=utf-8", "");
-    Map<String, String> headers = new LinkedHashMap<>(page.headers());
-    headers.put("Location", location);
-    return new ConsoleResponse(302, Map.copyOf(headers), page.body());
+  /**
+   * A page that sends the browser on to {@code location} (relative): a meta refresh and a link, not a 3xx, because
+   * kube-apiserver's aggregator answers 502 for a redirect from an aggregated API server.
+   */
+  static ConsoleResponse forward(String location) {
+    String href = dev.rewind.console.html.Html.escape(location);
+    return of(200, "text/html; charset=utf-8", "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+        + "<meta http-equiv=\"refresh\" content=\"0; url=" + href + "\"><title>Rewind</title></head><body>"
+        + "<p><a id=\"forward\" href=\"" + href + "\">Open the console</a></p></body></html>");
   }
 
   public String contentType() {
