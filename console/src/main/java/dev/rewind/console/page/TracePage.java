@@ -52,6 +52,9 @@ public final class TracePage {
       h.raw("</li>");
     }
     h.raw("</ol>");
+    if (trace.attempts().isEmpty()) {
+      h.raw("<p id=\"no-attempts\">No attempt yet.</p>");
+    }
     if (bodies) {
       h.raw("<h2>Captured request</h2><table id=\"headers\"><tbody>");
       for (Header header : e.headers()) {
