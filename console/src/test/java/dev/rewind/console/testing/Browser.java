@@ -54,14 +54,18 @@ public final class Browser implements AutoCloseable {
 
   /** The executable named by {@code variable}, else {@code command} on the PATH; else fail naming the package. */
   static File executable(String variable, String command, String debianPackage) {
-    String set = System.getenv(variable);
+    return executable(variable, System.getenv(variable), System.getenv().getOrDefault("PATH", ""), command,
+        debianPackage);
+  }
+
+  static File executable(String variable, String set, String path, String command, String debianPackage) {
     Optional<Path> found = set != null && !set.isBlank() ? Optional.of(Path.of(set))
-        : java.util.Arrays.stream(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
-            .filter(dir -> !dir.isEmpty()).map(dir -> Path.of(dir, command)).filter(Files::isExecutable).findFirst();
+        : java.util.Arrays.stream(path.split(File.pathSeparator)).filter(dir -> !dir.isEmpty())
+            .map(dir -> Path.of(dir, command)).filter(Files::isExecutable).findFirst();
     if (found.isEmpty() || !Files.isExecutable(found.get())) {
-      throw new IllegalStateException(command + " was not found" + (set == null ? " on the PATH" : " at " + set)
-          + ": the console's browser tests need Debian's " + debianPackage + " package (apt-get install chromium"
-          + " chromium-driver), or " + variable + " set to the executable");
+      throw new IllegalStateException(command + " was not found" + (set == null || set.isBlank() ? " on the PATH"
+          : " at " + set) + ": the console's browser tests need Debian's " + debianPackage + " package (apt-get"
+          + " install chromium chromium-driver), or " + variable + " set to the executable");
     }
     return found.get().toFile();
   }
