@@ -29,6 +29,14 @@ final class ConsoleCommand implements Callable<Integer> {
   @Mixin
   StoreOptions store;
 
+  /** Released by Ctrl-C (the JVM's shutdown) or {@link #stop}. */
+  private final CountDownLatch stopped = new CountDownLatch(1);
+
+  /** Stops serving: {@link #call} closes the server and the store and returns. */
+  void stop() {
+    stopped.countDown();
+  }
+
   @Override
   public Integer call() throws InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
@@ -37,8 +45,7 @@ final class ConsoleCommand implements Callable<Integer> {
       out.println("Rewind console (read-only) for namespace " + store.namespace + ": " + server.url(store.namespace));
       out.println("Press Ctrl-C to stop.");
       out.flush();
-      CountDownLatch stopped = new CountDownLatch(1);
-      Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown, "rewind-console-stop"));
+      Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "rewind-console-stop"));
       stopped.await();
     }
     return ExitCodes.OK;
