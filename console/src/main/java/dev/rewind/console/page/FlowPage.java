@@ -37,7 +37,7 @@ public final class FlowPage {
       h.raw("<ol id=\"hops\">");
       for (int k = 0; k < story.flow().get().hops().size(); k++) {
         var hop = story.flow().get().hops().get(k);
-        boolean stoppedHere = story.stopped() && story.progress().map(p -> p.hop()).orElse(-1) == k;
+        boolean stoppedHere = stopped(story) && story.progress().map(p -> p.hop()).orElse(-1) == k;
         h.raw("<li").attr("class", stoppedHere ? "stopped" : "").attr("data-hop", Integer.toString(k)).raw(">")
             .text(story.read(k) ? hop.route() + ": " + story.at(k).size() + " events"
                 : "hop in another namespace: not read here")
@@ -67,6 +67,18 @@ public final class FlowPage {
     return Layout.end(h, now);
   }
 
+  /**
+   * Whether the order certainly stopped: failed at a hop (Rewind's own delivery gave up), or broken after hop k when
+   * hop k+1 was read here and never saw it. Broken before a hop in a namespace not read is not known here.
+   */
+  static boolean stopped(OrderStory story) {
+    if (!story.stopped()) {
+      return false;
+    }
+    FlowProgress p = story.progress().get();
+    return p.state() == FlowProgress.State.FAILED || story.read(p.hop() + 1);
+  }
+
   static String verdict(OrderStory story) {
     if (story.events().isEmpty()) {
       return "No event of this order is journaled here.";
@@ -75,11 +87,14 @@ public final class FlowPage {
       return story.events().size() + " events; follow it along a Flow (flow=NAME) to see where it stopped.";
     }
     FlowProgress p = story.progress().get();
+    if (p.state() == FlowProgress.State.BROKEN && !stopped(story)) {
+      return "delivered by hop " + p.hop() + "; the next hop is in another namespace, not read here";
+    }
     return switch (p.state()) {
       case COMPLETE -> "complete";
       case IN_FLIGHT -> "in flight at hop " + p.hop();
       case FAILED -> "failed at hop " + p.hop() + " (delivery gave up)";
-      case BROKEN -> "broken after hop " + p.hop() + ": the next hop never saw it";
-    } + (story.conclusive() ? "" : " (hops in other namespaces were not read)");
+      case BROKEN -> "broken after hop " + p.hop() + ": hop " + (p.hop() + 1) + " never saw it";
+    } + (story.conclusive() || stopped(story) ? "" : " (hops in other namespaces were not read)");
   }
 }

@@ -105,6 +105,7 @@ class ConsoleIT {
     journal = TestStore.create();
     base = Instant.now().truncatedTo(ChronoUnit.MINUTES).minus(Duration.ofMinutes(40));
     seedStory();
+    seedFlow();
     seedBilling();
     seedHostile();
 
@@ -288,6 +289,44 @@ class ConsoleIT {
         .isEqualTo(apiCount(viewer, "status.state=dead,spec.route=" + ROUTE));
   }
 
+  @Test
+  void anOrderAlongAFlowMarksTheHopWhereItStoppedAndNamesNoHopOfAnotherNamespace() throws Exception {
+    Path file = Files.createTempFile("console-flow", ".yaml");
+    Files.writeString(file, """
+        apiVersion: rewind.dev/v1alpha1
+        kind: Flow
+        metadata: {name: order-flow, namespace: %s}
+        spec:
+          hops:
+            - routeRef: {name: erp-to-a}
+            - routeRef: {name: a-to-b}
+            - routeRef: {name: b-to-partner, namespace: %s}
+          within: 5m
+        """.formatted(shop, billing));
+    ToolResult applied = kube.run("kubectl", kube.kubeconfig(), "apply", "-f", file.toString());
+    Files.delete(file);
+    assertThat(applied.exitCode()).as(applied.stderr()).isZero();
+
+    browser.open(page(viewerProxy, shop, "flow?correlationId=ORD-F2&flow=order-flow"));
+    WebElement hops = browser.await(By.id("hops"));
+    browser.screenshot("flow-broken");
+    WebElement first = hops.findElement(By.cssSelector("li[data-hop='0']"));
+    assertThat(first.getAttribute("class")).isEqualTo("stopped");
+    assertThat(first.getText()).contains("erp-to-a").contains("stopped here");
+    assertThat(hops.findElement(By.cssSelector("li[data-hop='1']")).getText()).isEqualTo("a-to-b: 0 events");
+    assertThat(hops.findElement(By.cssSelector("li[data-hop='2']")).getText())
+        .isEqualTo("hop in another namespace: not read here");
+    assertThat(browser.driver().getPageSource()).doesNotContain("b-to-partner").doesNotContain(billing);
+
+    assertThat(browser.await(By.id("verdict")).getText()).isEqualTo("broken after hop 0: hop 1 never saw it");
+
+    // ORD-F1 passed both hops read here; whether billing's hop saw it is not known in shop.
+    browser.open(page(viewerProxy, shop, "flow?correlationId=ORD-F1&flow=order-flow"));
+    assertThat(browser.await(By.id("verdict")).getText())
+        .isEqualTo("delivered by hop 1; the next hop is in another namespace, not read here");
+    assertThat(browser.driver().findElements(By.cssSelector("#hops li.stopped"))).isEmpty();
+  }
+
   // --- RBAC -------------------------------------------------------------------------------------------------------
 
   @Test
@@ -420,6 +459,17 @@ class ConsoleIT {
     replays.register(id, shop, "billing-outage", spec).await().atMost(Duration.ofSeconds(10));
     journal.column("UPDATE rewind.replays SET phase = 'Running', matched = $2, delivered = 1,"
         + " started_at = now() - interval '6 minutes' WHERE id = $1 RETURNING name", id, deadIds.size() + 1L);
+  }
+
+  /** Along the Flow erp-to-a → a-to-b (→ billing's b-to-partner): ORD-F1 passed both, ORD-F2 stopped after A. */
+  private static void seedFlow() {
+    Instant twentyAgo = Instant.now().minus(Duration.ofMinutes(20));
+    for (String[] e : new String[][] {{"erp-to-a", "ORD-F1"}, {"a-to-b", "ORD-F1"}, {"erp-to-a", "ORD-F2"}}) {
+      Instant at = twentyAgo.plusSeconds(e[0].equals("a-to-b") ? 30 : 0);
+      UUID id = append(event(shop, e[0], e[1], at, List.of(), "{}"));
+      attempt(id, 1, "initial", 200, "delivered", at.plusSeconds(1), null);
+      finish(id, "delivered", 1, "delivered", at.plusSeconds(1));
+    }
   }
 
   private static void seedBilling() {
