@@ -123,6 +123,8 @@ public final class QueryApi {
     try {
       return Optional.of(flowHops(namespace, name));
     } catch (QueryException e) {
+      // The page says the Flow is not there or not valid; the reason goes to the log, not to the page.
+      LOG.debugf("Console: no usable Flow %s/%s: %s", namespace, name, e.getMessage());
       return Optional.empty();
     }
   }
