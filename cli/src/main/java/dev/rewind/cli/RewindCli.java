@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
     versionProvider = RewindCli.Version.class,
     description = "Replay, list and trace the outbound events Rewind journaled, and show each route's health.",
     subcommands = {ReplayCommand.class, EventsCommand.class, TraceCommand.class, StatusCommand.class,
-        FlowCommand.class},
+        FlowCommand.class, ConsoleCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
         "0:done (a replay Succeeded, or a dry run Previewed)",

@@ -16,7 +16,8 @@ import picocli.CommandLine.Command;
     description = "Replay, list and trace the outbound events Rewind journaled, and show each Route's health,"
         + " with your kubeconfig.",
     subcommands = {KubeReplayCommand.class, KubeEventsCommand.class, KubeTraceCommand.class,
-        KubeStatusCommand.class, KubeFlowCommand.class, KubePauseCommand.class, KubeResumeCommand.class},
+        KubeStatusCommand.class, KubeFlowCommand.class, KubePauseCommand.class, KubeResumeCommand.class,
+        KubeConsoleCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
         "0:done (a replay Succeeded, or a dry run Previewed)",

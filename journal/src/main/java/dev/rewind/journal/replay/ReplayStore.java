@@ -122,6 +122,21 @@ public final class ReplayStore {
         .map(ReplayStore::first);
   }
 
+  /**
+   * The namespace's latest replays, newest first (the web console's replay list). Reads through {@code
+   * replays_by_name}'s leading namespace column; a namespace keeps few replays, so sorting them is cheap.
+   */
+  public Uni<List<ReplayRecord>> recent(String namespace, int limit) {
+    return pool.preparedQuery("SELECT " + COLUMNS + " FROM rewind.replays WHERE namespace = $1"
+            + " ORDER BY created_at DESC, name LIMIT $2")
+        .execute(Tuple.of(namespace, limit))
+        .map(rows -> {
+          List<ReplayRecord> records = new ArrayList<>();
+          rows.forEach(row -> records.add(record(row)));
+          return records;
+        });
+  }
+
   /** Whether the replay was recorded with this spec (compared as JSON, so key order and spacing do not count). */
   public Uni<Boolean> hasSpec(UUID id, ReplaySpec spec) {
     return pool.preparedQuery("SELECT spec = $2::text::jsonb AS same FROM rewind.replays WHERE id = $1")

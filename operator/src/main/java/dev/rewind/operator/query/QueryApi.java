@@ -8,6 +8,10 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rewind.api.v1alpha1.flow.Flow;
 import dev.rewind.api.v1alpha1.flow.FlowChecks;
+import dev.rewind.console.Console;
+import dev.rewind.console.ConsoleRequest;
+import dev.rewind.console.ConsoleResponse;
+import dev.rewind.console.read.ConsoleReads;
 import dev.rewind.journal.flow.FlowHops;
 import dev.rewind.journal.store.EventPage;
 import dev.rewind.journal.store.EventQuery;
@@ -20,6 +24,7 @@ import dev.rewind.operator.query.ListParameters.ListRequest;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -44,8 +49,13 @@ public final class QueryApi {
   public record Request(String method, String path, Map<String, List<String>> query, String accept,
       Identity who) {}
 
-  /** The answer: status, content type, body. */
-  public record Response(int status, String contentType, byte[] body) {}
+  /** The answer: status, content type, body, and any other headers (the console's security headers). */
+  public record Response(int status, String contentType, byte[] body, Map<String, String> headers) {
+
+    public Response(int status, String contentType, byte[] body) {
+      this(status, contentType, body, Map.of());
+    }
+  }
 
   private static final Logger LOG = Logger.getLogger(QueryApi.class);
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -53,18 +63,27 @@ public final class QueryApi {
   private static final String PREFIX = "/apis/" + ApiDiscovery.GROUP_VERSION;
   private static final Pattern NAMESPACED = Pattern.compile(Pattern.quote(PREFIX)
       + "/namespaces/([a-z0-9]([-a-z0-9]*[a-z0-9])?)/([a-z]+)(?:/([^/]+))?(?:/([a-z]+))?/?");
+  /**
+   * The web console's pages: {@code .../namespaces/NS/console/PAGE}. Under the API's own path, so kube-apiserver
+   * authenticates the user and proxies them here (and {@code kubectl proxy} opens them with the user's
+   * credentials); kube-apiserver authorizes {@code get console} first, the console then the events it shows.
+   */
+  private static final Pattern CONSOLE = Pattern.compile(Pattern.quote(PREFIX)
+      + "/namespaces/([a-z0-9]([-a-z0-9]*[a-z0-9])?)/console(?:/([^/]*))?");
   /** The most events of one order (per namespace) an Order shows; beyond, it is refused rather than cut. */
   static final int MOST_ORDER_EVENTS = 5000;
 
   private final EventStore events;
+  private final Console console;
   private final KubernetesClient client;
   private final AccessReviews reviews;
   private final Duration timeout;
   private final Clock clock;
 
   /** @param timeout the longest one store read may take */
-  public QueryApi(EventStore events, KubernetesClient client, AccessReviews reviews, Duration timeout, Clock clock) {
-    this.events = events;
+  public QueryApi(Pool pool, KubernetesClient client, AccessReviews reviews, Duration timeout, Clock clock) {
+    this.events = new EventStore(pool);
+    this.console = new Console(new ConsoleReads(pool), this::consoleFlow, timeout, clock);
     this.client = client;
     this.reviews = reviews;
     this.timeout = timeout;
@@ -74,6 +93,10 @@ public final class QueryApi {
   public Response handle(Request request) {
     boolean pretty = request.query().containsKey("pretty")
         && !List.of("false", "0").contains(String.valueOf(request.query().get("pretty").get(0)));
+    Matcher page = CONSOLE.matcher(request.path());
+    if (page.matches()) {
+      return console(request, page.group(1), page.group(3));
+    }
     try {
       if (!"GET".equals(request.method())) {
         throw QueryException.methodNotAllowed(request.method() + " is not supported: " + ApiDiscovery.GROUP
@@ -86,6 +109,23 @@ public final class QueryApi {
       LOG.errorf(e, "Query %s failed", request.path());
       return json(500, StatusErrors.of(StatusErrors.internal("the query failed: " + e)), "application/json",
           pretty);
+    }
+  }
+
+  private Response console(Request request, String namespace, String page) {
+    ConsoleResponse answer = console.handle(new ConsoleRequest(request.method(), namespace, page, request.query()),
+        new ConsoleAccessReviews(reviews, request.who()));
+    return new Response(answer.status(), answer.contentType(), answer.body(), answer.headers());
+  }
+
+  /** A Flow of the namespace for the console's flow page; empty when missing, unreadable or invalid. */
+  private Optional<FlowHops> consoleFlow(String namespace, String name) {
+    try {
+      return Optional.of(flowHops(namespace, name));
+    } catch (QueryException e) {
+      // The page says the Flow is not there or not valid; the reason goes to the log, not to the page.
+      LOG.debugf("Console: no usable Flow %s/%s: %s", namespace, name, e.getMessage());
+      return Optional.empty();
     }
   }
 

@@ -1,6 +1,5 @@
 package dev.rewind.operator.query;
 
-import dev.rewind.journal.store.EventStore;
 import dev.rewind.journal.store.Store;
 import dev.rewind.operator.config.OperatorConfig;
 import dev.rewind.operator.config.StoreSettings;
@@ -68,7 +67,7 @@ public class QueryLifecycle {
       return;
     }
     try {
-      runtime = QueryRuntime.start(client, vertx, settings, new EventStore(store.pool()), Clock.systemUTC());
+      runtime = QueryRuntime.start(client, vertx, settings, store.pool(), Clock.systemUTC());
     } catch (RuntimeException e) {
       LOG.errorf("The query API (%s) could not start, retrying in %s: %s", ApiDiscovery.GROUP_VERSION, RETRY,
           e.getMessage());

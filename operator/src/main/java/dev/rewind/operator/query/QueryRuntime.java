@@ -1,6 +1,5 @@
 package dev.rewind.operator.query;
 
-import dev.rewind.journal.store.EventStore;
 import dev.rewind.operator.webhook.InjectorConfig;
 import dev.rewind.operator.webhook.tls.CertificateSource;
 import dev.rewind.operator.webhook.tls.GeneratedCertificates;
@@ -10,6 +9,7 @@ import dev.rewind.operator.webhook.tls.ServingCertificate;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.vertx.core.Vertx;
+import io.vertx.mutiny.sqlclient.Pool;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Executors;
@@ -34,7 +34,7 @@ public final class QueryRuntime implements AutoCloseable {
   private ServingCertificate serving;
   private RequestHeaderAuthentication trust;
 
-  private QueryRuntime(KubernetesClient client, Vertx vertx, QuerySettings settings, EventStore events,
+  private QueryRuntime(KubernetesClient client, Vertx vertx, QuerySettings settings, Pool pool,
       Clock clock) {
     this.client = client;
     this.settings = settings;
@@ -46,7 +46,7 @@ public final class QueryRuntime implements AutoCloseable {
     };
     this.serving = certificates.current();
     this.trust = readTrust(client);
-    QueryApi api = new QueryApi(events, client, new AccessReviews(client, clock), settings.storeTimeout(), clock);
+    QueryApi api = new QueryApi(pool, client, new AccessReviews(client, clock), settings.storeTimeout(), clock);
     this.server = QueryServer.start(vertx, settings.host(), settings.port(), serving, trust, api, clock);
     this.checks = Executors.newSingleThreadScheduledExecutor(runnable -> {
       Thread thread = new Thread(runnable, "rewind-query-checks");
@@ -56,9 +56,9 @@ public final class QueryRuntime implements AutoCloseable {
   }
 
   /** Starts serving; returns once the server listens. */
-  public static QueryRuntime start(KubernetesClient client, Vertx vertx, QuerySettings settings, EventStore events,
+  public static QueryRuntime start(KubernetesClient client, Vertx vertx, QuerySettings settings, Pool pool,
       Clock clock) {
-    QueryRuntime runtime = new QueryRuntime(client, vertx, settings, events, clock);
+    QueryRuntime runtime = new QueryRuntime(client, vertx, settings, pool, clock);
     runtime.ensureCaBundleAndLog();
     long interval = settings.tls().checkInterval().toMillis();
     runtime.checks.scheduleWithFixedDelay(runtime::checkAndLog, interval, interval, TimeUnit.MILLISECONDS);

@@ -109,8 +109,9 @@ public final class QueryServer implements AutoCloseable {
   }
 
   private static void respond(HttpServerRequest request, QueryApi.Response response) {
-    request.response().setStatusCode(response.status())
-        .putHeader(HttpHeaders.CONTENT_TYPE, response.contentType()).end(Buffer.buffer(response.body()));
+    request.response().setStatusCode(response.status()).putHeader(HttpHeaders.CONTENT_TYPE, response.contentType());
+    response.headers().forEach((name, value) -> request.response().putHeader(name, value));
+    request.response().end(Buffer.buffer(response.body()));
   }
 
   private static List<X509Certificate> peerChain(HttpServerRequest request) {

@@ -105,7 +105,7 @@ class QueryApiIT {
     QuerySettings settings = new QuerySettings(shop, api.hostAddress().getHostAddress(), 0, api.serviceName(),
         null, Duration.ofSeconds(10), new QuerySettings.Tls(InjectorConfig.TlsMode.GENERATED, "rewind-query-tls",
             Duration.ofDays(365), Duration.ofDays(30), Duration.ofHours(1), List.of(), "unused"));
-    query = QueryRuntime.start(admin, vertx, settings, journal.events, Clock.systemUTC());
+    query = QueryRuntime.start(admin, vertx, settings, journal.store.pool(), Clock.systemUTC());
     api.register(query.port(), query.caBundlePem()).awaitAvailable();
 
     String suffix = Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffL);
