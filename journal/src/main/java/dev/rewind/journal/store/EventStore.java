@@ -10,6 +10,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -45,9 +46,22 @@ public final class EventStore {
           $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::bytea[],
           $15::timestamptz[], $16::bool[], $19::text[])
           AS t(id, ns, route, gen, eid, cid, typ, sw, sp, m, u, sfx, h, b, r, c, src)
+      WHERE NOT EXISTS (
+          SELECT 1 FROM rewind.events e
+          WHERE e.namespace = t.ns AND e.route = t.route AND e.event_source = t.src AND e.event_id = t.eid
+            AND e.id >= $20 AND e.id < $21)
       ON CONFLICT DO NOTHING
       RETURNING id
       """;
+
+  /**
+   * How long a source event id is recognised when sent again, at least. The journal is partitioned by capture day
+   * (V7) and a unique index of a partitioned table cannot span partitions, so the key (namespace, route, source,
+   * id) is unique per day partition only, the arbiter of ON CONFLICT above; the NOT EXISTS probe covers the part of
+   * this window before the current day, in the previous day's partition (one index probe, the partition pruned to
+   * by the id bounds). An event sent again later than this is journaled a second time: delivered twice, never lost.
+   */
+  static final Duration DEDUPE_WINDOW = Duration.ofDays(1);
 
   // Why an event was not inserted: the same (source, id) on the route, with the same body or not; or no such
   // event at all, when the conflict was on Rewind's own id (a Rewind-Event-Id reused on another route).
@@ -57,6 +71,7 @@ public final class EventStore {
           WITH ORDINALITY AS t(ns, route, src, eid, hash, idx)
       JOIN rewind.events e ON e.namespace = t.ns AND e.route = t.route AND e.event_source = t.src
           AND e.event_id = t.eid
+      ORDER BY e.id
       """;
 
   /*
@@ -210,9 +225,10 @@ public final class EventStore {
       claims[i] = claim.get(i);
       sources[i] = e.eventSource() == null ? "" : e.eventSource();
     }
+    Instant now = Instant.now();
     Tuple params = Tuple.tuple(List.of(ids, namespaces, routes, generations, eventIds, correlations, types,
         workloads, pods, methods, urls, suffixes, headers, bodies, received, claims, worker, lease.toMillis(),
-        sources));
+        sources, Uuids.lowerBound(now.minus(DEDUPE_WINDOW)), Uuids.lowerBound(now.truncatedTo(ChronoUnit.DAYS))));
     return pool.preparedQuery(INSERT).execute(params).chain(rows -> {
       Set<UUID> inserted = new HashSet<>();
       rows.forEach(r -> inserted.add(r.getUUID("id")));
@@ -255,6 +271,7 @@ public final class EventStore {
       hashes[j] = Buffer.buffer(sha256(e.body()));
     }
     return pool.preparedQuery(EXISTING).execute(Tuple.of(ns, rt, src, eid, hashes)).map(rows -> {
+      // Past the dedupe window a key may be stored twice: the newest (ordered last) is the one capture compared.
       Map<Long, Row> byIndex = new HashMap<>();
       rows.forEach(r -> byIndex.put(r.getLong("idx"), r));
       for (int j = 0; j < d; j++) {

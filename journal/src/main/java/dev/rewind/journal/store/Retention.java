@@ -2,16 +2,26 @@ package dev.rewind.journal.store;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
 import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * Deletes what the journal no longer needs: delivered events (with their attempts) some days after delivery, dead
+ * Removes what the journal no longer needs: delivered events (with their attempts) some days after delivery, dead
  * events much later, since they are what a replay is for. Pending, failed and in-flight events are never
- * deleted, nor any event a running replay still holds. Deletion goes in small batches through the
- * {@code events_completed} index, so it never locks much at once; run it periodically from one process (the
- * operator's leader in a cluster, the sidecar standalone).
+ * removed, nor any event a running replay still holds. Run it periodically from one process (the operator's leader
+ * in a cluster, the sidecar standalone).
+ *
+ * <p>The journal is partitioned by capture day (V7__partitioned_journal.sql). Each run first creates the day
+ * partitions of the coming days ({@link #AHEAD}), so capture never waits on one. Then a day partition whose every
+ * event is past retention is dropped whole with its attempts (a catalog operation, whatever its size); a day that
+ * still holds an event to keep (one to deliver, a dead one younger than its retention, one a replay holds) is kept,
+ * and only its expired rows are deleted, in small batches through the {@code events_completed} index, as the
+ * default partition's are. Keeping the day rather than moving its survivors out is the simpler and safer choice:
+ * nothing kept is ever copied or rewritten; its cost is that such a day is deleted row by row until its last kept
+ * event expires (dead events, kept {@link #dead} long, are the usual reason).
  *
  * <p>Senders (a pod's workload and labels, for traces) are forgotten once their pod has not been seen for longer
  * than completed events are kept: by then the events it sent have, as a rule, gone too. Running sidecars refresh
@@ -27,22 +37,45 @@ public record Retention(Duration delivered, Duration dead) {
   /** How often a running sidecar tells the journal it is still there; far below any retention period. */
   public static final Duration SENDER_REFRESH = Duration.ofHours(1);
 
+  /**
+   * How far ahead day partitions are created at each run: two days, so that a leader that stops running retention
+   * leaves capture a day or more before events land in the default partition.
+   */
+  public static final Duration AHEAD = Duration.ofDays(2);
+
   private static final int BATCH = 5_000;
 
+  // Without foreign keys to events (V7), the attempts and replay items of a deleted event go in the same statement.
   private static final String DELETE = """
-      DELETE FROM rewind.events WHERE id IN (
-          SELECT e.id FROM rewind.events e
-          WHERE e.completed_at IS NOT NULL AND e.state = $1
-            AND e.completed_at < now() - $2 * interval '1 millisecond'
-            AND NOT EXISTS (
-                SELECT 1 FROM rewind.replay_items i JOIN rewind.replays r ON r.id = i.replay_id
-                WHERE i.event_id = e.id AND r.phase IN ('Pending', 'Running'))
-          LIMIT $3)
+      WITH gone AS (
+          DELETE FROM rewind.events WHERE id IN (
+              SELECT e.id FROM rewind.events e
+              WHERE e.completed_at IS NOT NULL AND e.state = $1
+                AND e.completed_at < now() - $2 * interval '1 millisecond'
+                AND NOT EXISTS (
+                    SELECT 1 FROM rewind.replay_items i JOIN rewind.replays r ON r.id = i.replay_id
+                    WHERE i.event_id = e.id AND r.phase IN ('Pending', 'Running'))
+              LIMIT $3)
+          RETURNING id),
+      attempts AS (DELETE FROM rewind.attempts a USING gone WHERE a.event_id = gone.id),
+      items AS (DELETE FROM rewind.replay_items i USING gone WHERE i.event_id = gone.id)
+      SELECT count(*) AS n FROM gone
       """;
 
-  /** Deletes expired events batch by batch until none is left; returns how many went. */
+  private static final String EXPIRED_DAYS = "SELECT d AS day FROM rewind.expired_days($1 * interval '1 millisecond') d";
+
+  private static final String DROP_DAY = "SELECT rewind.drop_day($1, $2 * interval '1 millisecond',"
+      + " $3 * interval '1 millisecond') AS n";
+
+  /**
+   * Drops expired days, then deletes the remaining expired events batch by batch until none is left; returns how
+   * many went (for a dropped day, the count PostgreSQL's statistics hold for its partition: counting it would read
+   * it).
+   */
   public Uni<Long> apply(Pool pool) {
-    return sweep(pool, "delivered", delivered, 0L)
+    return Partitions.ensureAhead(pool)
+        .chain(() -> dropExpiredDays(pool))
+        .chain(dropped -> sweep(pool, "delivered", delivered, dropped))
         .chain(n -> sweep(pool, "dead", dead, n))
         .call(() -> new Senders(pool).forgetUnseenFor(longest().plus(SENDER_REFRESH)));
   }
@@ -51,9 +84,28 @@ public record Retention(Duration delivered, Duration dead) {
     return delivered.compareTo(dead) >= 0 ? delivered : dead;
   }
 
+  private Duration shortest() {
+    return delivered.compareTo(dead) <= 0 ? delivered : dead;
+  }
+
+  // One statement per day, each its own transaction: the lock a drop takes is held for that day only.
+  private Uni<Long> dropExpiredDays(Pool pool) {
+    return pool.preparedQuery(EXPIRED_DAYS).execute(Tuple.of(shortest().toMillis())).chain(rows -> {
+      List<LocalDate> days = new ArrayList<>();
+      rows.forEach(r -> days.add(r.getLocalDate("day")));
+      Uni<Long> total = Uni.createFrom().item(0L);
+      for (LocalDate day : days) {
+        total = total.chain(soFar -> pool.preparedQuery(DROP_DAY)
+            .execute(Tuple.of(day, delivered.toMillis(), dead.toMillis()))
+            .map(r -> soFar + Math.max(0L, r.iterator().next().getLong("n"))));
+      }
+      return total;
+    });
+  }
+
   private Uni<Long> sweep(Pool pool, String state, Duration age, long soFar) {
     return pool.preparedQuery(DELETE).execute(Tuple.of(state, age.toMillis(), BATCH))
-        .map(RowSet::rowCount)
+        .map(rows -> rows.iterator().next().getLong("n"))
         .chain(deleted -> deleted < BATCH
             ? Uni.createFrom().item(soFar + deleted)
             : sweep(pool, state, age, soFar + deleted));

@@ -80,7 +80,8 @@ public final class Store implements AutoCloseable {
   /** Migrates (or, without the right to, checks) the schema; fails when this build cannot use the store. */
   public Uni<Integer> prepare() {
     if (config.migrate()) {
-      return StoreSchema.migrate(pool);
+      // Today's and the coming days' partitions at once, not only at the first retention run.
+      return StoreSchema.migrate(pool).call(() -> Partitions.ensureAhead(pool));
     }
     return StoreSchema.version(pool).invoke(version -> {
       if (version < StoreSchema.CURRENT_VERSION) {
