@@ -49,7 +49,8 @@ public final class EventStore {
       WHERE NOT EXISTS (
           SELECT 1 FROM rewind.events e
           WHERE e.namespace = t.ns AND e.route = t.route AND e.event_source = t.src AND e.event_id = t.eid
-            AND e.id >= $20 AND e.id < $21)
+            AND e.id >= $20 AND e.id < $21
+          OFFSET 0)
       ON CONFLICT DO NOTHING
       RETURNING id
       """;
@@ -60,6 +61,8 @@ public final class EventStore {
    * id) is unique per day partition only, the arbiter of ON CONFLICT above; the NOT EXISTS probe covers the part of
    * this window before the current day, in the previous day's partition (one index probe, the partition pruned to
    * by the id bounds). An event sent again later than this is journaled a second time: delivered twice, never lost.
+   * The probe's OFFSET 0 keeps it a per-row subplan: pulled up into an anti join, a generic plan (the batch size is
+   * unknown to it) hashes the previous day's whole partition instead of probing its index once per event.
    */
   static final Duration DEDUPE_WINDOW = Duration.ofDays(1);
 
