@@ -16,8 +16,9 @@
 --
 -- Foreign keys to events are gone (attempts.event_id, replay_items.event_id): a partition referenced by a foreign
 -- key cannot be dropped without a check that joins the referencing table, which is not a metadata operation.
--- Instead every path that removes events removes their attempts and replay items itself (rewind.drop_day and
--- Retention), and every attempt insert reads its event (outcome writes join events; the tenant policy checks it).
+-- Instead every path that removes events removes their attempts and replay items itself (rewind.drop_day,
+-- rewind.compact_day, Retention's batched delete), and every attempt insert reads its event (outcome writes join
+-- events; the tenant policy checks it).
 --
 -- Deduplication of source event ids: a unique index of a partitioned table must contain the partition key, so
 -- (namespace, route, event_source, event_id) can only be unique per partition. Each day partition (and the
@@ -303,6 +304,83 @@ BEGIN
 END
 $$;
 
+-- The events of day d retention must keep (as day_is_live tests for them), at most lim of them: found through the
+-- same indexes, so the cost is that of the survivors, not of the day.
+CREATE FUNCTION rewind.day_survivors(d date, delivered interval, dead interval, lim integer) RETURNS uuid[]
+  LANGUAGE plpgsql STABLE SET search_path = pg_catalog
+  AS $$
+DECLARE
+  kept uuid[];
+BEGIN
+  EXECUTE format('SELECT coalesce(array_agg(id), ''{}'') FROM ('
+      || ' SELECT id FROM rewind.%1$I WHERE state IN (''pending'', ''delivering'', ''failed'')'
+      || ' UNION SELECT id FROM rewind.%1$I WHERE completed_at >= now() - $1 AND state = ''delivered'''
+      || ' UNION SELECT id FROM rewind.%1$I WHERE state = ''dead'' AND completed_at >= now() - $2'
+      || ' UNION SELECT i.event_id FROM rewind.replay_items i JOIN rewind.replays r ON r.id = i.replay_id'
+      || '   WHERE i.event_id >= $3 AND i.event_id < $4 AND r.phase IN (''Pending'', ''Running'')'
+      || ' LIMIT $5) s', 'events_p' || to_char(d, 'YYYYMMDD'))
+    INTO kept USING delivered, dead, rewind.day_bound(d), rewind.day_bound(d + 1), lim;
+  RETURN kept;
+END
+$$;
+
+-- Rids a kept day (one drop_day would not drop) of its expired events by moving its survivors rather than deleting
+-- the rest: the survivors and their attempts are copied aside, the day's partitions truncated (a new empty file,
+-- no dead rows left behind for vacuum) and the survivors put back, so the cost is that of the survivors however
+-- large the day. Only for a day with at most max_moved survivors: the day's partitions stay locked meanwhile (every
+-- statement that reads them waits, capture's generic plan among them, see EventStore), so a day with more keeps
+-- the batched DELETE. Returns how many events went, by the table statistics as drop_day does, 0 when nothing was
+-- expired, or -1 when the day was left as it was (too many survivors, or its lock not had within lock_timeout).
+CREATE FUNCTION rewind.compact_day(d date, delivered interval, dead interval, max_moved integer) RETURNS bigint
+  LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog SET lock_timeout = '200ms'
+  AS $$
+DECLARE
+  ev text := 'events_p' || to_char(d, 'YYYYMMDD');
+  at text := 'attempts_p' || to_char(d, 'YYYYMMDD');
+  kept uuid[];
+  expired boolean;
+  total bigint;
+BEGIN
+  IF to_regclass('rewind.' || ev) IS NULL THEN
+    RETURN -1;
+  END IF;
+  kept := rewind.day_survivors(d, delivered, dead, max_moved + 1);
+  IF cardinality(kept) > max_moved THEN
+    RETURN -1;
+  END IF;
+  -- Stops at the first row not kept: with few survivors, at once; with none expired, after at most max_moved rows.
+  EXECUTE format('SELECT EXISTS (SELECT 1 FROM rewind.%I WHERE id <> ALL ($1))', ev) INTO expired USING kept;
+  IF NOT expired THEN
+    RETURN 0;
+  END IF;
+  BEGIN
+    EXECUTE format('LOCK TABLE rewind.%I, rewind.%I IN ACCESS EXCLUSIVE MODE', ev, at);
+  EXCEPTION WHEN lock_not_available THEN
+    RETURN -1;
+  END;
+  -- Again under the lock: a replay may have taken an event of the day, or a resend claimed one, meanwhile.
+  kept := rewind.day_survivors(d, delivered, dead, max_moved + 1);
+  IF cardinality(kept) > max_moved THEN
+    RETURN -1;
+  END IF;
+  SELECT greatest(c.reltuples, 0)::bigint INTO total FROM pg_class c WHERE c.oid = ('rewind.' || ev)::regclass;
+  -- A second call in one transaction finds the first one's tables (they go at commit).
+  IF to_regclass('pg_temp.rewind_kept_events') IS NOT NULL THEN
+    DROP TABLE pg_temp.rewind_kept_events, pg_temp.rewind_kept_attempts;
+  END IF;
+  EXECUTE format('CREATE TEMP TABLE rewind_kept_events ON COMMIT DROP AS SELECT * FROM rewind.%I'
+      || ' WHERE id = ANY ($1)', ev) USING kept;
+  EXECUTE format('CREATE TEMP TABLE rewind_kept_attempts ON COMMIT DROP AS SELECT * FROM rewind.%I'
+      || ' WHERE event_id = ANY ($1)', at) USING kept;
+  EXECUTE format('TRUNCATE rewind.%I, rewind.%I', ev, at);
+  EXECUTE format('INSERT INTO rewind.%I SELECT * FROM pg_temp.rewind_kept_events', ev);
+  EXECUTE format('INSERT INTO rewind.%I SELECT * FROM pg_temp.rewind_kept_attempts', at);
+  DELETE FROM rewind.replay_items
+    WHERE event_id >= rewind.day_bound(d) AND event_id < rewind.day_bound(d + 1) AND event_id <> ALL (kept);
+  RETURN greatest(total - cardinality(kept), 0);
+END
+$$;
+
 -- The days whose partition could hold only expired events: those that ended before the shorter retention began.
 CREATE FUNCTION rewind.expired_days(shorter interval) RETURNS SETOF date
   LANGUAGE sql STABLE SET search_path = pg_catalog
@@ -317,6 +395,7 @@ $$;
 
 REVOKE ALL ON FUNCTION rewind.ensure_partitions(timestamptz, timestamptz), rewind.drop_day(date, interval, interval),
     rewind.secure_partition(text, text), rewind.name_partition_indexes(text),
-    rewind.day_is_live(date, interval, interval) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION rewind.ensure_partitions(timestamptz, timestamptz), rewind.drop_day(date, interval, interval)
-    TO rewind_operator;
+    rewind.day_is_live(date, interval, interval), rewind.day_survivors(date, interval, interval, integer),
+    rewind.compact_day(date, interval, interval, integer) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION rewind.ensure_partitions(timestamptz, timestamptz), rewind.drop_day(date, interval, interval),
+    rewind.compact_day(date, interval, interval, integer) TO rewind_operator;

@@ -15,13 +15,14 @@ import java.util.List;
  * in a cluster, the sidecar standalone).
  *
  * <p>The journal is partitioned by capture day (V7__partitioned_journal.sql). Each run first creates the day
- * partitions of the coming days ({@link #AHEAD}), so capture never waits on one. Then a day partition whose every
- * event is past retention is dropped whole with its attempts (a catalog operation, whatever its size); a day that
- * still holds an event to keep (one to deliver, a dead one younger than its retention, one a replay holds) is kept,
- * and only its expired rows are deleted, in small batches through the {@code events_completed} index, as the
- * default partition's are. Keeping the day rather than moving its survivors out is the simpler and safer choice:
- * nothing kept is ever copied or rewritten; its cost is that such a day is deleted row by row until its last kept
- * event expires (dead events, kept {@link #dead} long, are the usual reason).
+ * partitions of the coming days ({@link #AHEAD}), so capture never waits on one. Then, for each day that ended
+ * before the shorter retention began: a day whose every event is past retention is dropped whole with its attempts
+ * (a catalog operation, whatever its size); a day that still holds events to keep (to deliver, dead and younger
+ * than their retention, held by a replay) has them moved instead: copied aside with their attempts, the day's
+ * partitions truncated, the survivors put back, at a cost proportional to the survivors, not to the day. A day
+ * with more than {@link #MOVED_AT_MOST} survivors (the day stays locked while they move) keeps them where they are,
+ * and its expired rows go like the default partition's: deleted in small batches through the
+ * {@code events_completed} index.
  *
  * <p>Senders (a pod's workload and labels, for traces) are forgotten once their pod has not been seen for longer
  * than completed events are kept: by then the events it sent have, as a rule, gone too. Running sidecars refresh
@@ -42,6 +43,12 @@ public record Retention(Duration delivered, Duration dead) {
    * leaves capture a day or more before events land in the default partition.
    */
   public static final Duration AHEAD = Duration.ofDays(2);
+
+  /**
+   * The most survivors a day's compaction moves. Capture waits while a day is locked (its generic plan reads every
+   * partition), and moving ten thousand events with their attempts takes a fraction of a second.
+   */
+  public static final int MOVED_AT_MOST = 10_000;
 
   private static final int BATCH = 5_000;
 
@@ -67,10 +74,13 @@ public record Retention(Duration delivered, Duration dead) {
   private static final String DROP_DAY = "SELECT rewind.drop_day($1, $2 * interval '1 millisecond',"
       + " $3 * interval '1 millisecond') AS n";
 
+  private static final String COMPACT_DAY = "SELECT rewind.compact_day($1, $2 * interval '1 millisecond',"
+      + " $3 * interval '1 millisecond', $4) AS n";
+
   /**
-   * Drops expired days, then deletes the remaining expired events batch by batch until none is left; returns how
-   * many went (for a dropped day, the count PostgreSQL's statistics hold for its partition: counting it would read
-   * it).
+   * Drops or compacts expired days, then deletes the remaining expired events batch by batch until none is left;
+   * returns how many went (for a dropped or compacted day, from the count PostgreSQL's statistics hold for its
+   * partition: counting it would read it).
    */
   public Uni<Long> apply(Pool pool) {
     return Partitions.ensureAhead(pool)
@@ -88,19 +98,25 @@ public record Retention(Duration delivered, Duration dead) {
     return delivered.compareTo(dead) <= 0 ? delivered : dead;
   }
 
-  // One statement per day, each its own transaction: the lock a drop takes is held for that day only.
+  // One statement per day and step, each its own transaction: a lock taken for a day is held for that day only.
   private Uni<Long> dropExpiredDays(Pool pool) {
     return pool.preparedQuery(EXPIRED_DAYS).execute(Tuple.of(shortest().toMillis())).chain(rows -> {
       List<LocalDate> days = new ArrayList<>();
       rows.forEach(r -> days.add(r.getLocalDate("day")));
       Uni<Long> total = Uni.createFrom().item(0L);
       for (LocalDate day : days) {
-        total = total.chain(soFar -> pool.preparedQuery(DROP_DAY)
-            .execute(Tuple.of(day, delivered.toMillis(), dead.toMillis()))
-            .map(r -> soFar + Math.max(0L, r.iterator().next().getLong("n"))));
+        total = total.chain(soFar -> dropOrCompact(pool, day).map(n -> soFar + n));
       }
       return total;
     });
+  }
+
+  private Uni<Long> dropOrCompact(Pool pool, LocalDate day) {
+    return pool.preparedQuery(DROP_DAY).execute(Tuple.of(day, delivered.toMillis(), dead.toMillis()))
+        .map(r -> r.iterator().next().getLong("n"))
+        .chain(dropped -> dropped >= 0 ? Uni.createFrom().item(dropped) : pool.preparedQuery(COMPACT_DAY)
+            .execute(Tuple.of(day, delivered.toMillis(), dead.toMillis(), MOVED_AT_MOST))
+            .map(r -> Math.max(0L, r.iterator().next().getLong("n"))));
   }
 
   private Uni<Long> sweep(Pool pool, String state, Duration age, long soFar) {

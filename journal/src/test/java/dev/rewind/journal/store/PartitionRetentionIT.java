@@ -8,6 +8,8 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -15,8 +17,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The day partitions of the journal (V7): created ahead and idempotently, rows of a day moved out of the default
- * partition when its partition is created, and retention that drops a day whose events are all expired while a
- * day holding an event to keep stays, with that event and its attempts.
+ * partition when its partition is created, and retention that drops a day whose events are all expired, while a
+ * day holding events to keep keeps them with their attempts: moved back into its truncated partition, or, past
+ * {@link Retention#MOVED_AT_MOST} of them, left in place while its expired rows are deleted.
  */
 class PartitionRetentionIT {
 
@@ -83,6 +86,7 @@ class PartitionRetentionIT {
     replayItem(replay("running", "Running"), replayed);
     UUID failed = keptBeside(noon(9), "failed", "failed", null);
     store.column("ANALYZE rewind.events");
+    Map<UUID, String> filesBefore = files(pending, dead, replayed, failed);
 
     long removed = Retention.DEFAULT.apply(store.store.pool()).await().atMost(WAIT);
 
@@ -102,6 +106,34 @@ class PartitionRetentionIT {
         .as("the expired events' attempts went with them").isEqualTo(4);
     assertThat(store.count("SELECT count(*) FROM rewind.replay_items WHERE event_id = $1", replayed)).isOne();
     assertThat(removed).as("2 events of the dropped day, 4 expired beside the kept ones").isEqualTo(6);
+    Map<UUID, String> filesAfter = files(pending, dead, replayed, failed);
+    filesBefore.forEach((kept, file) -> assertThat(filesAfter.get(kept))
+        .as("the day of %s was truncated and its survivor moved back, not its expired rows deleted", kept)
+        .isNotEqualTo(file));
+  }
+
+  @Test
+  void aDayWithMoreSurvivorsThanACompactionMovesKeepsThemAndLosesItsExpiredRowsInBatches() {
+    Instant at = noon(10);
+    store.column("SELECT rewind.ensure_partitions($1, $1)", at.atOffset(ZoneOffset.UTC));
+    UUID expired = event(at, "expired", "delivered", "8 days");
+    attempt(expired);
+    // Ids of the same millisecond as the expired event's, so all of them are of its day.
+    String prefix = Uuids.v7(at).toString().substring(0, 19);
+    store.column("INSERT INTO rewind.events (id, namespace, route, event_id, method, url, headers, body,"
+        + " received_at, state, next_attempt_at) SELECT ($1 || '8000-' || lpad(to_hex(i), 12, '0'))::uuid,"
+        + " 'default', 'r', 'p-' || i, 'POST', 'http://x/', '[]', '\\x7b7d', now(), 'pending', now()"
+        + " FROM generate_series(1, $2) i", prefix, Retention.MOVED_AT_MOST + 1);
+    Map<UUID, String> before = files(expired);
+
+    long removed = Retention.DEFAULT.apply(store.store.pool()).await().atMost(WAIT);
+
+    assertThat(removed).isOne();
+    assertThat(store.count("SELECT count(*) FROM rewind.events WHERE id = $1", expired)).isZero();
+    assertThat(store.count("SELECT count(*) FROM rewind.attempts WHERE event_id = $1", expired)).isZero();
+    assertThat(store.count("SELECT count(*) FROM rewind.events WHERE state = 'pending'"))
+        .isEqualTo(Retention.MOVED_AT_MOST + 1);
+    assertThat(files(expired)).as("the day was not truncated").isEqualTo(before);
   }
 
   // Events of a day at its noon (UTC), so that a minute later is the same day whenever the test runs.
@@ -144,6 +176,17 @@ class PartitionRetentionIT {
   private void replayItem(UUID replay, UUID event) {
     store.column("INSERT INTO rewind.replay_items (replay_id, event_id, state) VALUES ($1, $2, 'pending')"
         + " RETURNING event_id", replay, event);
+  }
+
+  /** The data file of each event's day partition: a truncated partition gets a new one. */
+  private Map<UUID, String> files(UUID... events) {
+    Map<UUID, String> files = new HashMap<>();
+    for (UUID id : events) {
+      String day = DAY.format(LocalDate.ofInstant(Uuids.instantOf(id), ZoneOffset.UTC));
+      files.put(id, store.column("SELECT pg_relation_filenode($1::regclass)::text", "rewind.events_p" + day)
+          .get(0));
+    }
+    return files;
   }
 
   private boolean partition(String table, LocalDate day) {

@@ -151,6 +151,8 @@ class TenantIsolationIT {
         .contains("permission denied");
     assertThat(error(shop, "SELECT rewind.drop_day(current_date, interval '0 days', interval '0 days')"))
         .contains("permission denied");
+    assertThat(error(shop, "SELECT rewind.compact_day(current_date, interval '0 days', interval '0 days', 1)"))
+        .contains("permission denied");
   }
 
   @Test
