@@ -46,7 +46,7 @@ public final class EventStore {
           $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::bytea[],
           $15::timestamptz[], $16::bool[], $19::text[])
           AS t(id, ns, route, gen, eid, cid, typ, sw, sp, m, u, sfx, h, b, r, c, src)
-      WHERE NOT EXISTS (
+      WHERE t.eid = t.id::text OR NOT EXISTS (
           SELECT 1 FROM rewind.events e
           WHERE e.namespace = t.ns AND e.route = t.route AND e.event_source = t.src AND e.event_id = t.eid
             AND e.id >= $20 AND e.id < $21
@@ -62,7 +62,9 @@ public final class EventStore {
    * this window before the current day, in the previous day's partition (one index probe, the partition pruned to
    * by the id bounds). An event sent again later than this is journaled a second time: delivered twice, never lost.
    * The probe's OFFSET 0 keeps it a per-row subplan: pulled up into an anti join, a generic plan (the batch size is
-   * unknown to it) hashes the previous day's whole partition instead of probing its index once per event.
+   * unknown to it) hashes the previous day's whole partition instead of probing its index once per event. An event
+   * without a source id of its own (its key is its Rewind id) skips the probe: its id is new, or, resent under
+   * Rewind-Capture-Id, conflicts on the primary key.
    */
   static final Duration DEDUPE_WINDOW = Duration.ofDays(1);
 
