@@ -154,9 +154,11 @@ SELECT rewind.secure_partition('events_default', 'attempts_default');
 -- leader, a standalone sidecar and a bulk loader may call it at once. A new partition is built as a plain table
 -- and then attached, which takes a SHARE UPDATE EXCLUSIVE lock on the parent: capture and claims go on meanwhile
 -- (CREATE TABLE ... PARTITION OF would lock them out). Rows of the day found in the default partition are moved
--- into the new partition first: the attach would fail otherwise.
+-- into the new partition first: the attach would fail otherwise. The attach locks the default partition, and
+-- statements that read it queue behind the request, so a lock not had within lock_timeout fails the call (the
+-- next retention run tries again, days ahead of need) rather than holding capture up.
 CREATE FUNCTION rewind.ensure_partitions(from_ts timestamptz, to_ts timestamptz) RETURNS integer
-  LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog
+  LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog SET lock_timeout = '1s'
   AS $$
 DECLARE
   d date := (from_ts AT TIME ZONE 'UTC')::date;
@@ -277,9 +279,10 @@ $$;
 -- is checked again under an exclusive lock on the partitioned tables, taken before the partitions' locks in the
 -- order every query takes them, so nothing can claim, replay or resend one of its events between the check and
 -- the drop. The lock is held for the probes and the drop only; if it cannot be had within lock_timeout the day
--- is left for the next run. Items of finished replays that point into the day go with it.
+-- is left for the next run: statements queue behind a lock request, capture among them, so the wait is kept short.
+-- Items of finished replays that point into the day go with it.
 CREATE FUNCTION rewind.drop_day(d date, delivered interval, dead interval) RETURNS bigint
-  LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog SET lock_timeout = '2s'
+  LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog SET lock_timeout = '200ms'
   AS $$
 DECLARE
   ev text := 'events_p' || to_char(d, 'YYYYMMDD');
