@@ -12,7 +12,16 @@
 -- Without it such an insert fails, and since capture is group-committed, one odd id would fail every event of its
 -- batch. The cost: creating a day partition must prove the default holds no row of that day, so
 -- rewind.ensure_partitions moves any such rows out first and the check scans the default; the default is expected
--- to stay near empty, and retention deletes its expired rows like those of a kept partition.
+-- to stay near empty, and retention deletes its expired rows in batches.
+--
+-- Retention (Retention.java) works a day at a time: rewind.drop_day drops a day whose events are all past retention
+-- (a catalog operation whatever the day's size); rewind.compact_day moves the survivors of a day that still holds
+-- some (truncate, put them back: the cost of the survivors); only a day with too many survivors to move, and the
+-- default partition, are trimmed by the batched DELETE. Both take exclusive locks for a moment, and in PostgreSQL
+-- (up to 17 at least) a generic plan locks every partition of the tables it reads, pruned or not: statements,
+-- capture among them, wait while a lock on any partition is held or requested. So every lock taken here is held
+-- for work bounded by a day's survivors at most, and requested with a short lock_timeout, after which the work is
+-- left for the next run.
 --
 -- Foreign keys to events are gone (attempts.event_id, replay_items.event_id): a partition referenced by a foreign
 -- key cannot be dropped without a check that joins the referencing table, which is not a metadata operation.
@@ -25,7 +34,8 @@
 -- default) has that unique index, created by rewind.ensure_partitions; capture inserts with ON CONFLICT DO NOTHING,
 -- whose arbiters are the unique indexes of the partition the row goes to. Capture also skips an event whose key is
 -- already stored within EventStore's dedupe window (a NOT EXISTS probe of the same index in the previous day's
--- partition), so a resent event is recognised for at least that window whatever the day boundary. The limit: the
+-- partition; skipped for an event without a source id, whose key is its own Rewind id), so a resent event is
+-- recognised for at least that window whatever the day boundary. The limit: the
 -- same source id sent again after the window is journaled as a second event (and delivered again). A different
 -- event is never dropped: a key found with a different body is refused, as before.
 
