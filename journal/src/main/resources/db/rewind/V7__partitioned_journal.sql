@@ -17,7 +17,8 @@
 -- Retention (Retention.java) works a day at a time: rewind.drop_day drops a day whose events are all past retention
 -- (a catalog operation whatever the day's size); rewind.compact_day moves the survivors of a day that still holds
 -- some (truncate, put them back: the cost of the survivors); only a day with too many survivors to move, and the
--- default partition, are trimmed by the batched DELETE. Both take exclusive locks for a moment, and in PostgreSQL
+-- default partition, are trimmed by a batched DELETE (rewind.trim_partition). A day goes once all of it is past
+-- the shorter retention, so an event may outlive its retention by up to a day. Both take exclusive locks for a moment, and in PostgreSQL
 -- (up to 17 at least) a generic plan locks every partition of the tables it reads, pruned or not: statements,
 -- capture among them, wait while a lock on any partition is held or requested. So every lock taken here is held
 -- for work bounded by a day's survivors at most, and requested with a short lock_timeout, after which the work is
@@ -394,6 +395,35 @@ BEGIN
 END
 $$;
 
+-- Deletes up to lim expired events in one state (delivered or dead) of one partition of events (a day's or the
+-- default), with their attempts and the items of finished replays; returns how many went. For what neither
+-- drop_day nor compact_day takes: the default partition, and a day with too many survivors to move. Run on the
+-- partition itself, planned for its actual batch size: the same DELETE through the partitioned table, planned
+-- generic, joins the batch to every partition by hash, reading all of them.
+CREATE FUNCTION rewind.trim_partition(part text, state text, age interval, lim integer) RETURNS bigint
+  LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog
+  AS $$
+DECLARE
+  n bigint;
+BEGIN
+  IF part !~ '^events_(p[0-9]{8}|default)$' OR to_regclass('rewind.' || part) IS NULL THEN
+    RETURN 0;
+  END IF;
+  EXECUTE format('WITH doomed AS ('
+      || '   SELECT e.id FROM rewind.%1$I e'
+      || '   WHERE e.completed_at IS NOT NULL AND e.state = $1 AND e.completed_at < now() - $2'
+      || '     AND NOT EXISTS (SELECT 1 FROM rewind.replay_items i JOIN rewind.replays r ON r.id = i.replay_id'
+      || '                     WHERE i.event_id = e.id AND r.phase IN (''Pending'', ''Running''))'
+      || '   LIMIT $3),'
+      || ' gone AS (DELETE FROM rewind.%1$I e USING doomed d WHERE e.id = d.id RETURNING e.id),'
+      || ' attempts AS (DELETE FROM rewind.%2$I a USING gone g WHERE a.event_id = g.id),'
+      || ' items AS (DELETE FROM rewind.replay_items i USING gone g WHERE i.event_id = g.id)'
+      || ' SELECT count(*) FROM gone', part, regexp_replace(part, '^events', 'attempts'))
+    INTO n USING state, age, lim;
+  RETURN n;
+END
+$$;
+
 -- The days whose partition could hold only expired events: those that ended before the shorter retention began.
 CREATE FUNCTION rewind.expired_days(shorter interval) RETURNS SETOF date
   LANGUAGE sql STABLE SET search_path = pg_catalog
@@ -409,6 +439,8 @@ $$;
 REVOKE ALL ON FUNCTION rewind.ensure_partitions(timestamptz, timestamptz), rewind.drop_day(date, interval, interval),
     rewind.secure_partition(text, text), rewind.name_partition_indexes(text),
     rewind.day_is_live(date, interval, interval), rewind.day_survivors(date, interval, interval, integer),
-    rewind.compact_day(date, interval, interval, integer) FROM PUBLIC;
+    rewind.compact_day(date, interval, interval, integer), rewind.trim_partition(text, text, interval, integer)
+    FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION rewind.ensure_partitions(timestamptz, timestamptz), rewind.drop_day(date, interval, interval),
-    rewind.compact_day(date, interval, interval, integer) TO rewind_operator;
+    rewind.compact_day(date, interval, interval, integer), rewind.trim_partition(text, text, interval, integer)
+    TO rewind_operator;

@@ -10,7 +10,6 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -55,18 +54,16 @@ public final class EventStore {
       RETURNING id
       """;
 
-  /**
-   * How long a source event id is recognised when sent again, at least. The journal is partitioned by capture day
-   * (V7) and a unique index of a partitioned table cannot span partitions, so the key (namespace, route, source,
-   * id) is unique per day partition only, the arbiter of ON CONFLICT above; the NOT EXISTS probe covers the part of
-   * this window before the current day, in the previous day's partition (one index probe, the partition pruned to
-   * by the id bounds). An event sent again later than this is journaled a second time: delivered twice, never lost.
-   * The probe's OFFSET 0 keeps it a per-row subplan: pulled up into an anti join, a generic plan (the batch size is
-   * unknown to it) hashes the previous day's whole partition instead of probing its index once per event. An event
-   * without a source id of its own (its key is its Rewind id) skips the probe: its id is new, or, resent under
-   * Rewind-Capture-Id, conflicts on the primary key.
+  /*
+   * Deduplication on the day-partitioned journal (V7): a unique index of a partitioned table cannot span partitions,
+   * so the key (namespace, route, source, id) is unique per day partition only, the arbiter of ON CONFLICT above;
+   * the NOT EXISTS probe covers the rest of the DedupeWindow, in the previous day's partition (one index probe, the
+   * partition pruned to by the id bounds). An event sent again later than that is journaled a second time:
+   * delivered twice, never lost. The probe's OFFSET 0 keeps it a per-row subplan: pulled up into an anti join, a
+   * generic plan (the batch size is unknown to it) hashes the previous day's whole partition instead of probing its
+   * index once per event. An event without a source id of its own (its key is its Rewind id) skips the probe: its
+   * id is new, or, resent under Rewind-Capture-Id, conflicts on the primary key.
    */
-  static final Duration DEDUPE_WINDOW = Duration.ofDays(1);
 
   // Why an event was not inserted: the same (source, id) on the route, with the same body or not; or no such
   // event at all, when the conflict was on Rewind's own id (a Rewind-Event-Id reused on another route).
@@ -230,10 +227,10 @@ public final class EventStore {
       claims[i] = claim.get(i);
       sources[i] = e.eventSource() == null ? "" : e.eventSource();
     }
-    Instant now = Instant.now();
+    DedupeWindow window = DedupeWindow.at(Instant.now());
     Tuple params = Tuple.tuple(List.of(ids, namespaces, routes, generations, eventIds, correlations, types,
         workloads, pods, methods, urls, suffixes, headers, bodies, received, claims, worker, lease.toMillis(),
-        sources, Uuids.lowerBound(now.minus(DEDUPE_WINDOW)), Uuids.lowerBound(now.truncatedTo(ChronoUnit.DAYS))));
+        sources, window.from(), window.until()));
     return pool.preparedQuery(INSERT).execute(params).chain(rows -> {
       Set<UUID> inserted = new HashSet<>();
       rows.forEach(r -> inserted.add(r.getUUID("id")));

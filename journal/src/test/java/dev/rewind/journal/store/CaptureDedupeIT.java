@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Deduplication of source event ids on the day-partitioned journal (V7): unique per day partition, and recognised
- * across the day boundary for {@link EventStore#DEDUPE_WINDOW}; past it, the same id is journaled again.
+ * across the day boundary for {@link DedupeWindow#LENGTH}; past it, the same id is journaled again.
  */
 class CaptureDedupeIT {
 
@@ -53,7 +53,7 @@ class CaptureDedupeIT {
 
   @Test
   void anEventSentAgainPastTheWindowIsJournaledAgain() {
-    Instant longAgo = Instant.now().minus(EventStore.DEDUPE_WINDOW).minus(Duration.ofDays(2));
+    Instant longAgo = Instant.now().minus(DedupeWindow.LENGTH).minus(Duration.ofDays(2));
     store.column("SELECT rewind.ensure_partitions($1, $1)", Rows.offset(longAgo));
     UUID first = append(event(Uuids.v7(longAgo), "past-window", "{}")).id();
 

@@ -9,6 +9,7 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
@@ -48,6 +49,22 @@ class PartitionRetentionIT {
 
     assertThat(store.count("SELECT rewind.ensure_partitions(now() - interval '1 day', now() + interval '2 days')"))
         .isZero();
+  }
+
+  /** A day's id range holds exactly the UUIDv7 ids generated from its first to its last millisecond. */
+  @Test
+  void aDaysIdRangeHoldsTheIdsOfItsMillisecondsAndNoOthers() {
+    for (LocalDate day : List.of(LocalDate.of(1970, 1, 2), LocalDate.of(2026, 12, 6), LocalDate.of(2099, 2, 28))) {
+      Instant first = day.atStartOfDay().toInstant(ZoneOffset.UTC);
+      Instant last = day.plusDays(1).atStartOfDay().toInstant(ZoneOffset.UTC).minusMillis(1);
+      for (UUID inside : List.of(Uuids.v7(first), Uuids.lowerBound(first), Uuids.v7(last))) {
+        assertThat(store.column("SELECT rewind.day_bound($1) <= $3 AND $3 < rewind.day_bound($2)", day,
+            day.plusDays(1), inside)).as("%s in %s", inside, day).containsExactly("true");
+        assertThat(store.column("SELECT rewind.day_of($1)::text", inside)).containsExactly(day.toString());
+      }
+      assertThat(store.column("SELECT $1 < rewind.day_bound($2)", Uuids.v7(first.minusMillis(1)), day))
+          .containsExactly("true");
+    }
   }
 
   @Test

@@ -153,6 +153,8 @@ class TenantIsolationIT {
         .contains("permission denied");
     assertThat(error(shop, "SELECT rewind.compact_day(current_date, interval '0 days', interval '0 days', 1)"))
         .contains("permission denied");
+    assertThat(error(shop, "SELECT rewind.trim_partition('events_default', 'dead', interval '0 days', 1)"))
+        .contains("permission denied");
   }
 
   @Test
