@@ -17,12 +17,12 @@
 -- Retention (Retention.java) works a day at a time: rewind.drop_day drops a day whose events are all past retention
 -- (a catalog operation whatever the day's size); rewind.compact_day moves the survivors of a day that still holds
 -- some (truncate, put them back: the cost of the survivors); only a day with too many survivors to move, and the
--- default partition, are trimmed by a batched DELETE (rewind.trim_partition). A day goes once all of it is past
--- the shorter retention, so an event may outlive its retention by up to a day. Both take exclusive locks for a moment, and in PostgreSQL
--- (up to 17 at least) a generic plan locks every partition of the tables it reads, pruned or not: statements,
--- capture among them, wait while a lock on any partition is held or requested. So every lock taken here is held
--- for work bounded by a day's survivors at most, and requested with a short lock_timeout, after which the work is
--- left for the next run.
+-- default partition, are trimmed by a batched DELETE (rewind.trim_partition). A day goes once all of it is past the
+-- shorter retention, so an event may outlive its retention by up to a day. Both take exclusive locks for a moment,
+-- and in PostgreSQL (up to 17 at least) a generic plan locks every partition of the tables it reads, pruned or not:
+-- statements, capture among them, wait while a lock on any partition is held or requested. So every lock taken here
+-- is held for work bounded by a day's survivors at most, and requested with a short lock_timeout, after which the
+-- work is left for the next run.
 --
 -- Foreign keys to events are gone (attempts.event_id, replay_items.event_id): a partition referenced by a foreign
 -- key cannot be dropped without a check that joins the referencing table, which is not a metadata operation.

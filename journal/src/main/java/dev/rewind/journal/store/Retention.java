@@ -59,7 +59,8 @@ public record Retention(Duration delivered, Duration dead) {
   // Per partition of events: through the partitioned table the batch would be joined to every partition (V7).
   private static final String TRIM = "SELECT rewind.trim_partition($1, $2, $3 * interval '1 millisecond', $4) AS n";
 
-  private static final String EXPIRED_DAYS = "SELECT d AS day FROM rewind.expired_days($1 * interval '1 millisecond') d";
+  private static final String EXPIRED_DAYS =
+      "SELECT d AS day FROM rewind.expired_days($1 * interval '1 millisecond') d";
 
   private static final String DROP_DAY = "SELECT rewind.drop_day($1, $2 * interval '1 millisecond',"
       + " $3 * interval '1 millisecond') AS n";
