@@ -45,9 +45,25 @@ public final class EventStore {
           $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::bytea[],
           $15::timestamptz[], $16::bool[], $19::text[])
           AS t(id, ns, route, gen, eid, cid, typ, sw, sp, m, u, sfx, h, b, r, c, src)
+      WHERE t.eid = t.id::text OR NOT EXISTS (
+          SELECT 1 FROM rewind.events e
+          WHERE e.namespace = t.ns AND e.route = t.route AND e.event_source = t.src AND e.event_id = t.eid
+            AND e.id >= $20 AND e.id < $21
+          OFFSET 0)
       ON CONFLICT DO NOTHING
       RETURNING id
       """;
+
+  /*
+   * Deduplication on the day-partitioned journal (V7): a unique index of a partitioned table cannot span partitions,
+   * so the key (namespace, route, source, id) is unique per day partition only, the arbiter of ON CONFLICT above;
+   * the NOT EXISTS probe covers the rest of the DedupeWindow, in the previous day's partition (one index probe, the
+   * partition pruned to by the id bounds). An event sent again later than that is journaled a second time:
+   * delivered twice, never lost. The probe's OFFSET 0 keeps it a per-row subplan: pulled up into an anti join, a
+   * generic plan (the batch size is unknown to it) hashes the previous day's whole partition instead of probing its
+   * index once per event. An event without a source id of its own (its key is its Rewind id) skips the probe: its
+   * id is new, or, resent under Rewind-Capture-Id, conflicts on the primary key.
+   */
 
   // Why an event was not inserted: the same (source, id) on the route, with the same body or not; or no such
   // event at all, when the conflict was on Rewind's own id (a Rewind-Event-Id reused on another route).
@@ -57,6 +73,7 @@ public final class EventStore {
           WITH ORDINALITY AS t(ns, route, src, eid, hash, idx)
       JOIN rewind.events e ON e.namespace = t.ns AND e.route = t.route AND e.event_source = t.src
           AND e.event_id = t.eid
+      ORDER BY e.id
       """;
 
   /*
@@ -210,9 +227,10 @@ public final class EventStore {
       claims[i] = claim.get(i);
       sources[i] = e.eventSource() == null ? "" : e.eventSource();
     }
+    DedupeWindow window = DedupeWindow.at(Instant.now());
     Tuple params = Tuple.tuple(List.of(ids, namespaces, routes, generations, eventIds, correlations, types,
         workloads, pods, methods, urls, suffixes, headers, bodies, received, claims, worker, lease.toMillis(),
-        sources));
+        sources, window.from(), window.until()));
     return pool.preparedQuery(INSERT).execute(params).chain(rows -> {
       Set<UUID> inserted = new HashSet<>();
       rows.forEach(r -> inserted.add(r.getUUID("id")));
@@ -255,6 +273,7 @@ public final class EventStore {
       hashes[j] = Buffer.buffer(sha256(e.body()));
     }
     return pool.preparedQuery(EXISTING).execute(Tuple.of(ns, rt, src, eid, hashes)).map(rows -> {
+      // Past the dedupe window a key may be stored twice: the newest (ordered last) is the one capture compared.
       Map<Long, Row> byIndex = new HashMap<>();
       rows.forEach(r -> byIndex.put(r.getLong("idx"), r));
       for (int j = 0; j < d; j++) {

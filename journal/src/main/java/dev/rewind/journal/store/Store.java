@@ -80,7 +80,13 @@ public final class Store implements AutoCloseable {
   /** Migrates (or, without the right to, checks) the schema; fails when this build cannot use the store. */
   public Uni<Integer> prepare() {
     if (config.migrate()) {
-      return StoreSchema.migrate(pool);
+      // Today's and the coming days' partitions at once, not only at the first retention run. Not a reason to
+      // refuse to start: without them events land in the default partition, and retention creates them later.
+      return StoreSchema.migrate(pool).call(() -> Partitions.ensureAhead(pool).onFailure().recoverWithUni(e -> {
+        LOG.warnf("Could not create the journal's day partitions ahead (%s); the next retention run will",
+            e.getMessage());
+        return Uni.createFrom().voidItem();
+      }));
     }
     return StoreSchema.version(pool).invoke(version -> {
       if (version < StoreSchema.CURRENT_VERSION) {

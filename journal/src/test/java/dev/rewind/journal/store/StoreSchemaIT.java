@@ -15,15 +15,7 @@ class StoreSchemaIT {
 
   /** A fresh database with only the first migration applied, as a store of the first release is. */
   private static TestStore atFirstVersion() {
-    TestStore store = TestStore.attach(EmbeddedPostgres.newDatabase());
-    StoreSchema.Migration first = StoreSchema.load().get(0);
-    store.column("CREATE SCHEMA rewind");
-    store.store.pool().query(first.sql()).execute().await().atMost(WAIT);
-    store.column("CREATE TABLE rewind.schema_history (version integer PRIMARY KEY, description text NOT NULL,"
-        + " checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())");
-    store.column("INSERT INTO rewind.schema_history (version, description, checksum) VALUES (1, $1, $2)"
-        + " RETURNING version", first.description(), first.checksum());
-    return store;
+    return StoreAtVersion.create(1);
   }
 
   @Test

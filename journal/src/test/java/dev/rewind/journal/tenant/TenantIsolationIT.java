@@ -128,6 +128,35 @@ class TenantIsolationIT {
     assertThat(owner.count("SELECT count(*) FROM rewind.attempts WHERE namespace = 'billing'")).isEqualTo(1);
   }
 
+  /**
+   * The journal's tables are partitioned (V7): the policies hold through the partitioned tables, and the partitions
+   * themselves are out of a namespace role's reach, so no query can go around the policies by naming one.
+   */
+  @Test
+  void shopCannotReachAPartitionDirectly() {
+    List<String> partitions = owner.column("SELECT c.relname::text FROM pg_inherits i JOIN pg_class c"
+        + " ON c.oid = i.inhrelid WHERE i.inhparent IN ('rewind.events'::regclass, 'rewind.attempts'::regclass)");
+    assertThat(partitions).contains("events_default", "attempts_default")
+        .anyMatch(p -> p.matches("events_p\\d{8}"));
+    for (String partition : partitions) {
+      assertThat(error(shop, "SELECT namespace FROM rewind." + partition)).as(partition)
+          .contains("permission denied");
+      assertThat(error(shop, "UPDATE rewind." + partition + " SET namespace = namespace")).as(partition)
+          .contains("permission denied");
+    }
+    String billingDay = owner.column("SELECT tableoid::regclass::text FROM rewind.events"
+        + " WHERE namespace = 'billing'").get(0);
+    assertThat(error(shop, "SELECT namespace FROM " + billingDay)).contains("permission denied");
+    assertThat(error(shop, "SELECT rewind.ensure_partitions(now(), now() + interval '30 days')"))
+        .contains("permission denied");
+    assertThat(error(shop, "SELECT rewind.drop_day(current_date, interval '0 days', interval '0 days')"))
+        .contains("permission denied");
+    assertThat(error(shop, "SELECT rewind.compact_day(current_date, interval '0 days', interval '0 days', 1)"))
+        .contains("permission denied");
+    assertThat(error(shop, "SELECT rewind.trim_partition('events_default', 'dead', interval '0 days', 1)"))
+        .contains("permission denied");
+  }
+
   @Test
   void shopCanWriteItsOwnRows() {
     execute(shop, "INSERT INTO rewind.events (id, namespace, route, event_id, method, url, headers, body,"

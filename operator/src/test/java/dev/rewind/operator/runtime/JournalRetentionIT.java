@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * In a cluster the sidecars leave retention to the operator: its leader deletes expired events from the journal as
- * soon as it leads, then every interval, and leaves alone what is not expired or not finished.
+ * soon as it leads, then every interval, and leaves alone what is not expired or not finished; each run also creates
+ * the journal's day partitions ahead.
  */
 @KubeApiTest
 class JournalRetentionIT {
@@ -36,6 +37,10 @@ class JournalRetentionIT {
       journal.completedEvent("recent-delivered", "delivered", "1 day");
       journal.completedEvent("expired-dead", "dead", "31 days");
       journal.completedEvent("failed", "failed", null);
+      // The journal is partitioned by day (V7): the leader creates the coming days' partitions at each run.
+      String dayAfterTomorrow = journal.column("SELECT to_char(now() AT TIME ZONE 'UTC' + interval '2 days',"
+          + " 'YYYYMMDD')").get(0);
+      journal.column("DROP TABLE rewind.events_p" + dayAfterTomorrow + ", rewind.attempts_p" + dayAfterTomorrow);
       OperatorSettings settings = new OperatorSettings(Set.of(ns), List.of(), Duration.ofMinutes(5),
           Duration.ofSeconds(5), null, OperatorSettings.Replay.defaults("retention-it"),
           new OperatorSettings.RetentionSchedule(Retention.DEFAULT, Duration.ofSeconds(1)), null, null);
@@ -43,6 +48,8 @@ class JournalRetentionIT {
       try (RunningReplayOperator operator = RunningReplayOperator.start(serviceAccount.client(), settings,
           journal.store)) {
         await().atMost(WAIT).until(() -> eventIds(journal).size() == 2);
+        assertThat(journal.column("SELECT to_regclass($1)::text", "rewind.events_p" + dayAfterTomorrow))
+            .containsExactly("rewind.events_p" + dayAfterTomorrow);
         assertThat(eventIds(journal)).containsExactly("failed", "recent-delivered");
 
         // Expired later (as if a week went by): the next run takes it.
