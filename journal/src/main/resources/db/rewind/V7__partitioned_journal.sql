@@ -187,7 +187,7 @@ BEGIN
   IF last_day - d > 3660 THEN
     RAISE EXCEPTION 'ensure_partitions: % days asked for, at most 3661 at once', last_day - d + 1;
   END IF;
-  PERFORM pg_advisory_xact_lock(0x7265_7770_6172);  -- "rewpar"
+  PERFORM pg_advisory_xact_lock(125780121117042);  -- 0x726577706172, "rewpar" (no hex literal: PostgreSQL 15 has none)
   WHILE d <= last_day LOOP
     ev := 'events_p' || to_char(d, 'YYYYMMDD');
     at := 'attempts_p' || to_char(d, 'YYYYMMDD');
