@@ -166,7 +166,8 @@ public class Sidecar {
           .apply(store.pool()).subscribe().with(
               n -> {
                 if (n > 0) {
-                  LOG.infof("Retention removed %d completed events", n);
+                  LOG.infof("Retention removed about %d completed events (a dropped day counts as its statistics"
+                      + " say)", n);
                 }
               },
               e -> LOG.warnf("Retention run failed: %s", e.getMessage())));

@@ -183,7 +183,8 @@ public final class RewindOperator {
     return new LeaderTask("retention", () -> {
       long deleted = schedule.retention().apply(journal.pool()).await().atMost(schedule.interval());
       if (deleted > 0) {
-        LOG.infof("Retention deleted %d expired events from the journal", deleted);
+        LOG.infof("Retention removed about %d expired events from the journal (a dropped day counts as its"
+            + " statistics say)", deleted);
       }
     }, schedule.interval());
   }
