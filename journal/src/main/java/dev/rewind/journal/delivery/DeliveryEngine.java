@@ -88,6 +88,8 @@ public final class DeliveryEngine implements AutoCloseable {
    * of other workers) wait at most one poll interval, as they always did.
    */
   private boolean mayHaveDue = true;
+  /** Counts the times due work was signalled, so a poll under way does not clear a signal that came after it. */
+  private long dueSignals;
   private final WakeUp pollWakeUp;
   private volatile boolean running;
 
@@ -157,7 +159,7 @@ public final class DeliveryEngine implements AutoCloseable {
       buffered += bodyBytes;
       return true;
     }
-    mayHaveDue = true; // journaled unclaimed: the poller takes it when there is room
+    signalDue(); // journaled unclaimed: the poller takes it when there is room
     return false;
   }
 
@@ -283,7 +285,7 @@ public final class DeliveryEngine implements AutoCloseable {
               back.stream().map(OutcomeWrite::leaseToken).toList(), back.stream().map(OutcomeWrite::number).toList()))
           .invoke(() -> {
             synchronized (DeliveryEngine.this) {
-              mayHaveDue = true; // held events, due again for whoever serves their route
+              signalDue(); // held events, due again for whoever serves their route
             }
           });
     }
@@ -374,9 +376,15 @@ public final class DeliveryEngine implements AutoCloseable {
   /** Polls at once, assuming due work may be waiting (start, a route change, events handed back). */
   private void wakeNow() {
     synchronized (this) {
-      mayHaveDue = true;
+      signalDue();
     }
     wake(Duration.ZERO);
+  }
+
+  /** Called holding the engine's lock. */
+  private void signalDue() {
+    mayHaveDue = true;
+    dueSignals++;
   }
 
   /** Polls within {@code delay} (sooner if already scheduled sooner). */
@@ -387,6 +395,7 @@ public final class DeliveryEngine implements AutoCloseable {
   }
 
   private void poll() {
+    long signalsAtStart;
     int room;
     long bytesLeft;
     synchronized (this) {
@@ -399,6 +408,7 @@ public final class DeliveryEngine implements AutoCloseable {
         return; // a committed outcome wakes us when a slot frees up
       }
       polling = true;
+      signalsAtStart = dueSignals;
     }
     List<String> served = routes.all().values().stream().filter(r -> !breakers.held(r))
         .map(ResolvedRoute::name).toList();
@@ -411,7 +421,8 @@ public final class DeliveryEngine implements AutoCloseable {
           List<DeliveryItem> unserved = new ArrayList<>();
           synchronized (this) {
             polling = false;
-            mayHaveDue = !claimed.isEmpty();
+            // Found some (there may be more), or due work was signalled while the claim ran.
+            mayHaveDue = !claimed.isEmpty() || dueSignals != signalsAtStart;
             for (ClaimedEvent c : claimed) {
               DeliveryItem item = DeliveryItem.of(c.event(), c.afterInterruption());
               ResolvedRoute route = routes.get(item.route());
