@@ -29,18 +29,9 @@ STATEMENTS=${STATEMENTS:-0}
 # then against this checkout's (the "after"), each on an empty journal, and a table sets them side by side.
 #   BASELINE_REF=HEAD~1 RATES=100,500,1000 bench/ingest.sh
 BASELINE_REF=${BASELINE_REF:-}
-# The sidecar's JVM settings: the same as its container image (sidecar/src/main/docker/Dockerfile.jvm).
-SIDECAR_JAVA_OPTS=${SIDECAR_JAVA_OPTS:-$(sed -n 's/^ENV JAVA_OPTS_APPEND="\(.*\)"$/\1/p' sidecar/src/main/docker/Dockerfile.jvm)}
-SIDECAR_MALLOC_ARENA_MAX=${SIDECAR_MALLOC_ARENA_MAX:-$(sed -n 's/^ENV MALLOC_ARENA_MAX="\(.*\)"$/\1/p' sidecar/src/main/docker/Dockerfile.jvm)}
-
-say() { printf '\n== %s\n' "$*"; }
-
-pgbin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
-if [ -z "$pgbin" ] || [ ! -x "$pgbin/pgbench" ]; then
-  say "installing PostgreSQL (pgbench and a server) from Debian"
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
-  pgbin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
-fi
+# shellcheck source=bench/lib/sidecar.sh
+. bench/lib/sidecar.sh
+use_debian_postgres
 
 if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then
   say "installing nginx (the reverse-proxy baseline) from Debian"
@@ -62,17 +53,12 @@ if [ -n "$BASELINE_REF" ]; then
   baseline_jar="$work/baseline/sidecar/target/quarkus-app/quarkus-run.jar"
 fi
 pgdata="$work/pgdata"
-pgport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-sinkport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-capport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-mgmtport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-proxyport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-runas=()
-if [ "$(id -u)" = 0 ]; then
-  # PostgreSQL refuses to run as root.
-  chown postgres "$work"
-  runas=(runuser -u postgres --)
-fi
+pgport=$(free_port)
+sinkport=$(free_port)
+capport=$(free_port)
+mgmtport=$(free_port)
+proxyport=$(free_port)
+postgres_runs_in "$work"
 sidecar_pid=
 nginx_pid=
 cleanup() {
@@ -137,29 +123,6 @@ chmod -R a+rwx "$work/nginx"
 "$nginx_bin" -p "$work/nginx" -c "$work/nginx/nginx.conf" -g 'daemon off;' &
 nginx_pid=$!
 
-# Starts the sidecar ($sidecar_jar) as injected in a pod (cluster mode: routes from the store), with extra -D
-# options, and waits until it is ready.
-start_sidecar() {
-  # shellcheck disable=SC2086
-  MALLOC_ARENA_MAX=$SIDECAR_MALLOC_ARENA_MAX java $SIDECAR_JAVA_OPTS -Drewind.mode=cluster -Drewind.namespace=bench -Drewind.workload=bench \
-    -Drewind.delivery.allow-loopback=true \
-    -Drewind.capture.port="$capport" -Drewind.proxy.enabled=false -Dquarkus.http.port=0 \
-    -Dquarkus.management.port="$mgmtport" "$@" -jar "$sidecar_jar" > "$work/sidecar.log" 2>&1 &
-  sidecar_pid=$!
-  for _ in $(seq 1 120); do
-    curl -sf "http://127.0.0.1:${mgmtport}/q/health/ready" >/dev/null 2>&1 && break
-    kill -0 "$sidecar_pid" 2>/dev/null || { cat "$work/sidecar.log"; exit 1; }
-    sleep 0.5
-  done
-}
-
-wait_for_route() {
-  for _ in $(seq 1 40); do
-    curl -s "http://127.0.0.1:${mgmtport}/q/health/ready" | grep -Eq '"served" ?: ?"bench"' && break
-    sleep 0.25
-  done
-}
-
 load() {
   java -cp "bench/target/classes:$(cat bench/target/classpath.txt)" dev.rewind.bench.ingest.IngestBench \
     capture="http://127.0.0.1:${capport}/v1/routes/bench" sinkPort="$sinkport" sidecarPid="$sidecar_pid" \
@@ -195,15 +158,6 @@ compare() {
       }
       printf "ingest  %s %s events/s, %s %s: ratio %.2f\n", a, tput[1], b, tput[2], tput[2] / tput[1]
     }' "$2" "$4"
-}
-
-# What the operator would publish for a Route "bench" (see RouteCatalog): the sidecar picks it up at once. After
-# the first sidecar start, which creates the schema; kept across runs.
-publish_route() {
-  psql -d rewind -c "INSERT INTO rewind.routes (namespace, name, generation, spec) VALUES ('bench', 'bench', 1,
-    '{\"route\":{\"destination\":{\"url\":\"http://127.0.0.1:${sinkport}/orders\"},\"mode\":\"storeAndForward\",
-    \"eventId\":{\"header\":\"Idempotency-Key\"},\"onStoreUnavailable\":\"reject\"}}') ON CONFLICT DO NOTHING"
-  wait_for_route
 }
 
 if [ -n "$baseline_jar" ]; then

@@ -27,36 +27,22 @@ REPLAYS=${REPLAYS:-30}
 SHARED_BUFFERS=${SHARED_BUFFERS:-1GB}
 # Bulk loading writes tens of GB of WAL: fewer checkpoints, fewer full-page writes. Durability is unchanged.
 MAX_WAL_SIZE=${MAX_WAL_SIZE:-4GB}
-# The sidecar's JVM settings: the same as its container image (sidecar/src/main/docker/Dockerfile.jvm).
-SIDECAR_JAVA_OPTS=${SIDECAR_JAVA_OPTS:-$(sed -n 's/^ENV JAVA_OPTS_APPEND="\(.*\)"$/\1/p' sidecar/src/main/docker/Dockerfile.jvm)}
-SIDECAR_MALLOC_ARENA_MAX=${SIDECAR_MALLOC_ARENA_MAX:-$(sed -n 's/^ENV MALLOC_ARENA_MAX="\(.*\)"$/\1/p' sidecar/src/main/docker/Dockerfile.jvm)}
-
-say() { printf '\n== %s\n' "$*"; }
-
-pgbin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
-if [ -z "$pgbin" ] || [ ! -x "$pgbin/postgres" ]; then
-  say "installing PostgreSQL from Debian"
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
-  pgbin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
-fi
+# shellcheck source=bench/lib/sidecar.sh
+. bench/lib/sidecar.sh
+use_debian_postgres
 
 say "building the sidecar and the load side"
 ./mvnw -q -B -DskipTests -pl sidecar,bench -am package
+sidecar_jar="$root/sidecar/target/quarkus-app/quarkus-run.jar"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/rewind-scale.XXXXXX")
 chmod 755 "$work"
 pgdata="$work/pgdata"
-port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-pgport=$(port)
-sinkport=$(port)
-capport=$(port)
-mgmtport=$(port)
-runas=()
-if [ "$(id -u)" = 0 ]; then
-  # PostgreSQL refuses to run as root.
-  chown postgres "$work"
-  runas=(runuser -u postgres --)
-fi
+pgport=$(free_port)
+sinkport=$(free_port)
+capport=$(free_port)
+mgmtport=$(free_port)
+postgres_runs_in "$work"
 sidecar_pid=
 cleanup() {
   [ -n "$sidecar_pid" ] && kill "$sidecar_pid" 2>/dev/null && wait "$sidecar_pid" 2>/dev/null || true
@@ -82,26 +68,8 @@ psql -c "CREATE ROLE scale LOGIN SUPERUSER"
 
 say "starting the sidecar as injected in a pod (cluster mode: routes from the store) with $SIDECAR_JAVA_OPTS"
 # It migrates the journal on start, as in a cluster; the load side then checks the version through Store.prepare.
-# shellcheck disable=SC2086
-MALLOC_ARENA_MAX=$SIDECAR_MALLOC_ARENA_MAX java $SIDECAR_JAVA_OPTS -Drewind.mode=cluster -Drewind.namespace=bench \
-  -Drewind.workload=bench -Drewind.delivery.allow-loopback=true \
-  -Drewind.capture.port="$capport" -Drewind.proxy.enabled=false -Dquarkus.http.port=0 \
-  -Dquarkus.management.port="$mgmtport" -Drewind.store.url="postgresql://postgres@127.0.0.1:${pgport}/rewind" \
-  -jar sidecar/target/quarkus-app/quarkus-run.jar > "$work/sidecar.log" 2>&1 &
-sidecar_pid=$!
-for _ in $(seq 1 120); do
-  curl -sf "http://127.0.0.1:${mgmtport}/q/health/ready" >/dev/null 2>&1 && break
-  kill -0 "$sidecar_pid" 2>/dev/null || { cat "$work/sidecar.log"; exit 1; }
-  sleep 0.5
-done
-# What the operator would publish for a Route "bench" (see RouteCatalog): the sidecar picks it up at once.
-psql -d rewind -c "INSERT INTO rewind.routes (namespace, name, generation, spec) VALUES ('bench', 'bench', 1,
-  '{\"route\":{\"destination\":{\"url\":\"http://127.0.0.1:${sinkport}/orders\"},\"mode\":\"storeAndForward\",
-  \"eventId\":{\"header\":\"Idempotency-Key\"},\"onStoreUnavailable\":\"reject\"}}')"
-for _ in $(seq 1 40); do
-  curl -s "http://127.0.0.1:${mgmtport}/q/health/ready" | grep -Eq '"served" ?: ?"bench"' && break
-  sleep 0.25
-done
+start_sidecar -Drewind.store.url="postgresql://postgres@127.0.0.1:${pgport}/rewind"
+publish_route
 
 say "sizes ${SIZES} events, ${DAYS} days of history, ack load ${RATE}/s for ${ACK_SECONDS} s at each size"
 java -Xms512m -Xmx1g -Djava.util.logging.manager=org.jboss.logmanager.LogManager \
