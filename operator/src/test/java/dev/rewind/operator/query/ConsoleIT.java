@@ -17,8 +17,6 @@ import dev.rewind.journal.store.NewEvent;
 import dev.rewind.journal.store.Uuids;
 import dev.rewind.journal.testing.TestStore;
 import dev.rewind.operator.testing.Crds;
-import dev.rewind.operator.webhook.InjectorConfig;
-import dev.rewind.testbed.AggregatedApi;
 import dev.rewind.testbed.KubeApiTest;
 import dev.rewind.testbed.KubeTestBed;
 import dev.rewind.testbed.KubeUser;
@@ -28,7 +26,6 @@ import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReviewB
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
-import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -38,7 +35,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -76,9 +72,7 @@ class ConsoleIT {
 
   private static KubeTestBed kube;
   private static TestStore journal;
-  private static Vertx vertx;
-  private static QueryRuntime query;
-  private static AggregatedApi api;
+  private static RegisteredQueryApi served;
   private static String shop;
   private static String billing;
   private static KubeUser viewer;
@@ -109,16 +103,7 @@ class ConsoleIT {
     seedBilling();
     seedHostile();
 
-    await().atMost(Duration.ofSeconds(30)).until(() -> kube.adminClient().configMaps().inNamespace("kube-system")
-        .withName(RequestHeaderAuthentication.CONFIG_MAP).get(), c -> c != null && c.getData() != null
-        && c.getData().containsKey("requestheader-client-ca-file"));
-    api = kube.aggregatedApi(shop, "query.rewind.dev", "v1alpha1");
-    vertx = Vertx.vertx();
-    QuerySettings settings = new QuerySettings(shop, api.hostAddress().getHostAddress(), 0, api.serviceName(),
-        null, Duration.ofSeconds(10), new QuerySettings.Tls(InjectorConfig.TlsMode.GENERATED, "rewind-query-tls",
-            Duration.ofDays(365), Duration.ofDays(30), Duration.ofHours(1), List.of(), "unused"));
-    query = QueryRuntime.start(kube.adminClient(), vertx, settings, journal.store.pool(), Clock.systemUTC());
-    api.register(query.port(), query.caBundlePem()).awaitAvailable();
+    served = RegisteredQueryApi.start(kube, shop, journal.store.pool());
 
     String suffix = Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffL);
     // The chart's roles (charts/rewind/templates/query-rbac.yaml), aggregated into view and edit.
@@ -152,7 +137,7 @@ class ConsoleIT {
   @AfterAll
   static void stop() {
     for (AutoCloseable c : new AutoCloseable[] {browser, viewerProxy, editorProxy, consoleOnlyProxy, adminProxy,
-        api, query}) {
+        served}) {
       if (c != null) {
         try {
           c.close();
@@ -160,9 +145,6 @@ class ConsoleIT {
           throw new IllegalStateException("cannot stop " + c, e);
         }
       }
-    }
-    if (vertx != null) {
-      vertx.close().toCompletionStage().toCompletableFuture().join();
     }
     if (journal != null) {
       journal.close();

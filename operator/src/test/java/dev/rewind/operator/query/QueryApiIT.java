@@ -11,7 +11,6 @@ import dev.rewind.journal.store.NewEvent;
 import dev.rewind.journal.store.Uuids;
 import dev.rewind.journal.testing.TestStore;
 import dev.rewind.operator.testing.Crds;
-import dev.rewind.operator.webhook.InjectorConfig;
 import dev.rewind.testbed.AggregatedApi;
 import dev.rewind.testbed.IssuedCertificate;
 import dev.rewind.testbed.KubeApiTest;
@@ -24,7 +23,6 @@ import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import io.vertx.core.Vertx;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -35,7 +33,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -69,7 +66,7 @@ class QueryApiIT {
   private static KubeTestBed kube;
   private static KubernetesClient admin;
   private static TestStore journal;
-  private static Vertx vertx;
+  private static RegisteredQueryApi served;
   private static QueryRuntime query;
   private static AggregatedApi api;
   private static String shop;
@@ -95,18 +92,9 @@ class QueryApiIT {
     journal = TestStore.create();
     journalOrders();
     journalBulk();
-    await().atMost(Duration.ofSeconds(30)).until(() -> admin.configMaps().inNamespace("kube-system")
-        .withName(RequestHeaderAuthentication.CONFIG_MAP).get(), c -> c != null && c.getData() != null
-        && c.getData().containsKey("requestheader-client-ca-file"));
-
-    api = kube.aggregatedApi(shop, "query.rewind.dev", "v1alpha1");
-    vertx = Vertx.vertx();
-    // The production wiring: a generated certificate kept in a Secret, for <service>.<namespace>.svc.
-    QuerySettings settings = new QuerySettings(shop, api.hostAddress().getHostAddress(), 0, api.serviceName(),
-        null, Duration.ofSeconds(10), new QuerySettings.Tls(InjectorConfig.TlsMode.GENERATED, "rewind-query-tls",
-            Duration.ofDays(365), Duration.ofDays(30), Duration.ofHours(1), List.of(), "unused"));
-    query = QueryRuntime.start(admin, vertx, settings, journal.store.pool(), Clock.systemUTC());
-    api.register(query.port(), query.caBundlePem()).awaitAvailable();
+    served = RegisteredQueryApi.start(kube, shop, journal.store.pool());
+    api = served.api();
+    query = served.query();
 
     String suffix = Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffL);
     // As the chart's roles aggregated into view and edit: bodies only for edit.
@@ -123,14 +111,8 @@ class QueryApiIT {
 
   @AfterAll
   static void stop() {
-    if (api != null) {
-      api.close();
-    }
-    if (query != null) {
-      query.close();
-    }
-    if (vertx != null) {
-      vertx.close().toCompletionStage().toCompletableFuture().join();
+    if (served != null) {
+      served.close();
     }
     if (journal != null) {
       journal.close();
