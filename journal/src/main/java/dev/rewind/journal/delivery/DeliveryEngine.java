@@ -80,16 +80,17 @@ public final class DeliveryEngine implements AutoCloseable {
 
   private boolean polling;
   /**
-   * Whether the store may hold due events of served routes that no one has claimed: events journaled unclaimed
-   * because every slot was taken, events handed back, a poll that found some (there may be more). While it is
-   * false, a freed slot waits for the next regular poll instead of asking the store at once: at a steady live
-   * load every event is claimed at capture, and asking after each attempt cost one (empty) claim query per event,
-   * store CPU that competed with the captures' commits. Events that fall due meanwhile (retries, expired leases
+   * Counts the signals that the store may hold due events of served routes that no one has claimed: an event
+   * journaled unclaimed because every slot was taken, events handed back, a poll that found some (there may be
+   * more). While every signal is settled (a poll started after it found nothing), a freed slot waits for the
+   * next regular poll instead of asking the store at once: at a steady live load every event is claimed at
+   * capture, and asking after each attempt cost one (empty) claim query per event, store CPU that competed with
+   * the captures' commits. Events that fall due meanwhile (retries, expired leases
    * of other workers) wait at most one poll interval, as they always did.
    */
-  private boolean mayHaveDue = true;
-  /** Counts the times due work was signalled, so a poll under way does not clear a signal that came after it. */
-  private long dueSignals;
+  private long dueSignals = 1;
+  /** {@link #dueSignals} as it stood when a poll that found nothing started: signals after it still count. */
+  private long dueSignalsSettled;
   private final WakeUp pollWakeUp;
   private volatile boolean running;
 
@@ -300,7 +301,7 @@ public final class DeliveryEngine implements AutoCloseable {
       }
       boolean now;
       synchronized (DeliveryEngine.this) {
-        now = mayHaveDue;
+        now = dueSignals != dueSignalsSettled;
       }
       // Keeps the regular poll armed either way: a poll that found no room arms none.
       wake(now ? Duration.ZERO : options.pollInterval());
@@ -383,7 +384,6 @@ public final class DeliveryEngine implements AutoCloseable {
 
   /** Called holding the engine's lock. */
   private void signalDue() {
-    mayHaveDue = true;
     dueSignals++;
   }
 
@@ -421,8 +421,11 @@ public final class DeliveryEngine implements AutoCloseable {
           List<DeliveryItem> unserved = new ArrayList<>();
           synchronized (this) {
             polling = false;
-            // Found some (there may be more), or due work was signalled while the claim ran.
-            mayHaveDue = !claimed.isEmpty() || dueSignals != signalsAtStart;
+            if (claimed.isEmpty()) {
+              dueSignalsSettled = signalsAtStart; // a signal that came while the claim ran still stands
+            } else {
+              signalDue(); // there may be more
+            }
             for (ClaimedEvent c : claimed) {
               DeliveryItem item = DeliveryItem.of(c.event(), c.afterInterruption());
               ResolvedRoute route = routes.get(item.route());
