@@ -13,6 +13,7 @@ import dev.rewind.journal.testing.HttpSink;
 import dev.rewind.journal.testing.ResendingProducer;
 import dev.rewind.journal.testing.SidecarProcess;
 import dev.rewind.journal.testing.TestStore;
+import dev.rewind.testbed.Conflicts;
 import dev.rewind.testbed.KubeApiTest;
 import dev.rewind.testbed.KubeTestBed;
 import dev.rewind.testbed.TestNamespace;
@@ -125,9 +126,10 @@ class TenantCredentialsIT {
         await().atMost(WAIT).until(() -> acked.size() >= 20);
 
         // Rotation on request: annotate the Secret; the operator sets a new password in the store, then the Secret.
-        admin.secrets().inNamespace(ns).withName("rewind-store")
+        // The operator writes this Secret too: retry a conflicting edit as kubectl edit would.
+        Conflicts.retry(() -> admin.secrets().inNamespace(ns).withName("rewind-store")
             .edit(s -> new io.fabric8.kubernetes.api.model.SecretBuilder(s).editMetadata()
-                .addToAnnotations("rewind.dev/rotate", "first-rotation").endMetadata().build());
+                .addToAnnotations("rewind.dev/rotate", "first-rotation").endMetadata().build()));
         Secret rotated = await().atMost(WAIT).until(
             () -> admin.secrets().inNamespace(ns).withName("rewind-store").get(),
             s -> "first-rotation".equals(s.getMetadata().getAnnotations().get("rewind.dev/rotated-for")));

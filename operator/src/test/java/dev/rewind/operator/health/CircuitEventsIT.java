@@ -18,6 +18,7 @@ import dev.rewind.operator.replay.RunningReplayOperator;
 import dev.rewind.operator.testing.Crds;
 import dev.rewind.operator.testing.OperatorRbac;
 import dev.rewind.operator.testing.RouteEvents;
+import dev.rewind.testbed.Conflicts;
 import dev.rewind.testbed.KubeApiTest;
 import dev.rewind.testbed.KubeTestBed;
 import dev.rewind.testbed.KubeUser;
@@ -98,10 +99,11 @@ class CircuitEventsIT {
         assertThat(event(admin, ns, "partner-orders", "CircuitClosed").getType()).isEqualTo("Normal");
 
         // Unpaused: the same.
-        routes.withName("paused-orders").edit(r -> {
+        // The operator writes this Route's status meanwhile: retry a conflicting edit as kubectl edit would.
+        Conflicts.retry(() -> routes.withName("paused-orders").edit(r -> {
           r.getSpec().setPaused(false);
           return r;
-        });
+        }));
         await().atMost(WAIT).until(() -> RouteEvents.reasons(admin, ns, "paused-orders").contains("CircuitClosed"));
         assertThat(event(admin, ns, "paused-orders", "CircuitClosed").getMessage()).contains("no longer paused");
         assertThat(event(admin, ns, "paused-orders", HealthVerdict.PAUSED).getCount()).isEqualTo(1);
