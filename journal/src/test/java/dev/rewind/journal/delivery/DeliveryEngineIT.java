@@ -323,6 +323,55 @@ class DeliveryEngineIT {
   }
 
   @Test
+  void anUndecodableSecretFailsEachEventOnItsOwnAndFixingItDeliversWithoutARestart(@TempDir Path secrets)
+      throws Exception {
+    // Once, such a secret threw before the attempt was recorded: each event kept its slot and stayed delivering, and
+    // after as many events as slots the worker delivered nothing, fixed secret or not, until restarted.
+    Files.createDirectories(secrets.resolve("hooks"));
+    Path file = secrets.resolve("hooks").resolve("secret");
+    Files.writeString(file, "whsec_first!!! whsec_second");
+    ResolvedRoute route = Routes.one("""
+        apiVersion: rewind.dev/v1alpha1
+        kind: RetryPolicy
+        metadata: {name: p}
+        spec: {maxAttempts: 1}
+        ---
+        apiVersion: rewind.dev/v1alpha1
+        kind: Route
+        metadata: {name: signed}
+        spec:
+          destination: {url: "%s"}
+          retryPolicyRef: {name: p}
+          signing: {secretRef: {name: hooks, key: secret}}
+        """.formatted(sink.url("/hook")));
+    worker = new Worker(store, "w-badsecret", AddressPolicy.standalone(), new DirectorySecretSource(secrets), route);
+
+    int slots = 16;
+    List<Appended> broken = new ArrayList<>();
+    for (int i = 0; i < slots + 4; i++) {
+      broken.add(capture(route, Events.of(route, "{\"n\":" + i + "}")));
+    }
+    for (Appended a : broken) {
+      AttemptRecord attempt = traceWhen(a, "dead").attempts().get(0);
+      assertThat(attempt.outcome()).isEqualTo("config-error");
+      assertThat(attempt.error()).contains("not valid base64");
+    }
+    assertThat(sink.count()).as("nothing sent unsigned").isZero();
+
+    byte[] key = "the-fixed-key-of-the-consumer-01".getBytes(StandardCharsets.UTF_8);
+    Files.writeString(file, "whsec_" + Base64.getEncoder().encodeToString(key));
+    Appended fixed = capture(route, Events.of(route, "{\"n\":\"after the fix\"}"));
+    traceWhen(fixed, "delivered");
+
+    HttpSink.Received r = sink.receivedFor(fixed.id().toString()).get(0);
+    Mac mac = Mac.getInstance("HmacSHA256");
+    mac.init(new SecretKeySpec(key, "HmacSHA256"));
+    String signed = r.header("webhook-id") + "." + r.header("webhook-timestamp") + "." + r.bodyText();
+    assertThat(r.header("webhook-signature"))
+        .isEqualTo("v1," + Base64.getEncoder().encodeToString(mac.doFinal(signed.getBytes(StandardCharsets.UTF_8))));
+  }
+
+  @Test
   void duringASecretRotationEachDeliveryCarriesASignaturePerSecretAndEitherVerifies(@TempDir Path secrets)
       throws Exception {
     byte[] oldKey = "the-old-key-of-the-consumer-0001".getBytes(StandardCharsets.UTF_8);
