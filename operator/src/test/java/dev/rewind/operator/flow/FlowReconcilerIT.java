@@ -40,7 +40,8 @@ import org.junit.jupiter.api.Test;
  * A Flow across two namespaces, evaluated by the operator against a real API server and a real journal, running as
  * its ServiceAccount with the shipped RBAC: its hops resolve only once the other namespace's Route shares its events,
  * and then its status counts the orders where they stand, names the broken ones, and says Healthy=False; a Replay's
- * flowRef dry run counts the same broken orders.
+ * flowRef dry run counts the same broken orders. Hops the API server accepts but that cannot be followed (a
+ * missing Route, one without a correlation id, a loop) are named in Ready, and the Flow is followed once mended.
  */
 @KubeApiTest
 class FlowReconcilerIT {
@@ -148,6 +149,72 @@ class FlowReconcilerIT {
             .isEmpty();
       }
     }
+  }
+
+  @Test
+  void hopsTheApiServerAcceptsButThatCannotBeFollowedAreNamedInReadyAndFollowedOnceMended(KubeTestBed kube,
+      @TestNamespace String shop) throws Exception {
+    KubernetesClient admin = kube.adminClient();
+    Crds.installed(admin);
+    KubeUser serviceAccount = OperatorRbac.installFor(kube, shop);
+    try (TestStore journal = TestStore.create()) {
+      OperatorSettings settings = RunningReplayOperator.withHealth(Set.of(shop), "flow-bad-it", null);
+      route(admin, shop, "erp-to-a", null);
+      // A Route without a correlation id: its events cannot be linked to the other hops'.
+      admin.resources(Route.class).inNamespace(shop).resource(Serialization.unmarshal("""
+          apiVersion: rewind.dev/v1alpha1
+          kind: Route
+          metadata: {name: a-to-b}
+          spec:
+            destination: {url: "http://a-to-b.shop.svc:8080/"}
+          """, Route.class)).serverSideApply();
+      order(journal, shop, "erp-to-a", "ORD-1", 10, 10);
+      try (RunningReplayOperator operator = RunningReplayOperator.start(serviceAccount.client(), settings,
+          journal.store)) {
+        var flows = admin.resources(Flow.class).inNamespace(shop);
+        flows.resource(flow("gaps", "erp-to-a", "a-to-b", "b-to-partner")).create();
+        flows.resource(flow("loops", "erp-to-a", "a-to-b", "erp-to-a")).create();
+
+        Condition gaps = await().atMost(WAIT).until(() -> condition(flows.withName("gaps").get(),
+            FlowStatus.READY), Optional::isPresent).orElseThrow();
+        assertThat(gaps.getStatus()).isEqualTo("False");
+        assertThat(gaps.getReason()).isEqualTo(FlowStatuses.INVALID_HOPS);
+        assertThat(gaps.getMessage()).isEqualTo("spec.hops[1].routeRef: Route " + shop + "/a-to-b has no"
+            + " spec.correlationId, so its events cannot be linked to the other hops'; spec.hops[2].routeRef: Route "
+            + shop + "/b-to-partner not found");
+        Condition loops = await().atMost(WAIT).until(() -> condition(flows.withName("loops").get(),
+            FlowStatus.READY), Optional::isPresent).orElseThrow();
+        assertThat(loops.getStatus()).isEqualTo("False");
+        assertThat(loops.getReason()).isEqualTo(FlowStatuses.INVALID_HOPS);
+        assertThat(loops.getMessage()).startsWith("spec.hops[2].routeRef: Route " + shop + "/erp-to-a is hop 0");
+        assertThat(flows.withName("gaps").get().getStatus().getEntered()).as("no orders read").isNull();
+
+        // Mended: the correlation id added, the missing Route applied; the Flow is followed without being touched.
+        route(admin, shop, "a-to-b", null);
+        route(admin, shop, "b-to-partner", null);
+        await().atMost(WAIT).until(() -> flows.withName("gaps").get().getStatus().getEntered() != null);
+        Flow mended = flows.withName("gaps").get();
+        assertThat(condition(mended, FlowStatus.READY).orElseThrow().getReason()).isEqualTo(FlowStatuses.RESOLVED);
+        assertThat(mended.getStatus().getEntered()).isEqualTo(1L);
+        assertThat(condition(flows.withName("loops").get(), FlowStatus.READY).orElseThrow().getStatus())
+            .as("a loop stays refused").isEqualTo("False");
+      }
+    }
+  }
+
+  private static Flow flow(String name, String... hops) {
+    StringBuilder yaml = new StringBuilder("""
+        apiVersion: rewind.dev/v1alpha1
+        kind: Flow
+        metadata: {name: %s}
+        spec:
+          within: 5m
+          hops:
+        """.formatted(name));
+    for (String hop : hops) {
+      yaml.append("    - routeRef: {name: ").append(hop).append("}\n");
+    }
+    return Serialization.unmarshal(yaml.toString(), Flow.class);
   }
 
   private static void route(KubernetesClient admin, String namespace, String name, String sharedWith) {
