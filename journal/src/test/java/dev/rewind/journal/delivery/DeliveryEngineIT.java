@@ -69,6 +69,14 @@ class DeliveryEngineIT {
       timeout: 2s
       """;
 
+  /** The Standard Webhooks signature a consumer holding {@code key} computes for a received delivery. */
+  private static String signature(byte[] key, HttpSink.Received r) throws Exception {
+    Mac mac = Mac.getInstance("HmacSHA256");
+    mac.init(new SecretKeySpec(key, "HmacSHA256"));
+    String signed = r.header("webhook-id") + "." + r.header("webhook-timestamp") + "." + r.bodyText();
+    return "v1," + Base64.getEncoder().encodeToString(mac.doFinal(signed.getBytes(StandardCharsets.UTF_8)));
+  }
+
   private Appended capture(ResolvedRoute route, NewEvent event) {
     return worker.pipeline.capture(event, route).await().atMost(WAIT);
   }
@@ -293,11 +301,7 @@ class DeliveryEngineIT {
     byte[] key = Base64.getDecoder().decode(secret.substring("whsec_".length()));
     for (HttpSink.Received r : attempts) {
       assertThat(r.header("webhook-id")).isEqualTo("evt-7");
-      String signed = r.header("webhook-id") + "." + r.header("webhook-timestamp") + "." + r.bodyText();
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(key, "HmacSHA256"));
-      String expected = "v1," + Base64.getEncoder().encodeToString(mac.doFinal(signed.getBytes(StandardCharsets.UTF_8)));
-      assertThat(r.header("webhook-signature")).isEqualTo(expected);
+      assertThat(r.header("webhook-signature")).isEqualTo(signature(key, r));
     }
     assertThat(Long.parseLong(attempts.get(1).header("webhook-timestamp")))
         .isGreaterThan(Long.parseLong(attempts.get(0).header("webhook-timestamp")));
@@ -364,11 +368,7 @@ class DeliveryEngineIT {
     traceWhen(fixed, "delivered");
 
     HttpSink.Received r = sink.receivedFor(fixed.id().toString()).get(0);
-    Mac mac = Mac.getInstance("HmacSHA256");
-    mac.init(new SecretKeySpec(key, "HmacSHA256"));
-    String signed = r.header("webhook-id") + "." + r.header("webhook-timestamp") + "." + r.bodyText();
-    assertThat(r.header("webhook-signature"))
-        .isEqualTo("v1," + Base64.getEncoder().encodeToString(mac.doFinal(signed.getBytes(StandardCharsets.UTF_8))));
+    assertThat(r.header("webhook-signature")).isEqualTo(signature(key, r));
   }
 
   @Test
@@ -395,12 +395,9 @@ class DeliveryEngineIT {
     HttpSink.Received r = sink.receivedFor(appended.id().toString()).get(0);
     String[] signatures = r.header("webhook-signature").split(" ");
     assertThat(signatures).hasSize(2);
-    String signed = r.header("webhook-id") + "." + r.header("webhook-timestamp") + "." + r.bodyText();
     for (byte[] key : List.of(newKey, oldKey)) {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(key, "HmacSHA256"));
-      String expected = "v1," + Base64.getEncoder().encodeToString(mac.doFinal(signed.getBytes(StandardCharsets.UTF_8)));
-      assertThat(signatures).as("a consumer holding one of the secrets verifies the delivery").contains(expected);
+      assertThat(signatures).as("a consumer holding one of the secrets verifies the delivery")
+          .contains(signature(key, r));
     }
   }
 
