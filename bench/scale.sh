@@ -75,6 +75,7 @@ say "sizes ${SIZES} events, ${DAYS} days of history, ack load ${RATE}/s for ${AC
 java -Xms512m -Xmx1g -Djava.util.logging.manager=org.jboss.logmanager.LogManager \
   -cp "bench/target/classes:$(cat bench/target/classpath.txt)" dev.rewind.bench.scale.ScaleBench \
   store="postgresql://scale@127.0.0.1:${pgport}/rewind" capture="http://127.0.0.1:${capport}/v1/routes/bench" \
+  metrics="http://127.0.0.1:${mgmtport}/q/metrics" \
   sinkPort="$sinkport" sizes="$SIZES" days="$DAYS" backlog="$BACKLOG" rate="$RATE" seconds="$ACK_SECONDS" \
   claims="$CLAIMS" traces="$TRACES" replays="$REPLAYS" dataDir="$work" out="$root/bench/target/scale-report.txt"
 echo

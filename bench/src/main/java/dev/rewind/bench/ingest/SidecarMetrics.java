@@ -14,16 +14,16 @@ import java.util.TreeMap;
  * two scrapes of its Prometheus endpoint taken around one load window. The ack latency the load generator sees,
  * less the journal write, is HTTP and scheduling; GC pauses show whether the small heap is to blame for the tail.
  */
-final class SidecarMetrics {
+public final class SidecarMetrics {
 
   private static final String WRITE = "rewind_journal_write_seconds";
   private static final String GC = "jvm_gc_pause_seconds";
 
   /** One scrape: cumulative journal-write bucket counts by upper bound (seconds), GC pause count and sum. */
-  record Snapshot(TreeMap<Double, Double> writeBuckets, double gcCount, double gcSeconds) {
+  public record Snapshot(TreeMap<Double, Double> writeBuckets, double gcCount, double gcSeconds) {
 
     /** What happened between {@code earlier} and this scrape. */
-    Window since(Snapshot earlier) {
+    public Window since(Snapshot earlier) {
       TreeMap<Double, Double> buckets = new TreeMap<>();
       writeBuckets.forEach((le, n) -> buckets.put(le, n - earlier.writeBuckets.getOrDefault(le, 0.0)));
       return new Window(buckets, gcCount - earlier.gcCount, gcSeconds - earlier.gcSeconds);
@@ -31,10 +31,10 @@ final class SidecarMetrics {
   }
 
   /** One load window's journal writes and GC pauses. */
-  record Window(TreeMap<Double, Double> writeBuckets, double gcCount, double gcSeconds) {
+  public record Window(TreeMap<Double, Double> writeBuckets, double gcCount, double gcSeconds) {
 
     /** The upper bound (ms) of the bucket holding the given percentile of journal writes; NaN with no writes. */
-    double writeMillisAt(double percentile) {
+    public double writeMillisAt(double percentile) {
       double total = writeBuckets.isEmpty() ? 0 : writeBuckets.lastEntry().getValue();
       if (total <= 0) {
         return Double.NaN;
@@ -52,11 +52,11 @@ final class SidecarMetrics {
   private final HttpClient http = HttpClient.newHttpClient();
   private final URI endpoint;
 
-  SidecarMetrics(URI endpoint) {
+  public SidecarMetrics(URI endpoint) {
     this.endpoint = endpoint;
   }
 
-  Snapshot scrape() {
+  public Snapshot scrape() {
     String text;
     try {
       text = http.send(HttpRequest.newBuilder(endpoint).GET().build(), HttpResponse.BodyHandlers.ofString()).body();

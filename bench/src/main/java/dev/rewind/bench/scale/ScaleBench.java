@@ -3,6 +3,7 @@ package dev.rewind.bench.scale;
 import dev.rewind.api.v1alpha1.common.EventState;
 import dev.rewind.api.v1alpha1.replay.ReplaySpec;
 import dev.rewind.bench.ingest.OpenLoop;
+import dev.rewind.bench.ingest.SidecarMetrics;
 import dev.rewind.journal.delivery.DeliveryOptions;
 import dev.rewind.journal.flow.OrderStory;
 import dev.rewind.journal.flow.OrderStoryReader;
@@ -23,6 +24,8 @@ import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -61,7 +64,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * </ol>
  *
  * <p>Arguments, key=value: store (postgresql:// URL of a role other than the sidecar's, so that retention's
- * statements can be told from the sidecar's in pg_stat_statements), capture (the route's capture URL), sinkPort
+ * statements can be told from the sidecar's in pg_stat_statements), capture (the route's capture URL), metrics (the
+ * sidecar's Prometheus endpoint, optional: journal writes and GC pauses in the ack window), sinkPort
  * (where the route delivers), sizes (comma list, cumulative), days, backlog, rate, seconds, claims, traces,
  * replays, dataDir (the server's data directory, for the disk check), project (sizes to estimate disk and load
  * time for from the first size), out (report file).
@@ -80,6 +84,7 @@ public final class ScaleBench {
   }
 
   private final Map<String, String> a;
+  private final SidecarMetrics sidecarMetrics;
   private final Pool pool;
   private final EventStore events;
   private final Random random = new Random(16);
@@ -88,6 +93,7 @@ public final class ScaleBench {
 
   private ScaleBench(Map<String, String> a, Pool pool) {
     this.a = a;
+    this.sidecarMetrics = a.containsKey("metrics") ? new SidecarMetrics(java.net.URI.create(a.get("metrics"))) : null;
     this.pool = pool;
     this.events = new EventStore(pool);
   }
@@ -202,14 +208,34 @@ public final class ScaleBench {
     String capture = a.get("capture");
     // JIT first (a longer warm-up at the first size), then the figure.
     OpenLoop.run(client, capture, rate, index == 0 ? 10 : 3, "w" + index);
+    // Where a slow tail comes from: the sidecar's journal writes and GC pauses in the window (its metrics), and
+    // this load generator's own GC time, which delays sends and so counts in the open loop's latency too.
+    SidecarMetrics.Snapshot m0 = sidecarMetrics == null ? null : sidecarMetrics.scrape();
+    long loaderGc0 = loaderGcMillis();
     OpenLoop.Result r = OpenLoop.run(client, capture, rate, seconds, "a" + index);
+    long loaderGc = loaderGcMillis() - loaderGc0;
     double p50 = r.latencyMicros().getValueAtPercentile(50) / 1000.0;
     double p99 = r.latencyMicros().getValueAtPercentile(99) / 1000.0;
     double p999 = r.latencyMicros().getValueAtPercentile(99.9) / 1000.0;
     f.values.put("ack p50", p50);
     f.values.put("ack p99", p99);
     say(String.format(Locale.ROOT, "ack (sidecar storeAndForward, open loop %d/s for %d s): p50 %.3f ms,"
-        + " p99 %.3f ms, p99.9 %.3f ms, %d errors of %d", rate, seconds, p50, p99, p999, r.failed(), r.sent()));
+        + " p99 %.3f ms, p99.9 %.3f ms, max %.3f ms, %d errors of %d", rate, seconds, p50, p99, p999,
+        r.latencyMicros().getMaxValue() / 1000.0, r.failed(), r.sent()));
+    if (m0 != null) {
+      SidecarMetrics.Window w = sidecarMetrics.scrape().since(m0);
+      say(String.format(Locale.ROOT, "  in that window: sidecar journal write p50 <= %.1f ms, p99 <= %.1f ms"
+          + " (histogram buckets); sidecar GC %.0f pauses, %.1f ms; load generator GC %d ms",
+          w.writeMillisAt(50), w.writeMillisAt(99), w.gcCount(), w.gcSeconds() * 1000, loaderGc));
+    }
+  }
+
+  private static long loaderGcMillis() {
+    long total = 0;
+    for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+      total += Math.max(0, gc.getCollectionTime());
+    }
+    return total;
   }
 
   private void claims(Figures f) {
