@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -115,7 +116,7 @@ class BreakerProberKilledIT {
   }
 
   private static Map<String, String> with(Map<String, String> common, String key, String value) {
-    Map<String, String> all = new java.util.HashMap<>(common);
+    Map<String, String> all = new HashMap<>(common);
     all.put(key, value);
     return all;
   }

@@ -26,6 +26,7 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -93,7 +94,7 @@ public final class ScaleBench {
 
   private ScaleBench(Map<String, String> a, Pool pool) {
     this.a = a;
-    this.sidecarMetrics = a.containsKey("metrics") ? new SidecarMetrics(java.net.URI.create(a.get("metrics"))) : null;
+    this.sidecarMetrics = a.containsKey("metrics") ? new SidecarMetrics(URI.create(a.get("metrics"))) : null;
     this.pool = pool;
     this.events = new EventStore(pool);
   }

@@ -1,6 +1,7 @@
 package dev.rewind.operator.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.rewind.api.v1alpha1.common.Condition;
 import dev.rewind.api.v1alpha1.flow.Flow;
@@ -51,8 +52,8 @@ class FlowStatusesTest {
         status.getBroken())).containsExactly(10L, 6L, 2L, 0L, 2L);
     assertThat(status.getHops()).extracting(FlowStatus.FlowHopStatus::getRoute, FlowStatus.FlowHopStatus::getReached,
             FlowStatus.FlowHopStatus::getBrokenAfter)
-        .containsExactly(org.assertj.core.groups.Tuple.tuple("shop/a-to-b", 10L, 2L),
-            org.assertj.core.groups.Tuple.tuple("fulfilment/b-to-partner", 6L, 0L));
+        .containsExactly(tuple("shop/a-to-b", 10L, 2L),
+            tuple("fulfilment/b-to-partner", 6L, 0L));
     assertThat(status.getBrokenSample()).containsExactly("ORD-7", "ORD-9");
     assertThat(condition(status, FlowStatus.READY).getReason()).isEqualTo(FlowStatuses.RESOLVED);
     Condition healthy = condition(status, FlowStatus.HEALTHY);
