@@ -25,6 +25,11 @@ RLS=${RLS:-0}
 # With STATEMENTS=1 PostgreSQL tracks its statements (pg_stat_statements) and the run ends with where the store's
 # time went: the statements by total execution time.
 STATEMENTS=${STATEMENTS:-0}
+# With WAITS=1 one more session samples what the journal's statements are doing (pg_stat_activity every 20 ms)
+# during this checkout's load, and the run ends with the counts per statement: CPU, or the event it waits on
+# (IO:WALSync and LWLock:WALWrite are its commit's flush; Lock:* another transaction). The sampler costs a little
+# CPU of its own: compare runs with it only with each other.
+WAITS=${WAITS:-0}
 # With BASELINE_REF=<git ref> the same load first runs against the sidecar built from that ref (the "before"),
 # then against this checkout's (the "after"), each on an empty journal, and a table sets them side by side.
 #   BASELINE_REF=HEAD~1 RATES=100,500,1000 bench/ingest.sh
@@ -177,7 +182,31 @@ publish_route
 
 say "load: rates ${RATES}/s for ${SECONDS_PER_RATE}s each, then ${CONNECTIONS} connections flat out"
 wal_start=$(psql -d rewind -At -c "SELECT pg_current_wal_lsn()")
+if [ "$WAITS" = 1 ]; then
+  psql -d bench -c "CREATE UNLOGGED TABLE wait_samples (wait text, statement text)" -c "CREATE TABLE wait_stop (x int)"
+  # Each sample in its own transaction: pg_stat_activity is a snapshot per transaction.
+  psql -d bench -c "DO \$\$ BEGIN
+      WHILE NOT EXISTS (SELECT 1 FROM wait_stop) LOOP
+        PERFORM pg_stat_clear_snapshot();
+        INSERT INTO wait_samples SELECT coalesce(wait_event_type || ':' || wait_event, 'CPU'),
+            left(regexp_replace(query, '\s+', ' ', 'g'), 40)
+          FROM pg_stat_activity WHERE state = 'active' AND datname = 'rewind' AND backend_type = 'client backend';
+        COMMIT;
+        PERFORM pg_sleep(0.02);
+      END LOOP;
+    END \$\$" &
+  wait_sampler=$!
+fi
 load "$root/bench/target/ingest-report.txt"
+if [ "$WAITS" = 1 ]; then
+  psql -d bench -c "INSERT INTO wait_stop VALUES (1)"
+  wait "$wait_sampler"
+  say "what the journal's statements were doing (pg_stat_activity every 20 ms during the load above)"
+  psql -d bench -P pager=off -c "SELECT statement, wait, count(*) AS samples,
+      round(100.0 * count(*) / sum(count(*)) OVER (PARTITION BY statement), 1) AS pct_of_statement
+    FROM wait_samples GROUP BY 1, 2 ORDER BY sum(count(*)) OVER (PARTITION BY statement) DESC, 3 DESC LIMIT 16" \
+    | tee "$root/bench/target/ingest-waits.txt"
+fi
 # For sizing the store's disk bandwidth: write-ahead log per event journaled, delivered and recorded.
 psql -d rewind -At -c "SELECT 'write-ahead log: ' || round(pg_wal_lsn_diff(pg_current_wal_lsn(), '$wal_start')
     / count(*)) || ' bytes per event (' || count(*) || ' events, each captured, delivered and recorded)'
