@@ -30,6 +30,9 @@ STATEMENTS=${STATEMENTS:-0}
 # (IO:WALSync and LWLock:WALWrite are its commit's flush; Lock:* another transaction). The sampler costs a little
 # CPU of its own: compare runs with it only with each other.
 WAITS=${WAITS:-0}
+# PG_OPTS: more server settings for this run's PostgreSQL, e.g. PG_OPTS="-c commit_delay=200 -c commit_siblings=2"
+# (commits that share one write-ahead log flush).
+PG_OPTS=${PG_OPTS:-}
 # With BASELINE_REF=<git ref> the same load first runs against the sidecar built from that ref (the "before"),
 # then against this checkout's (the "after"), each on an empty journal, and a table sets them side by side.
 #   BASELINE_REF=HEAD~1 RATES=100,500,1000 bench/ingest.sh
@@ -80,7 +83,7 @@ say "starting PostgreSQL $("$pgbin/postgres" --version | awk '{print $3}') on po
 statements_opts=
 [ "$STATEMENTS" = 1 ] && statements_opts="-c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track=all -c pg_stat_statements.track_planning=on"
 "${runas[@]}" "$pgbin/pg_ctl" -D "$pgdata" -l "$work/postgres.log" -w -o \
-  "-p $pgport -k $work -c listen_addresses=127.0.0.1 -c fsync=on -c synchronous_commit=on -c max_connections=200 $statements_opts" start >/dev/null
+  "-p $pgport -k $work -c listen_addresses=127.0.0.1 -c fsync=on -c synchronous_commit=on -c max_connections=200 $statements_opts $PG_OPTS" start >/dev/null
 psql() { "$pgbin/psql" -h 127.0.0.1 -p "$pgport" -U postgres -v ON_ERROR_STOP=1 -q "$@"; }
 psql -c "CREATE DATABASE bench" -c "CREATE DATABASE rewind"
 psql -d bench -c "CREATE TABLE commit_probe (id uuid PRIMARY KEY, kind text, body bytea, at timestamptz)"
