@@ -10,9 +10,7 @@ import dev.rewind.journal.testing.HttpSink.Answer;
 import dev.rewind.journal.testing.SidecarProcess;
 import dev.rewind.journal.testing.TestStore;
 import java.io.IOException;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -122,12 +120,7 @@ class BreakerProberKilledIT {
   }
 
   private String capture(SidecarProcess via, String key) throws IOException, InterruptedException {
-    HttpResponse<String> response = client.send(HttpRequest.newBuilder(
-            URI.create("http://127.0.0.1:" + via.capturePort + "/v1/routes/" + ROUTE))
-        .header("Idempotency-Key", key)
-        .header("Content-Type", "application/json")
-        .timeout(Duration.ofSeconds(5))
-        .POST(HttpRequest.BodyPublishers.ofString("{\"order\":\"" + key + "\"}")).build(),
+    HttpResponse<String> response = client.send(via.captureRequest(ROUTE, key, "{\"order\":\"" + key + "\"}"),
         HttpResponse.BodyHandlers.ofString());
     assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
     return response.headers().firstValue("Rewind-Event-Id").orElseThrow();

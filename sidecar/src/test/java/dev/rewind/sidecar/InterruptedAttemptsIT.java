@@ -7,9 +7,7 @@ import dev.rewind.journal.testing.EmbeddedPostgres;
 import dev.rewind.journal.testing.HttpSink;
 import dev.rewind.journal.testing.SidecarProcess;
 import dev.rewind.journal.testing.TestStore;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -80,10 +78,7 @@ class InterruptedAttemptsIT {
       for (int n = 0; n < EVENTS; n++) {
         String route = n % 2 == 0 ? "orders" : "invoices";
         String key = route + "-" + n;
-        HttpResponse<String> response = client.send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + sidecar.capturePort + "/v1/routes/" + route))
-            .header("Idempotency-Key", key)
-            .POST(HttpRequest.BodyPublishers.ofString("{\"n\":" + n + "}")).build(),
+        HttpResponse<String> response = client.send(sidecar.captureRequest(route, key, "{\"n\":" + n + "}"),
             HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(202);
         ids.put(key, response.headers().firstValue("Rewind-Event-Id").orElseThrow());

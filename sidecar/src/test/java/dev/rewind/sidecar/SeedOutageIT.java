@@ -305,12 +305,7 @@ class SeedOutageIT {
   private String capture(SidecarProcess via, String route, String key, int n) throws InterruptedException {
     for (int attempt = 0; attempt < 3; attempt++) {
       try {
-        HttpResponse<String> response = client.send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + via.capturePort + "/v1/routes/" + route))
-            .header("Idempotency-Key", key)
-            .header("Content-Type", "application/json")
-            .timeout(Duration.ofSeconds(5))
-            .POST(HttpRequest.BodyPublishers.ofString("{\"n\":" + n + "}")).build(),
+        HttpResponse<String> response = client.send(via.captureRequest(route, key, "{\"n\":" + n + "}"),
             HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() == 202) {
           return response.headers().firstValue("Rewind-Event-Id").orElseThrow();

@@ -1,9 +1,7 @@
 package dev.rewind.journal.testing;
 
 import java.io.IOException;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
@@ -32,10 +30,7 @@ public final class ResendingProducer {
       String key = "order-" + n;
       while (!acked.containsKey(key)) {
         try {
-          HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(
-                  "http://127.0.0.1:" + sidecar.capturePort + "/v1/routes/" + route))
-              .header("Idempotency-Key", key).timeout(Duration.ofSeconds(5))
-              .POST(HttpRequest.BodyPublishers.ofString("{\"n\":" + n + "}")).build(),
+          HttpResponse<String> response = HTTP.send(sidecar.captureRequest(route, key, "{\"n\":" + n + "}"),
               HttpResponse.BodyHandlers.ofString());
           if (response.statusCode() == 202) {
             acked.put(key, response.headers().firstValue("Rewind-Event-Id").orElseThrow());

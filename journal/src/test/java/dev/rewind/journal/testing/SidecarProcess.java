@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.HttpURLConnection;
 import java.net.URI;
+import java.net.http.HttpRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,6 +39,18 @@ public final class SidecarProcess implements AutoCloseable {
     this.properties.put("quarkus.http.port", Integer.toString(adminPort));
     this.properties.put("quarkus.management.port", Integer.toString(managementPort));
     this.log = log;
+  }
+
+  /**
+   * A capture of a JSON event for {@code route} on this sidecar, keyed by an Idempotency-Key as a sender resending
+   * it would key it; answered at once (202 when journaled), so a 5 s timeout means the sidecar is not answering.
+   */
+  public HttpRequest captureRequest(String route, String key, String json) {
+    return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + capturePort + "/v1/routes/" + route))
+        .header("Idempotency-Key", key)
+        .header("Content-Type", "application/json")
+        .timeout(Duration.ofSeconds(5))
+        .POST(HttpRequest.BodyPublishers.ofString(json)).build();
   }
 
   /**
