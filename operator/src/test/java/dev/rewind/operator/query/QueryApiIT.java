@@ -11,7 +11,6 @@ import dev.rewind.journal.store.NewEvent;
 import dev.rewind.journal.store.Uuids;
 import dev.rewind.journal.testing.TestStore;
 import dev.rewind.operator.testing.Crds;
-import dev.rewind.testbed.AggregatedApi;
 import dev.rewind.testbed.IssuedCertificate;
 import dev.rewind.testbed.KubeApiTest;
 import dev.rewind.testbed.KubeTestBed;
@@ -67,8 +66,6 @@ class QueryApiIT {
   private static KubernetesClient admin;
   private static TestStore journal;
   private static RegisteredQueryApi served;
-  private static QueryRuntime query;
-  private static AggregatedApi api;
   private static String shop;
   private static String billing;
   private static String bulk;
@@ -93,8 +90,6 @@ class QueryApiIT {
     journalOrders();
     journalBulk();
     served = RegisteredQueryApi.start(kube, shop, journal.store.pool());
-    api = served.api();
-    query = served.query();
 
     String suffix = Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffL);
     // As the chart's roles aggregated into view and edit: bodies only for edit.
@@ -486,16 +481,16 @@ class QueryApiIT {
     trusted.load(null, null);
     int n = 0;
     for (var ca : CertificateFactory.getInstance("X.509").generateCertificates(
-        new ByteArrayInputStream(query.caBundlePem().getBytes(StandardCharsets.US_ASCII)))) {
+        new ByteArrayInputStream(served.query().caBundlePem().getBytes(StandardCharsets.US_ASCII)))) {
       trusted.setCertificateEntry("ca-" + n++, ca);
     }
     TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
     trust.init(trusted);
     tls.init(keys == null ? null : keys.getKeyManagers(), trust.getTrustManagers(), null);
-    try (SSLSocket socket = (SSLSocket) tls.getSocketFactory().createSocket(api.hostAddress(), query.port())) {
+    try (SSLSocket socket = (SSLSocket) tls.getSocketFactory().createSocket(served.api().hostAddress(), served.query().port())) {
       socket.setSoTimeout(10_000);
       socket.startHandshake();
-      StringBuilder request = new StringBuilder("GET " + path + " HTTP/1.1\r\nHost: " + api.serviceHost()
+      StringBuilder request = new StringBuilder("GET " + path + " HTTP/1.1\r\nHost: " + served.api().serviceHost()
           + "\r\nX-Remote-User: " + user + "\r\n");
       for (String group : groups) {
         request.append("X-Remote-Group: ").append(group).append("\r\n");
