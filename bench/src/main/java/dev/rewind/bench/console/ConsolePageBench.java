@@ -127,22 +127,22 @@ public final class ConsolePageBench {
           ins AS (
             INSERT INTO rewind.events (id, namespace, route, event_id, correlation_id, method, url, headers, body,
                                        received_at, state, attempts, last_outcome, last_attempt_at, completed_at,
-                                       next_attempt_at)
+                                       next_attempt_at, died)
             SELECT id, 'shop', 'route-' || (i % 5), 'e-' || i, 'ORD-' || (i / 3), 'POST', 'http://b/',
                    '[["Content-Type","application/json"]]', '\\x7b7d', t, s,
                    CASE s WHEN 'pending' THEN 0 ELSE 1 END,
                    CASE s WHEN 'delivered' THEN 'delivered' WHEN 'pending' THEN NULL ELSE '503' END,
                    CASE s WHEN 'pending' THEN NULL ELSE t + interval '1 second' END,
                    CASE WHEN s IN ('delivered', 'dead') THEN t + interval '1 second' END,
-                   CASE WHEN s IN ('failed', 'pending') THEN now() + interval '1 minute' END
+                   CASE WHEN s IN ('failed', 'pending') THEN now() + interval '1 minute' END, s = 'dead'
               FROM v RETURNING id, state, received_at)
           INSERT INTO rewind.attempts (event_id, namespace, number, trigger, worker, destination, started_at,
-                                       duration_ms, status_code, error_class, error, outcome)
+                                       duration_ms, status_code, error_class, error, outcome, event_died)
           SELECT id, 'shop', 1, 'initial', 'bench', 'http://b/', received_at + interval '1 second', 12.5,
                  CASE state WHEN 'delivered' THEN 200 ELSE 503 END,
                  CASE state WHEN 'delivered' THEN NULL ELSE 'http' END,
                  CASE state WHEN 'delivered' THEN NULL ELSE 'HTTP 503' END,
-                 CASE state WHEN 'delivered' THEN 'delivered' ELSE '503' END
+                 CASE state WHEN 'delivered' THEN 'delivered' ELSE '503' END, state = 'dead'
             FROM ins WHERE state <> 'pending'
           """, start, end);
     }

@@ -95,10 +95,11 @@ public final class FlowQueryBench {
             SELECT * FROM (VALUES (0, 'shop', 'erp-to-a'), (1, 'shop', 'a-to-b'),
                                   (2, 'fulfilment', 'b-to-partner')) AS h(hop, namespace, route))
           INSERT INTO rewind.events (id, namespace, route, event_id, correlation_id, method, url, headers, body,
-                                     received_at, state, attempts, last_outcome, last_attempt_at, completed_at)
+                                     received_at, state, attempts, last_outcome, last_attempt_at, completed_at,
+                                     died)
           SELECT v7.id, h.namespace, h.route, o.c || '-' || h.hop, o.c, 'POST', 'http://b/', '[]',
                  '\\x7b7d', o.t + h.hop * interval '1 second', s, 1, CASE s WHEN 'dead' THEN '503' ELSE s END,
-                 o.t + h.hop * interval '1 second', o.t + h.hop * interval '1 second'
+                 o.t + h.hop * interval '1 second', o.t + h.hop * interval '1 second', s = 'dead'
             FROM o JOIN h ON h.hop < o.reach,
                  LATERAL (SELECT CASE WHEN o.dies AND h.hop = 1 THEN 'dead' ELSE 'delivered' END AS s) st,
                  -- A UUIDv7 of the capture time, as Rewind's ids are: a flow reads its lookback as an id range.

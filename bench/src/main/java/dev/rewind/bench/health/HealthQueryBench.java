@@ -81,7 +81,8 @@ public final class HealthQueryBench {
       long end = Math.min(events, start + chunk) - 1;
       exec(store, """
           INSERT INTO rewind.events (id, namespace, route, event_id, method, url, headers, body, received_at,
-                                     state, attempts, last_outcome, last_attempt_at, completed_at, next_attempt_at)
+                                     state, attempts, last_outcome, last_attempt_at, completed_at, next_attempt_at,
+                                     died)
           SELECT gen_random_uuid(), 'ns-' || (i %% %d), 'route-' || (i / %d %% %d), 'e-' || i, 'POST',
                  'http://b/', '[]', '\\x7b7d', t, s,
                  CASE WHEN s = 'pending' THEN 0 WHEN s = 'delivered' THEN 1 ELSE 3 END,
@@ -89,7 +90,7 @@ public final class HealthQueryBench {
                         ELSE 'timeout' END,
                  CASE WHEN s = 'pending' THEN NULL ELSE t + interval '1 second' END,
                  CASE WHEN s IN ('delivered', 'dead') THEN t + interval '1 second' END,
-                 CASE WHEN s IN ('pending', 'failed') THEN now() + interval '1 minute' END
+                 CASE WHEN s IN ('pending', 'failed') THEN now() + interval '1 minute' END, s = 'dead'
             FROM (SELECT i,
                          CASE WHEN i * 7919 %% 1000 < 979 THEN 'delivered' WHEN i * 7919 %% 1000 < 989 THEN 'dead'
                               WHEN i * 7919 %% 1000 < 995 THEN 'failed' ELSE 'pending' END AS s,

@@ -74,7 +74,7 @@ final class JournalLoader {
       ins AS (
           INSERT INTO rewind.events (id, namespace, route, route_generation, event_id, event_source, correlation_id,
               event_type, sender_workload, sender_pod, method, url, headers, body, received_at, state, attempts,
-              lease_token, last_outcome, last_attempt_at, completed_at)
+              lease_token, last_outcome, last_attempt_at, completed_at, died)
           SELECT (lpad(to_hex(e.ms), 12, '0') || '7' || substr(replace(gen_random_uuid()::text, '-', ''), 14))::uuid,
               e.ns, e.route, 1, 'e-' || e.o || '-' || e.k, '', 'order-' || e.o,
               (ARRAY['order.created', 'order.paid', 'order.shipped', 'order.invoiced'])[e.k],
@@ -88,17 +88,18 @@ final class JournalLoader {
               to_timestamp(e.ms / 1000.0), e.state, e.attempts, e.attempts,
               CASE WHEN e.state = 'delivered' THEN 'delivered' ELSE '503' END,
               to_timestamp(e.ms / 1000.0) + (e.attempts - 1) * interval '2 seconds',
-              to_timestamp(e.ms / 1000.0) + (e.attempts - 1) * interval '2 seconds' + interval '40 milliseconds'
+              to_timestamp(e.ms / 1000.0) + (e.attempts - 1) * interval '2 seconds' + interval '40 milliseconds',
+              e.state = 'dead'
           FROM e
           RETURNING id, namespace, state, attempts, received_at, url),
       att AS (
           INSERT INTO rewind.attempts (event_id, namespace, number, trigger, worker, destination, started_at,
-              duration_ms, status_code, error_class, outcome)
+              duration_ms, status_code, error_class, outcome, event_died)
           SELECT i.id, i.namespace, n, CASE WHEN n = 1 THEN 'initial' ELSE 'retry' END, 'shop-0', i.url,
               i.received_at + (n - 1) * interval '2 seconds' + interval '5 milliseconds', 12.5,
               CASE WHEN n = i.attempts AND i.state = 'delivered' THEN 200 ELSE 503 END,
               CASE WHEN n = i.attempts AND i.state = 'delivered' THEN NULL ELSE 'http' END,
-              CASE WHEN n = i.attempts AND i.state = 'delivered' THEN 'delivered' ELSE '503' END
+              CASE WHEN n = i.attempts AND i.state = 'delivered' THEN 'delivered' ELSE '503' END, i.state = 'dead'
           FROM ins i CROSS JOIN LATERAL generate_series(1, i.attempts) AS n
           RETURNING 1)
       SELECT (SELECT count(*) FROM ins) AS events, (SELECT count(*) FROM att) AS attempts

@@ -293,11 +293,15 @@ public final class AttemptPipeline<J, W> {
   /**
    * Whether a failed write was refused (the store answered with an error, or the write could not even be encoded:
    * trying the same write again will fail the same way) rather than not delivered (a connection lost or timed
-   * out: the same write may well succeed later).
+   * out: the same write may well succeed later). A transaction the store rolled back for a concurrent one (SQLSTATE
+   * class 40: a serialization failure, such as an event moved to its day's died leaf meanwhile, or a deadlock) was
+   * not refused either: written again, it reads the rows as they are now.
    */
   static boolean refused(Throwable failure) {
-    return failure instanceof PgException
-        || failure instanceof RuntimeException && !(failure instanceof io.vertx.core.VertxException);
+    if (failure instanceof PgException pg) {
+      return pg.getSqlState() == null || !pg.getSqlState().startsWith("40");
+    }
+    return failure instanceof RuntimeException && !(failure instanceof io.vertx.core.VertxException);
   }
 
   private void committed(W write) {

@@ -38,15 +38,15 @@ final class ReplayClaims {
           FOR UPDATE SKIP LOCKED),
       interrupted AS (
           INSERT INTO rewind.attempts (event_id, namespace, number, trigger, replay_id, replay_name, worker,
-              destination, started_at, duration_ms, error_class, error, outcome)
+              destination, started_at, duration_ms, error_class, error, outcome, event_died)
           SELECT d.event_id, e.namespace, d.attempt_number, 'replay', $1, $6, coalesce(d.lease_owner, 'unknown'),
               coalesce($7, e.url), coalesce(d.leased_at, d.next_attempt_at), 0, 'interrupted',
               'no outcome recorded: ' || coalesce(d.lease_owner, 'the runner') || ' stopped before the attempt'
                   || ' ended; the destination may or may not have received it (duration unknown)',
-              'interrupted'
+              'interrupted', e.died
           FROM due d JOIN rewind.events e ON e.id = d.event_id
           WHERE d.state = 'delivering' AND d.attempt_number IS NOT NULL
-          ON CONFLICT (event_id, number) DO NOTHING),
+          ON CONFLICT (event_id, number, event_died) DO NOTHING),
       ev AS (
           UPDATE rewind.events e SET attempts = e.attempts + 1
           FROM due
@@ -78,11 +78,11 @@ final class ReplayClaims {
       a AS (
           INSERT INTO rewind.attempts AS x (event_id, namespace, number, trigger, replay_id, replay_name, worker,
               destination, started_at, duration_ms, status_code, error_class, error, outcome, response_headers,
-              response_body)
+              response_body, event_died)
           SELECT o.id, ev.namespace, o.num, 'replay', $1, $2, o.worker, o.dest, o.started, o.dur, o.code, o.eclass,
-              o.err, o.outcome, o.rh::jsonb, o.rb
+              o.err, o.outcome, o.rh::jsonb, o.rb, ev.died
           FROM o JOIN rewind.events ev ON ev.id = o.id WHERE o.num IS NOT NULL
-          ON CONFLICT (event_id, number) DO UPDATE SET worker = EXCLUDED.worker,
+          ON CONFLICT (event_id, number, event_died) DO UPDATE SET worker = EXCLUDED.worker,
               destination = EXCLUDED.destination, started_at = EXCLUDED.started_at,
               duration_ms = EXCLUDED.duration_ms, status_code = EXCLUDED.status_code,
               error_class = EXCLUDED.error_class, error = EXCLUDED.error, outcome = EXCLUDED.outcome,

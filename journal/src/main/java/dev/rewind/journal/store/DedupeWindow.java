@@ -7,12 +7,14 @@ import java.util.UUID;
 
 /**
  * The id range capture probes for an event already stored under the same source id, besides the unique index of
- * the event's own day partition (V7__partitioned_journal.sql): from {@link #LENGTH} before now up to the start of
- * the current UTC day. Together they recognise an event sent again for at least {@code LENGTH}, whatever the day
- * boundary, while the probe reads the previous day's partition at most.
+ * the live leaf of the event's own day (V7__partitioned_journal.sql, V8__died_events_apart.sql): from
+ * {@link #LENGTH} before now up to the end of the current UTC day, so that it covers the previous day's leaves and
+ * today's died leaf (where an event that died has moved, out of the unique index's reach). Together they recognise
+ * an event sent again for at least {@code LENGTH}, whatever the day boundary, while the probe reads two days'
+ * partitions at most.
  *
  * @param from the smallest id of the range
- * @param until the first id past it: the current day's bound
+ * @param until the first id past it: the next day's bound
  */
 public record DedupeWindow(UUID from, UUID until) {
 
@@ -20,6 +22,7 @@ public record DedupeWindow(UUID from, UUID until) {
   public static final Duration LENGTH = Duration.ofDays(1);
 
   public static DedupeWindow at(Instant now) {
-    return new DedupeWindow(Uuids.lowerBound(now.minus(LENGTH)), Uuids.lowerBound(now.truncatedTo(ChronoUnit.DAYS)));
+    Instant tomorrow = now.truncatedTo(ChronoUnit.DAYS).plus(Duration.ofDays(1));
+    return new DedupeWindow(Uuids.lowerBound(now.minus(LENGTH)), Uuids.lowerBound(tomorrow));
   }
 }

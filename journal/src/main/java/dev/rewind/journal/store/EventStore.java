@@ -45,24 +45,27 @@ public final class EventStore {
           $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::bytea[],
           $15::timestamptz[], $16::bool[], $19::text[])
           AS t(id, ns, route, gen, eid, cid, typ, sw, sp, m, u, sfx, h, b, r, c, src)
-      WHERE t.eid = t.id::text OR NOT EXISTS (
+      WHERE NOT EXISTS (SELECT 1 FROM rewind.events e WHERE e.id = t.id OFFSET 0)
+        AND (t.eid = t.id::text OR NOT EXISTS (
           SELECT 1 FROM rewind.events e
           WHERE e.namespace = t.ns AND e.route = t.route AND e.event_source = t.src AND e.event_id = t.eid
             AND e.id >= $20 AND e.id < $21
-          OFFSET 0)
+          OFFSET 0))
       ON CONFLICT DO NOTHING
       RETURNING id
       """;
 
   /*
-   * Deduplication on the day-partitioned journal (V7): a unique index of a partitioned table cannot span partitions,
-   * so the key (namespace, route, source, id) is unique per day partition only, the arbiter of ON CONFLICT above;
-   * the NOT EXISTS probe covers the rest of the DedupeWindow, in the previous day's partition (one index probe, the
-   * partition pruned to by the id bounds). An event sent again later than that is journaled a second time:
+   * Deduplication on the day-partitioned journal (V7, V8): a unique index of a partitioned table cannot span
+   * partitions, so the key (namespace, route, source, id) is unique per live leaf of a day only, the arbiter of ON
+   * CONFLICT above (two captures of one key at once). The NOT EXISTS probe covers the rest of the DedupeWindow: the
+   * previous day's leaves and today's died leaf (an event that died moved there), one index probe each, the
+   * partitions pruned to by the id bounds. An event sent again later than that is journaled a second time:
    * delivered twice, never lost. The probe's OFFSET 0 keeps it a per-row subplan: pulled up into an anti join, a
    * generic plan (the batch size is unknown to it) hashes the previous day's whole partition instead of probing its
-   * index once per event. An event without a source id of its own (its key is its Rewind id) skips the probe: its
-   * id is new, or, resent under Rewind-Capture-Id, conflicts on the primary key.
+   * index once per event. An event without a source id of its own (its key is its Rewind id) skips it. The id
+   * probe keeps Rewind's id unique, which no index does since V8: a Rewind-Capture-Id sent again (on any route)
+   * finds the event it names in its day's leaves.
    */
 
   // Why an event was not inserted: the same (source, id) on the route, with the same body or not; or no such
@@ -126,7 +129,7 @@ public final class EventStore {
             'interrupted'
         FROM %s
         WHERE l.state = 'delivering' AND l.attempts > 0
-        ON CONFLICT (event_id, number) DO NOTHING
+        ON CONFLICT (event_id, number, event_died) DO NOTHING
         """.formatted(from);
   }
 
@@ -144,11 +147,11 @@ public final class EventStore {
       a AS (
           INSERT INTO rewind.attempts AS x (event_id, namespace, number, trigger, replay_id, replay_name, worker,
               destination, started_at, duration_ms, status_code, error_class, error, outcome, response_headers,
-              response_body)
+              response_body, event_died)
           SELECT o.id, ev.namespace, o.num, o.trig, o.rid, o.rname, o.worker, o.dest, o.started, o.dur, o.code,
-              o.eclass, o.err, o.outcome, o.rh::jsonb, o.rb
+              o.eclass, o.err, o.outcome, o.rh::jsonb, o.rb, ev.died
           FROM o JOIN rewind.events ev ON ev.id = o.id WHERE o.num IS NOT NULL
-          ON CONFLICT (event_id, number) DO UPDATE SET started_at = EXCLUDED.started_at,
+          ON CONFLICT (event_id, number, event_died) DO UPDATE SET started_at = EXCLUDED.started_at,
               duration_ms = EXCLUDED.duration_ms, status_code = EXCLUDED.status_code,
               error_class = EXCLUDED.error_class, error = EXCLUDED.error, outcome = EXCLUDED.outcome,
               response_headers = EXCLUDED.response_headers, response_body = EXCLUDED.response_body

@@ -29,7 +29,7 @@ import org.jboss.logging.Logger;
 public final class StoreSchema {
 
   /** The schema version this build reads and writes. */
-  public static final int CURRENT_VERSION = 7;
+  public static final int CURRENT_VERSION = 8;
 
   private static final Logger LOG = Logger.getLogger(StoreSchema.class);
   private static final long LOCK_KEY = 0x7265_7769_6e64L; // "rewind"

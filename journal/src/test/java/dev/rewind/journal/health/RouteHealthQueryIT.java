@@ -37,9 +37,9 @@ class RouteHealthQueryIT {
   private static void event(String namespace, String route, String id, String state, int attempts, String outcome,
       String receivedAgo, String attemptedAgo, String completedAgo) {
     store.column("INSERT INTO rewind.events (id, namespace, route, event_id, method, url, headers, body,"
-        + " received_at, state, attempts, last_outcome, last_attempt_at, completed_at)"
+        + " received_at, state, attempts, last_outcome, last_attempt_at, completed_at, died)"
         + " VALUES (gen_random_uuid(), $1, $2, $3, 'POST', 'http://x/', '[]', '\\x7b7d', now() - $7::text::interval,"
-        + " $4, $5, $6, now() - $8::text::interval, now() - $9::text::interval) RETURNING id",
+        + " $4, $5, $6, now() - $8::text::interval, now() - $9::text::interval, $4 = 'dead') RETURNING id",
         namespace, route, id, state, attempts, outcome, receivedAgo, attemptedAgo, completedAgo);
   }
 

@@ -40,7 +40,7 @@ class CaptureDedupeIT {
     UUID first = append(event(Uuids.v7(beforeMidnight), "across-midnight", "{}")).id();
     assertThat(store.column("SELECT tableoid::regclass::text FROM rewind.events WHERE id = $1", first))
         .as("yesterday's partition").containsExactly("rewind.events_p"
-            + DateTimeFormatter.ofPattern("yyyyMMdd").format(beforeMidnight.atOffset(ZoneOffset.UTC)));
+            + DateTimeFormatter.ofPattern("yyyyMMdd").format(beforeMidnight.atOffset(ZoneOffset.UTC)) + "_live");
 
     Appended again = append(event(Uuids.v7(Instant.now()), "across-midnight", "{}"));
     Appended different = append(event(Uuids.v7(Instant.now()), "across-midnight", "{\"other\":1}"));

@@ -1,13 +1,18 @@
 package dev.rewind.journal.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.rewind.api.v1alpha1.common.EventState;
 
 import dev.rewind.journal.testing.TestStore;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,10 +22,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The day partitions of the journal (V7): created ahead and idempotently, rows of a day moved out of the default
- * partition when its partition is created, and retention that drops a day whose events are all expired, while a
- * day holding events to keep keeps them with their attempts: moved back into its truncated partition, or, past
- * {@link Retention#MOVED_AT_MOST} of them, left in place while its expired rows are deleted.
+ * The day partitions of the journal (V7) and their two leaves (V8): created ahead and idempotently, rows of a day
+ * moved out of the default partition when its partition is created, an event moved with its attempts to its day's
+ * died leaf when it dies (and kept there), and retention that drops a day whose events are all expired, while a
+ * day holding events to keep keeps them with their attempts: its live leaf truncated when only dead events are
+ * kept, the survivors moved back into a truncated leaf, or, past {@link Retention#MOVED_AT_MOST} of them, left in
+ * place while its expired rows are deleted.
  */
 class PartitionRetentionIT {
 
@@ -78,9 +85,9 @@ class PartitionRetentionIT {
 
     assertThat(created).isEqualTo(1);
     String day = DAY.format(LocalDate.ofInstant(at, ZoneOffset.UTC));
-    assertThat(table("events", id)).isEqualTo("rewind.events_p" + day);
+    assertThat(table("events", id)).isEqualTo("rewind.events_p" + day + "_live");
     assertThat(store.column("SELECT tableoid::regclass::text FROM rewind.attempts WHERE event_id = $1", id))
-        .containsExactly("rewind.attempts_p" + day);
+        .containsExactly("rewind.attempts_p" + day + "_live");
     assertThat(store.count("SELECT count(*) FROM rewind.events_default")).isZero();
   }
 
@@ -130,6 +137,107 @@ class PartitionRetentionIT {
   }
 
   @Test
+  void anEventThatDiesMovesWithItsAttemptsToItsDaysDiedLeafAndStaysThereWhenAReplayDeliversIt() {
+    UUID id = Uuids.v7(Instant.now());
+    String day = DAY.format(LocalDate.ofInstant(Uuids.instantOf(id), ZoneOffset.UTC));
+    store.events.append(List.of(new NewEvent(id, "default", "r", 1, "dies", null, null, null, null, null, "POST",
+        "http://x/", "", List.of(), "{}".getBytes(StandardCharsets.UTF_8), Instant.now())), List.of(false), "w",
+        Duration.ofMinutes(1)).await().atMost(WAIT);
+    attempt(id);
+    ClaimedEvent claimed = store.events.claimDue("w", "default", List.of("r"), 1, Duration.ofMinutes(1), 1 << 20,
+        Duration.ZERO).await().atMost(WAIT).get(0);
+    AttemptRecord last = new AttemptRecord(id, 2, AttemptRecord.RETRY, null, null, "w", "http://x/", Instant.now(),
+        3.0, 503, null, null, "503", List.of(), new byte[0]);
+    assertThat(table("events", id)).isEqualTo("rewind.events_p" + day + "_live");
+
+    store.events.recordOutcomes(List.of(new OutcomeWrite(last, claimed.event().leaseToken(), EventState.DEAD,
+        null))).await().atMost(WAIT);
+
+    assertThat(table("events", id)).isEqualTo("rewind.events_p" + day + "_died");
+    assertThat(store.column("SELECT tableoid::regclass::text FROM rewind.attempts WHERE event_id = $1"
+        + " ORDER BY number", id)).as("the attempt before and the one of the write that killed it")
+        .containsExactly("rewind.attempts_p" + day + "_died", "rewind.attempts_p" + day + "_died");
+
+    store.column("UPDATE rewind.events SET state = 'delivered', completed_at = now() WHERE id = $1 RETURNING id",
+        id);
+    attempt(id);
+
+    assertThat(table("events", id)).as("delivered by a replay: stays").isEqualTo("rewind.events_p" + day + "_died");
+    assertThat(store.column("SELECT DISTINCT tableoid::regclass::text FROM rewind.attempts WHERE event_id = $1",
+        id)).containsExactly("rewind.attempts_p" + day + "_died");
+    assertThat(store.count("SELECT count(*) FROM rewind.attempts WHERE event_id = $1", id)).isEqualTo(3);
+  }
+
+  @Test
+  void aDeadEventWrittenDirectlyMustSayItDied() {
+    assertThatThrownBy(() -> store.column("INSERT INTO rewind.events (id, namespace, route, event_id, method, url,"
+        + " headers, body, received_at, state, completed_at) VALUES (gen_random_uuid(), 'default', 'r', 'x', 'POST',"
+        + " 'http://x/', '[]', '\\x7b7d', now(), 'dead', now()) RETURNING id"))
+        .hasMessageContaining("events_died_check");
+  }
+
+  @Test
+  void aDayPastDeliveredRetentionTruncatesItsLiveLeafAndKeepsItsDeadEventsUntouchedUntilTheirsEnds() {
+    Instant at = noon(10);
+    store.column("SELECT rewind.ensure_partitions($1, $1)", at.atOffset(ZoneOffset.UTC));
+    List<UUID> delivered = new ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      UUID id = event(at.plusMillis(i), "delivered-" + i, "delivered", "8 days");
+      attempt(id);
+      delivered.add(id);
+    }
+    List<UUID> dead = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      UUID id = event(at.plusSeconds(60).plusMillis(i), "dead-" + i, "failed", null);
+      attempt(id);
+      attempt(id);
+      store.column("UPDATE rewind.events SET state = 'dead', completed_at = now() - interval '9 days'"
+          + " WHERE id = $1 RETURNING id", id);
+      dead.add(id);
+    }
+    // Died, then delivered by a replay a moment ago: in the died leaf, kept as long as a delivered event.
+    UUID revived = event(at.plusSeconds(120), "revived", "failed", null);
+    attempt(revived);
+    store.column("UPDATE rewind.events SET state = 'dead', completed_at = now() - interval '9 days'"
+        + " WHERE id = $1 RETURNING id", revived);
+    store.column("UPDATE rewind.events SET state = 'delivered', completed_at = now() WHERE id = $1 RETURNING id",
+        revived);
+    store.column("ANALYZE rewind.events");
+    Map<UUID, String> liveBefore = files(delivered.get(0));
+    Map<UUID, String> diedBefore = files("died", dead.get(0));
+
+    long removed = Retention.DEFAULT.apply(store.store.pool()).await().atMost(WAIT);
+
+    assertThat(removed).as("the delivered events, by the statistics").isEqualTo(30);
+    assertThat(files(delivered.get(0))).as("the live leaf was truncated").isNotEqualTo(liveBefore);
+    assertThat(files("died", dead.get(0))).as("the died leaf was not touched").isEqualTo(diedBefore);
+    for (UUID id : delivered) {
+      assertThat(store.count("SELECT count(*) FROM rewind.events WHERE id = $1", id)).isZero();
+    }
+    assertThat(store.count("SELECT count(*) FROM rewind.attempts WHERE event_id = ANY ($1)",
+        (Object) delivered.toArray(UUID[]::new))).isZero();
+    assertThat(store.count("SELECT count(*) FROM rewind.events WHERE id = ANY ($1)",
+        (Object) dead.toArray(UUID[]::new))).isEqualTo(5);
+    assertThat(store.count("SELECT count(*) FROM rewind.attempts WHERE event_id = ANY ($1)",
+        (Object) dead.toArray(UUID[]::new))).isEqualTo(10);
+
+    // Dead events kept 8 days: this day is past both retentions, and its died leaf keeps the revived event alone.
+    store.column("ANALYZE rewind.events");
+    long removedLater = new Retention(Duration.ofDays(7), Duration.ofDays(8)).apply(store.store.pool())
+        .await().atMost(WAIT);
+
+    assertThat(removedLater).isEqualTo(5);
+    assertThat(store.count("SELECT count(*) FROM rewind.events WHERE id = ANY ($1)",
+        (Object) dead.toArray(UUID[]::new))).isZero();
+    assertThat(store.count("SELECT count(*) FROM rewind.attempts WHERE event_id = ANY ($1)",
+        (Object) dead.toArray(UUID[]::new))).isZero();
+    assertThat(table("events", revived)).isEqualTo("rewind.events_p"
+        + DAY.format(LocalDate.ofInstant(at, ZoneOffset.UTC)) + "_died");
+    assertThat(store.count("SELECT count(*) FROM rewind.attempts WHERE event_id = $1", revived)).isOne();
+    assertThat(files("died", revived)).as("the died leaf was compacted").isNotEqualTo(diedBefore);
+  }
+
+  @Test
   void aDayWithMoreSurvivorsThanACompactionMovesKeepsThemAndLosesItsExpiredRowsInBatches() {
     Instant at = noon(10);
     store.column("SELECT rewind.ensure_partitions($1, $1)", at.atOffset(ZoneOffset.UTC));
@@ -170,17 +278,19 @@ class PartitionRetentionIT {
   private UUID event(Instant at, String eventId, String state, String completedAgo) {
     UUID id = Uuids.v7(at);
     store.column("INSERT INTO rewind.events (id, namespace, route, event_id, method, url, headers, body,"
-        + " received_at, state, next_attempt_at, completed_at) VALUES ($1, 'default', 'r', $2, 'POST', 'http://x/',"
-        + " '[]', '\\x7b7d', $3, $4, CASE WHEN $4 IN ('pending', 'failed') THEN now() END,"
-        + " CASE WHEN $5::text IS NULL THEN NULL ELSE now() - $5::interval END) RETURNING id",
+        + " received_at, state, next_attempt_at, completed_at, died) VALUES ($1, 'default', 'r', $2, 'POST',"
+        + " 'http://x/', '[]', '\\x7b7d', $3, $4, CASE WHEN $4 IN ('pending', 'failed') THEN now() END,"
+        + " CASE WHEN $5::text IS NULL THEN NULL ELSE now() - $5::interval END, $4 = 'dead') RETURNING id",
         id, eventId, at.atOffset(ZoneOffset.UTC), state, completedAgo);
     return id;
   }
 
+  // Numbered after the event's attempts so far, in its leaf, as the journal's own writes do.
   private void attempt(UUID eventId) {
     store.column("INSERT INTO rewind.attempts (event_id, namespace, number, trigger, worker, destination,"
-        + " started_at, duration_ms, outcome) VALUES ($1, 'default', 1, 'initial', 'w', 'http://x/', now(), 1,"
-        + " '503') RETURNING number", eventId);
+        + " started_at, duration_ms, outcome, event_died) SELECT e.id, 'default', 1 + (SELECT count(*)"
+        + " FROM rewind.attempts a WHERE a.event_id = e.id), 'initial', 'w', 'http://x/', now(), 1, '503', e.died"
+        + " FROM rewind.events e WHERE e.id = $1 RETURNING number", eventId);
   }
 
   private UUID replay(String name, String phase) {
@@ -195,13 +305,17 @@ class PartitionRetentionIT {
         + " RETURNING event_id", replay, event);
   }
 
-  /** The data file of each event's day partition: a truncated partition gets a new one. */
+  /** The data file of the live leaf of each event's day: a truncated leaf gets a new one. */
   private Map<UUID, String> files(UUID... events) {
+    return files("live", events);
+  }
+
+  private Map<UUID, String> files(String leaf, UUID... events) {
     Map<UUID, String> files = new HashMap<>();
     for (UUID id : events) {
       String day = DAY.format(LocalDate.ofInstant(Uuids.instantOf(id), ZoneOffset.UTC));
-      files.put(id, store.column("SELECT pg_relation_filenode($1::regclass)::text", "rewind.events_p" + day)
-          .get(0));
+      files.put(id, store.column("SELECT pg_relation_filenode($1::regclass)::text",
+          "rewind.events_p" + day + "_" + leaf).get(0));
     }
     return files;
   }

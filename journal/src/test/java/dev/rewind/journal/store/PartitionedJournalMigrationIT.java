@@ -15,8 +15,9 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /**
- * Migrating a version 6 journal (one table per kind) to the day-partitioned one of version 7: every event, attempt,
- * replay and replay item is kept as it was, each event lands in the partition of its capture day, and capture,
+ * Migrating a version 6 journal (one table per kind) to the day-partitioned one of version 7, and on to version 8's
+ * died leaves: every event, attempt, replay and replay item is kept as it was, each event lands in the partition of
+ * its capture day, in the leaf of its kind (dead events with their attempts in the died one), and capture,
  * deduplication, claims, outcomes and traces work on the migrated journal.
  */
 class PartitionedJournalMigrationIT {
@@ -24,10 +25,12 @@ class PartitionedJournalMigrationIT {
   private static final Duration WAIT = Duration.ofSeconds(30);
   private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyyMMdd");
 
-  // Every table the migration rewrites or touches, as one text per table: a row-for-row fingerprint.
+  // Every table the migration rewrites or touches, as one text per table: a row-for-row fingerprint (without the
+  // columns version 8 adds, which say which leaf a row is in: asserted apart).
   private static final List<String> FINGERPRINTS = List.of(
-      "SELECT coalesce(string_agg(e::text, E'\\n' ORDER BY e.id), '') FROM rewind.events e",
-      "SELECT coalesce(string_agg(a::text, E'\\n' ORDER BY a.event_id, a.number), '') FROM rewind.attempts a",
+      "SELECT coalesce(string_agg((to_jsonb(e) - 'died')::text, E'\\n' ORDER BY e.id), '') FROM rewind.events e",
+      "SELECT coalesce(string_agg((to_jsonb(a) - 'event_died')::text, E'\\n' ORDER BY a.event_id, a.number), '')"
+          + " FROM rewind.attempts a",
       "SELECT coalesce(string_agg(i::text, E'\\n' ORDER BY i.replay_id, i.event_id), '') FROM rewind.replay_items i",
       "SELECT coalesce(string_agg(r::text, E'\\n' ORDER BY r.id), '') FROM rewind.replays r",
       "SELECT coalesce(string_agg(b::text, E'\\n' ORDER BY b.namespace, b.destination), '') FROM rewind.breakers b");
@@ -72,20 +75,26 @@ class PartitionedJournalMigrationIT {
 
       int version = StoreSchema.migrate(store.store.pool()).await().atMost(WAIT);
 
-      assertThat(version).isEqualTo(7);
+      assertThat(version).isEqualTo(StoreSchema.CURRENT_VERSION);
       assertThat(fingerprints(store)).as("every row of every table, as it was").isEqualTo(before);
       assertThat(store.count("SELECT count(*) FROM pg_partitioned_table p JOIN pg_class c ON c.oid = p.partrelid"
           + " WHERE c.relname IN ('events', 'attempts')")).isEqualTo(2);
       for (UUID id : List.of(pending, delivering, failed, delivered, dead, replayed, queued, held, recent)) {
         String day = DAY.format(LocalDate.ofInstant(Uuids.instantOf(id), ZoneOffset.UTC));
+        String leaf = id.equals(dead) || id.equals(replayed) ? "_died" : "_live";
         assertThat(store.column("SELECT tableoid::regclass::text FROM rewind.events WHERE id = $1", id))
-            .containsExactly("rewind.events_p" + day);
+            .containsExactly("rewind.events_p" + day + leaf);
       }
       assertThat(store.column("SELECT tableoid::regclass::text FROM rewind.events WHERE id = $1", random))
           .containsExactly("rewind.events_default");
+      assertThat(store.column("SELECT id::text FROM rewind.events WHERE died ORDER BY id"))
+          .containsExactlyInAnyOrder(dead.toString(), replayed.toString());
       assertThat(store.column("SELECT DISTINCT tableoid::regclass::text FROM rewind.attempts WHERE event_id = $1",
           dead)).containsExactly("rewind.attempts_p" + DAY.format(LocalDate.ofInstant(Uuids.instantOf(dead),
-              ZoneOffset.UTC)));
+              ZoneOffset.UTC)) + "_died");
+      assertThat(store.column("SELECT DISTINCT tableoid::regclass::text FROM rewind.attempts WHERE event_id = $1",
+          failed)).containsExactly("rewind.attempts_p" + DAY.format(LocalDate.ofInstant(Uuids.instantOf(failed),
+              ZoneOffset.UTC)) + "_live");
 
       worksAfterwards(store, recent, held, failed, dead);
     }

@@ -48,11 +48,11 @@ class TenantIsolationIT {
     roles.ensure("billing", TenantPassword.generate()).await().atMost(WAIT);
     for (String ns : List.of("shop", "billing")) {
       owner.column("INSERT INTO rewind.events (id, namespace, route, event_id, method, url, headers, body,"
-          + " received_at, state) VALUES (gen_random_uuid(), $1, 'orders', $1 || '-1', 'POST', 'http://x/',"
-          + " '[]', convert_to('secret of ' || $1, 'UTF8'), now(), 'dead') RETURNING id", ns);
+          + " received_at, state, died) VALUES (gen_random_uuid(), $1, 'orders', $1 || '-1', 'POST', 'http://x/',"
+          + " '[]', convert_to('secret of ' || $1, 'UTF8'), now(), 'dead', true) RETURNING id", ns);
       owner.column("INSERT INTO rewind.attempts (event_id, namespace, number, trigger, worker, destination,"
-          + " started_at, duration_ms, outcome) SELECT id, namespace, 1, 'initial', 'w', url, now(), 1, '503'"
-          + " FROM rewind.events WHERE namespace = $1 RETURNING number", ns);
+          + " started_at, duration_ms, outcome, event_died) SELECT id, namespace, 1, 'initial', 'w', url, now(), 1,"
+          + " '503', died FROM rewind.events WHERE namespace = $1 RETURNING number", ns);
       owner.column("INSERT INTO rewind.senders (namespace, pod, workload) VALUES ($1, $1 || '-pod', $1)"
           + " RETURNING pod", ns);
       owner.column("INSERT INTO rewind.breakers (namespace, destination, state) VALUES ($1, 'http://x:80',"
@@ -129,15 +129,18 @@ class TenantIsolationIT {
   }
 
   /**
-   * The journal's tables are partitioned (V7): the policies hold through the partitioned tables, and the partitions
-   * themselves are out of a namespace role's reach, so no query can go around the policies by naming one.
+   * The journal's tables are partitioned (V7; each day split in two leaves by V8): the policies hold through the
+   * partitioned tables, and the partitions and leaves themselves are out of a namespace role's reach, so no query can
+   * go around the policies by naming one.
    */
   @Test
   void shopCannotReachAPartitionDirectly() {
-    List<String> partitions = owner.column("SELECT c.relname::text FROM pg_inherits i JOIN pg_class c"
-        + " ON c.oid = i.inhrelid WHERE i.inhparent IN ('rewind.events'::regclass, 'rewind.attempts'::regclass)");
+    List<String> partitions = owner.column("SELECT c.relname::text FROM pg_partition_tree('rewind.events') t"
+        + " JOIN pg_class c ON c.oid = t.relid WHERE t.level > 0 UNION ALL SELECT c.relname::text"
+        + " FROM pg_partition_tree('rewind.attempts') t JOIN pg_class c ON c.oid = t.relid WHERE t.level > 0");
     assertThat(partitions).contains("events_default", "attempts_default")
-        .anyMatch(p -> p.matches("events_p\\d{8}"));
+        .anyMatch(p -> p.matches("events_p\\d{8}")).anyMatch(p -> p.matches("events_p\\d{8}_live"))
+        .anyMatch(p -> p.matches("attempts_p\\d{8}_died"));
     for (String partition : partitions) {
       assertThat(error(shop, "SELECT namespace FROM rewind." + partition)).as(partition)
           .contains("permission denied");
@@ -151,7 +154,7 @@ class TenantIsolationIT {
         .contains("permission denied");
     assertThat(error(shop, "SELECT rewind.drop_day(current_date, interval '0 days', interval '0 days')"))
         .contains("permission denied");
-    assertThat(error(shop, "SELECT rewind.compact_day(current_date, interval '0 days', interval '0 days', 1)"))
+    assertThat(error(shop, "SELECT rewind.compact_leaf(current_date, 'live', interval '0 days', interval '0 days', 1)"))
         .contains("permission denied");
     assertThat(error(shop, "SELECT rewind.trim_partition('events_default', 'dead', interval '0 days', 1)"))
         .contains("permission denied");

@@ -70,8 +70,8 @@ public final class TestStore implements AutoCloseable {
    */
   public void completedEvent(String eventId, String state, String completedAgo) {
     column("INSERT INTO rewind.events (id, namespace, route, event_id, method, url, headers, body, received_at,"
-        + " state, completed_at) VALUES (gen_random_uuid(), 'default', 'r', $1, 'POST', 'http://x/', '[]',"
-        + " '\\x7b7d', now(), $2, CASE WHEN $3::text IS NULL THEN NULL ELSE now() - $3::interval END)"
+        + " state, completed_at, died) VALUES (gen_random_uuid(), 'default', 'r', $1, 'POST', 'http://x/', '[]',"
+        + " '\\x7b7d', now(), $2, CASE WHEN $3::text IS NULL THEN NULL ELSE now() - $3::interval END, $2 = 'dead')"
         + " RETURNING id", eventId, state, completedAgo);
   }
 
