@@ -22,11 +22,13 @@
 -- meanwhile (AttemptPipeline writes it again), so this is left to a write whose lease was taken over meanwhile.
 --
 -- Uniqueness: a unique index of a partitioned table must hold every partition key, so the primary key of events,
--- (id), goes; events_id indexes the id on every leaf, unique nowhere. Capture keeps an event's id unique itself (it
--- probes the id's day for it before inserting), and each live leaf keeps its unique source-id index, the arbiter
--- of capture's ON CONFLICT. The died leaves have the same index, not unique, for capture's probe: a row moving into
--- a died leaf never fails on a unique index. attempts keeps a primary key, (event_id, number, event_died): an
--- event's attempts share its event_died, so it is unique per event and number as before.
+-- (id), goes. Instead each leaf has its own index on the id (events_id_p20261206_live, ..._died, events_id_default,
+-- created by secure_partition with the source-id index): unique on the live leaves and the default partition, so
+-- capture's ON CONFLICT still has the id as an arbiter (two captures of one Rewind-Capture-Id at once), and not
+-- unique on the died leaves, so that a row moving into one never fails on a unique index; capture looks an id up in
+-- its day's died leaf before inserting (EventStore), which keeps it unique across the two. The source-id index is
+-- split the same way. attempts keeps a primary key, (event_id, number, event_died): an event's attempts share its
+-- event_died, so it is unique per event and number as before.
 --
 -- The default partitions stay single tables (holding both kinds): retention trims them in batches as before.
 
@@ -121,7 +123,6 @@ BEGIN
 END
 $$;
 
-CREATE INDEX events_id ON rewind.events (id);
 ALTER TABLE rewind.attempts ADD CONSTRAINT attempts_pkey PRIMARY KEY (event_id, number, event_died);
 
 -- The leaves a day partition is split into, then the day partition itself (the default partition: itself alone).
@@ -158,10 +159,11 @@ BEGIN
 END
 $$;
 
--- As version 7's, for the split days: the source-id index on each leaf (unique on the live one, the arbiter of
--- capture's ON CONFLICT; not on the died one, for capture's probe), row-level security enabled with no policy and
--- no privileges on the day's tables and every leaf, the indexes named after the journal's. Leaves first: their
--- indexes may hold the names the day's own indexes are to take (a version 7 partition becoming a live leaf).
+-- As version 7's, for the split days: the id and source-id indexes on each leaf (unique on a live leaf and the
+-- default partition, arbiters of capture's ON CONFLICT; not unique on a died leaf, for capture's probes), row-level
+-- security enabled with no policy and no privileges on the day's tables and every leaf, the indexes named after
+-- the journal's. Leaves first: their indexes may hold the names the day's own indexes are to take (a version 7
+-- partition becoming a live leaf).
 CREATE OR REPLACE FUNCTION rewind.secure_partition(events_part text, attempts_part text) RETURNS void
   LANGUAGE plpgsql SET search_path = pg_catalog
   AS $$
@@ -169,6 +171,9 @@ DECLARE
   t record;
 BEGIN
   FOR t IN SELECT * FROM rewind.partition_tables(events_part) WHERE leaf LOOP
+    EXECUTE format('CREATE %s INDEX IF NOT EXISTS %I ON rewind.%I (id)',
+        CASE WHEN t.name ~ '_died$' THEN '' ELSE 'UNIQUE' END,
+        'events_id' || regexp_replace(t.name, '^events', ''), t.name);
     EXECUTE format('CREATE %s INDEX IF NOT EXISTS %I ON rewind.%I (namespace, route, event_source, event_id)',
         CASE WHEN t.name ~ '_died$' THEN '' ELSE 'UNIQUE' END,
         'events_source_event_id' || regexp_replace(t.name, '^events', ''), t.name);

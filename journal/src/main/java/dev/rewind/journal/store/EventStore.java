@@ -45,7 +45,7 @@ public final class EventStore {
           $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::bytea[],
           $15::timestamptz[], $16::bool[], $19::text[])
           AS t(id, ns, route, gen, eid, cid, typ, sw, sp, m, u, sfx, h, b, r, c, src)
-      WHERE NOT EXISTS (SELECT 1 FROM rewind.events e WHERE e.id = t.id OFFSET 0)
+      WHERE NOT EXISTS (SELECT 1 FROM rewind.events e WHERE e.id = t.id AND e.died OFFSET 0)
         AND (t.eid = t.id::text OR NOT EXISTS (
           SELECT 1 FROM rewind.events e
           WHERE e.namespace = t.ns AND e.route = t.route AND e.event_source = t.src AND e.event_id = t.eid
@@ -63,9 +63,9 @@ public final class EventStore {
    * partitions pruned to by the id bounds. An event sent again later than that is journaled a second time:
    * delivered twice, never lost. The probe's OFFSET 0 keeps it a per-row subplan: pulled up into an anti join, a
    * generic plan (the batch size is unknown to it) hashes the previous day's whole partition instead of probing its
-   * index once per event. An event without a source id of its own (its key is its Rewind id) skips it. The id
-   * probe keeps Rewind's id unique, which no index does since V8: a Rewind-Capture-Id sent again (on any route)
-   * finds the event it names in its day's leaves.
+   * index once per event. An event without a source id of its own (its key is its Rewind id) skips it. Rewind's id
+   * is unique per live leaf (another arbiter); the first probe looks it up in its day's died leaf, so a
+   * Rewind-Capture-Id sent again (on any route) finds the event it names even after that event died.
    */
 
   // Why an event was not inserted: the same (source, id) on the route, with the same body or not; or no such

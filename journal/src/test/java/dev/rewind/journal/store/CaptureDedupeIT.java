@@ -64,6 +64,22 @@ class CaptureDedupeIT {
     assertThat(store.count("SELECT count(*) FROM rewind.events WHERE event_id = 'past-window'")).isEqualTo(2);
   }
 
+  @Test
+  void anEventThatDiedIsStillRecognisedWhenSentAgainAndItsIdIsNotTakenByAnotherEvent() {
+    UUID first = append(event(Uuids.v7(Instant.now()), "died-then-resent", "{}")).id();
+    store.column("UPDATE rewind.events SET state = 'dead', completed_at = now() WHERE id = $1 RETURNING id", first);
+    assertThat(store.column("SELECT died::text FROM rewind.events WHERE id = $1", first)).containsExactly("true");
+
+    Appended again = append(event(Uuids.v7(Instant.now()), "died-then-resent", "{}"));
+    // The same Rewind id (as Rewind-Capture-Id would carry it), under another source id.
+    Appended sameRewindId = append(event(first, "another-source-id", "{}"));
+
+    assertThat(again.duplicate()).as("found in today's died leaf").isTrue();
+    assertThat(again.id()).isEqualTo(first);
+    assertThat(sameRewindId.refused()).isTrue();
+    assertThat(store.count("SELECT count(*) FROM rewind.events WHERE id = $1", first)).isOne();
+  }
+
   private static Appended append(NewEvent event) {
     return store.events.append(List.of(event), List.of(false), "w", Duration.ofMinutes(1)).await().atMost(WAIT)
         .get(0);
