@@ -155,6 +155,30 @@ class AttemptPipelineTest {
   }
 
   @Test
+  void aWriteRolledBackForAConcurrentTransactionIsKeptAndWrittenAgainHoweverOftenThatHappens() {
+    // Each try races an event moved to its day's died leaf (SQLSTATE 40001) or deadlocks (40P01), more times than
+    // a refused write is tried before it is dropped.
+    AtomicLong failures = new AtomicLong(AttemptPipeline.MAX_REFUSALS + 1);
+    ScriptedLane lane = new ScriptedLane(job -> ok(), batch -> {
+      long left = failures.getAndDecrement();
+      if (left <= 0) {
+        return stored(batch);
+      }
+      return Uni.createFrom().failure(left % 2 == 0
+          ? new PgException("tuple to be updated was already moved to another partition due to concurrent update",
+              "ERROR", "40001", null)
+          : new PgException("deadlock detected", "ERROR", "40P01", null));
+    });
+    AttemptPipeline<String, String> pipeline = pipeline(lane, 1);
+
+    pipeline.enqueue("a");
+
+    await().atMost(WAIT).until(pipeline::idle);
+    assertThat(lane.committed).containsExactly("a:delivered");
+    assertThat(meters.counter("rewind.outcomes.unrecorded").count()).isZero();
+  }
+
+  @Test
   void stalledForGrowsOnlyWhileWorkWaitsWithoutProgress() {
     Uni<AttemptResult>[] pending = new Uni[1];
     io.smallrye.mutiny.subscription.UniEmitter<? super AttemptResult>[] emitter =
