@@ -28,8 +28,9 @@
 -- unique on the died leaves, so that a row moving into one never fails on a unique index; capture looks an id up in
 -- its day's died leaf before inserting (EventStore), which keeps it unique across the two, but for one race: an
 -- event sent again (same Rewind-Capture-Id, or same source id) while the transaction killing it commits is journaled
--- a second time, as one sent after the dedupe window is. The source-id index is split the same way. attempts keeps a primary key, (event_id, number, event_died): an event's attempts share its
--- event_died, so it is unique per event and number as before.
+-- a second time, as one sent after the dedupe window is. The source-id index is split the same way. attempts
+-- keeps a primary key, (event_id, number, event_died): an event's attempts share its event_died, so it is unique
+-- per event and number as before.
 --
 -- The default partitions stay single tables (holding both kinds): retention trims them in batches as before.
 
