@@ -185,12 +185,9 @@ BEGIN
     EXECUTE format('ALTER TABLE rewind.%I ENABLE ROW LEVEL SECURITY', t.name);
     EXECUTE format('REVOKE ALL ON rewind.%I FROM PUBLIC, rewind_tenant, rewind_operator', t.name);
   END LOOP;
-  FOR t IN SELECT * FROM rewind.partition_tables(events_part) WHERE leaf
-           UNION ALL SELECT * FROM rewind.partition_tables(attempts_part) WHERE leaf LOOP
-    PERFORM rewind.name_partition_indexes(t.name);
-  END LOOP;
-  FOR t IN SELECT * FROM rewind.partition_tables(events_part) WHERE NOT leaf
-           UNION ALL SELECT * FROM rewind.partition_tables(attempts_part) WHERE NOT leaf LOOP
+  FOR t IN SELECT * FROM (SELECT * FROM rewind.partition_tables(events_part)
+                          UNION ALL SELECT * FROM rewind.partition_tables(attempts_part)) p
+           ORDER BY p.leaf DESC LOOP
     PERFORM rewind.name_partition_indexes(t.name);
   END LOOP;
 END
@@ -357,9 +354,9 @@ BEGIN
     EXECUTE format('INSERT INTO rewind.%I SELECT * FROM pg_temp.rewind_kept_events', ev);
     EXECUTE format('INSERT INTO rewind.%I SELECT * FROM pg_temp.rewind_kept_attempts', at);
   END IF;
-  EXECUTE format('DELETE FROM rewind.replay_items i WHERE i.event_id >= $1 AND i.event_id < $2'
-      || ' AND i.event_id <> ALL ($3) AND NOT EXISTS (SELECT 1 FROM rewind.events e WHERE e.id = i.event_id)')
-    USING rewind.day_bound(d), rewind.day_bound(d + 1), kept;
+  -- Items of finished replays whose event went: the survivors are back, and the other leaf's events are kept.
+  DELETE FROM rewind.replay_items i WHERE i.event_id >= rewind.day_bound(d) AND i.event_id < rewind.day_bound(d + 1)
+    AND NOT EXISTS (SELECT 1 FROM rewind.events e WHERE e.id = i.event_id);
   RETURN greatest(total - cardinality(kept), 0);
 END
 $$;
